@@ -1,0 +1,137 @@
+import { setMaxListeners } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import type { Config } from "@orch/config";
+import {
+  JobEvents,
+  JobStore,
+  PhaseQueues,
+  SessionStore,
+  WebhookQueue,
+  createRedis,
+  waitForRedis,
+  webhookOnEnd,
+} from "@orch/queue";
+import {
+  countJobEnds,
+  phasePolicy,
+  startMetricsServer,
+  webhookPolicy,
+  type MetricsServer,
+} from "@orch/worker";
+import { createApp } from "./app.js";
+import { ApiMetrics } from "./ops/api-metrics.js";
+
+export interface ApiRuntime {
+  readonly server: Server;
+  readonly port: number;
+  /** The process's job-events subscription (its listener count shows open waits and streams). */
+  readonly events: JobEvents;
+  /** The port of the unauthenticated metrics listener, when metrics.port is set. */
+  readonly metricsPort?: number;
+  /** Stops accepting connections, lets in-flight requests finish, closes Redis. */
+  close(): Promise<void>;
+}
+
+export interface ApiRuntimeOptions {
+  /** Share a metrics registry (`npm start` runs the API and workers on one). */
+  readonly registry?: Registry;
+}
+
+/** Builds the API's adapters from config, and listens (and on metrics.port, when set). */
+export async function startApiRuntime(
+  config: Config,
+  redisUrl: string,
+  log: Logger,
+  port = config.port,
+  options: ApiRuntimeOptions = {},
+): Promise<ApiRuntime> {
+  const registry = options.registry ?? new Registry();
+  const jobEnded = countJobEnds(registry);
+  const redisErrors = (error: Error, role: string) =>
+    log.warn({ err: error, role }, "Redis connection error (reconnecting)");
+  const redis = createRedis(redisUrl, "http", {}, redisErrors);
+  const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
+  const producer = createRedis(redisUrl, "worker", {}, redisErrors);
+  await waitForRedis(redis, redisUrl);
+  // Cancellations end jobs here, so this process queues their webhooks too.
+  const webhooks =
+    config.webhooks.allowed_hosts.length > 0
+      ? new WebhookQueue(producer, config.queue.prefix, webhookPolicy(config))
+      : undefined;
+  const webhookEnd = webhooks ? webhookOnEnd(redis, webhooks) : undefined;
+  const store = new JobStore(redis, {
+    retentionSeconds: config.orchestrator.job_retention_seconds,
+    onEnd: async (end) => {
+      jobEnded(end);
+      await webhookEnd?.(end);
+    },
+    onHookError: (error: unknown, end: { id: string }) =>
+      log.warn({ err: error, jobId: end.id }, "webhook not queued"),
+  });
+  const closing = new AbortController();
+  // Every open event stream and long-wait listens to it.
+  setMaxListeners(0, closing.signal);
+  const queues = new PhaseQueues(producer, config.queue.prefix, phasePolicy(config));
+  const events = new JobEvents(subscriber);
+  await events.start();
+  const sessions = new SessionStore(redis, {
+    retentionSeconds: config.sessions.retention_seconds,
+    maxMessages: config.sessions.max_messages,
+  });
+  const metrics = new ApiMetrics(registry, queues);
+  const app = createApp({
+    config,
+    log,
+    redis,
+    store,
+    queues,
+    events,
+    sessions,
+    closing: closing.signal,
+    metrics,
+  });
+  const handle = app.callback();
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = (config.api.max_wait_seconds + 30) * 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  log.info({ port: actualPort }, "API listening");
+  let metricsServer: MetricsServer | undefined;
+  if (config.metrics.port !== undefined) {
+    metricsServer = await startMetricsServer(registry, config.metrics.port, config.host, log);
+  }
+  return {
+    server,
+    port: actualPort,
+    events,
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
+    async close() {
+      closing.abort();
+      // A keep-alive connection busy when close() starts goes idle after its response and would
+      // then hold the server open for keepAliveTimeout: keep closing idle ones until all are gone.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      clearInterval(sweep);
+      await events.close();
+      await queues.close();
+      await webhooks?.close();
+      await metricsServer?.close();
+      await Promise.all([redis, subscriber, producer].map((r) => r.quit().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import { AppError, Conflict } from "@orch/core";
+import { globalKeys, newJobId, type JobStore, type StoredJob } from "@orch/queue";
+
+export interface IdempotencyOptions {
+  /** How long a key keeps answering with its job; 24 h by default. */
+  readonly ttlSeconds?: number;
+  /** How long a repeat waits for the first request with its key to finish submitting. */
+  readonly waitMs?: number;
+  readonly now?: () => number;
+}
+
+/** What a key is bound to: the job it created and the fingerprint of the request that created it. */
+interface Binding {
+  readonly job_id: string;
+  readonly fingerprint: string;
+  readonly at: number;
+}
+
+export interface IdempotentResult {
+  readonly job: StoredJob;
+  /** True when the key had already created this job. */
+  readonly replayed: boolean;
+}
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** JSON with sorted keys, so the same request always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The fingerprint of a validated request on a route. */
+export function requestFingerprint(route: string, body: unknown): string {
+  return createHash("sha256")
+    .update(`${route}\n${canonical(body)}`)
+    .digest("hex");
+}
+
+/**
+ * Idempotency-Key: one job per (owner, key) for 24 h. The key is claimed with SET NX before the
+ * job exists, bound to a job id chosen up front, so two concurrent requests with the same key
+ * create one job: the loser waits for the winner's record and answers with it.
+ */
+export class Idempotency {
+  private readonly ttlSeconds: number;
+  private readonly waitMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly store: JobStore,
+    options: IdempotencyOptions = {},
+  ) {
+    this.ttlSeconds = options.ttlSeconds ?? 86_400;
+    this.waitMs = options.waitMs ?? 5000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Runs `submit` once per owner and key; a repeat with the same request gets the same job. */
+  async submitOnce(
+    owner: string,
+    key: string,
+    fingerprint: string,
+    submit: (id: string) => Promise<StoredJob>,
+  ): Promise<IdempotentResult> {
+    const slot = globalKeys.idempotency(owner, key);
+    const deadline = this.now() + this.waitMs;
+    for (;;) {
+      const binding: Binding = { job_id: newJobId(this.now()), fingerprint, at: this.now() };
+      const value = JSON.stringify(binding);
+      if ((await this.redis.set(slot, value, "EX", this.ttlSeconds, "NX")) === "OK") {
+        try {
+          return { job: await submit(binding.job_id), replayed: false };
+        } catch (error) {
+          // The job was not accepted: free the key so the client's retry can submit again.
+          await this.redis.eval(RELEASE, 1, slot, value).catch(() => undefined);
+          throw error;
+        }
+      }
+      const raw = await this.redis.get(slot);
+      if (raw === null) continue; // released or expired between the two commands: claim again
+      const existing = JSON.parse(raw) as Binding;
+      if (existing.fingerprint !== fingerprint) {
+        throw new AppError(
+          "unprocessable",
+          `Idempotency-Key "${key}" was already used with a different request (job ${existing.job_id}); use a new key for a new request.`,
+          { job_id: existing.job_id },
+        );
+      }
+      const job = await this.store.getOwned(existing.job_id, owner);
+      if (job) return { job, replayed: true };
+      if (this.now() > deadline) {
+        throw new Conflict(
+          this.now() - existing.at > this.waitMs
+            ? `The job created with Idempotency-Key "${key}" is no longer stored; use a new key.`
+            : `A request with Idempotency-Key "${key}" is still being processed; retry shortly.`,
+          { job_id: existing.job_id },
+        );
+      }
+      await sleep(25);
+    }
+  }
+}

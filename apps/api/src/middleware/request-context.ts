@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import type { Middleware } from "koa";
+import type { Logger } from "pino";
+import type { AppState } from "../app-state.js";
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * Gives each request an id (the caller's X-Request-Id when it is sane, else a new one), a child
+ * logger bound to it, and one log line when the response is sent.
+ */
+export function requestContext(
+  log: Logger,
+  onResponse?: (route: string, method: string, status: number, ms: number) => void,
+): Middleware<AppState> {
+  return async (ctx, next) => {
+    const incoming = ctx.get("X-Request-Id");
+    const requestId = SAFE_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = log.child({ requestId });
+    ctx.set("X-Request-Id", requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const route = (ctx as { routerPath?: string; _matchedRoute?: string })._matchedRoute ?? "unmatched";
+      onResponse?.(String(route), ctx.method, ctx.status, ms);
+      // Probes and scrapes arrive every few seconds: log them only at debug.
+      const level = ctx.status >= 500 ? "error" : QUIET_PATHS.has(ctx.path) ? "debug" : "info";
+      ctx.state.log[level]({ method: ctx.method, path: ctx.path, status: ctx.status, ms }, "request");
+    }
+  };
+}

@@ -1,0 +1,43 @@
+import Router from "@koa/router";
+import type { Registry } from "prom-client";
+import type { ApiToken } from "@orch/config";
+import { AppError } from "@orch/core";
+import type { AppState } from "../app-state.js";
+import { matchToken } from "../middleware/authenticate.js";
+
+export interface MetricsRouterDeps {
+  readonly registry: Registry;
+  readonly tokens: readonly ApiToken[];
+  /** metrics.token: a scrape-only token. */
+  readonly scrapeToken?: string | undefined;
+}
+
+/** GET /metrics in Prometheus text format, for the scrape token or an admin API token. */
+export function metricsRouter(deps: MetricsRouterDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const scraper: ApiToken | undefined = deps.scrapeToken
+    ? { token: deps.scrapeToken, owner: "metrics", name: "metrics-scraper", admin: false }
+    : undefined;
+  const accepted = scraper ? [scraper, ...deps.tokens] : deps.tokens;
+
+  router.get("/metrics", async (ctx) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get("Authorization"));
+    if (!match?.[1]) {
+      throw new AppError(
+        "unauthorized",
+        "GET /metrics needs 'Authorization: Bearer <token>': the metrics token or an admin API token.",
+      );
+    }
+    const entry = matchToken(accepted, match[1]);
+    if (!entry) throw new AppError("unauthorized", "The bearer token is not valid.");
+    if (entry !== scraper && !entry.admin) {
+      throw new AppError(
+        "forbidden",
+        "Metrics need the metrics token (metrics.token) or an admin API token.",
+      );
+    }
+    ctx.type = deps.registry.contentType;
+    ctx.body = await deps.registry.metrics();
+  });
+  return router;
+}

@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_TOKEN,
+  TOKEN,
+  startOpsStack,
+  submit,
+  waitForEnd,
+  type OpsStack,
+} from "../ops/support/ops-stack.js";
+
+/** Debian's chromium (CI installs it: .ci/run); CHROMIUM_PATH points elsewhere. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const SCREENSHOTS = fileURLToPath(new URL("../../../../test-artifacts/screenshots/", import.meta.url));
+
+if (!hasChromium) {
+  console.warn(
+    `browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
+}
+
+/**
+ * The pages an operator opens, in a real headless Chromium: Bull Board behind its sign-in,
+ * Swagger UI running a request, and ReDoc. Screenshots go to test-artifacts/screenshots/.
+ */
+describe.skipIf(!hasChromium)("the operations pages in a browser", () => {
+  let stack: OpsStack;
+  let browser: Browser;
+  let jobId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    stack = await startOpsStack();
+    jobId = await submit(stack, { service_id: "web-app", user_message: "How is memory trending?" });
+    await waitForEnd(stack, jobId, 90);
+    // launch() gives every run a fresh temporary profile (user-data-dir).
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** A page that records what it fetched from anywhere but this server. */
+  async function openPage(context: BrowserContext): Promise<{ page: Page; elsewhere: string[] }> {
+    const page = await context.newPage();
+    const elsewhere: string[] = [];
+    page.on("request", (request) => {
+      const url = request.url();
+      if (!url.startsWith(stack.base) && !url.startsWith("blob:") && !url.startsWith("data:"))
+        elsewhere.push(url);
+    });
+    return { page, elsewhere };
+  }
+
+  it("signs in to Bull Board with an admin token and shows the three queues and a completed job", async () => {
+    const context = await browser.newContext({
+      httpCredentials: { username: "admin", password: ADMIN_TOKEN },
+    });
+    const { page } = await openPage(context);
+    await page.goto(`${stack.base}/admin/queues`);
+    const menu = page.locator("nav, aside").first();
+    for (const queue of ["planning", "execution", "feedback"])
+      await expect.poll(() => menu.getByText(queue, { exact: true }).count()).toBe(1);
+    await page.screenshot({ path: `${SCREENSHOTS}bull-board-overview.png`, fullPage: true });
+
+    await page.goto(`${stack.base}/admin/queues/queue/planning?status=completed`);
+    await page.getByText(`${jobId}-planning`).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${SCREENSHOTS}bull-board-completed-job.png`, fullPage: true });
+    await context.close();
+  });
+
+  it("authorizes Swagger UI with a token and runs POST /jobs from the page", async () => {
+    const context = await browser.newContext();
+    const { page, elsewhere } = await openPage(context);
+    await page.goto(`${stack.base}/docs`);
+    await expect
+      .poll(() => page.locator(".swagger-ui .info .title").innerText())
+      .toContain("AI Orchestrator API");
+
+    await page.locator(".swagger-ui .auth-wrapper button.authorize").click();
+    await page.locator("#auth-bearer-value").fill(TOKEN);
+    await page.locator(".modal-ux .auth-btn-wrapper button.authorize").click();
+    await page.locator(".modal-ux button.btn-done").click();
+
+    const operation = page.locator("#operations-jobs-createJob");
+    await operation.locator(".opblock-summary").click();
+    await operation.locator("button.execute").click();
+    const status = operation.locator(".live-responses-table tr.response .response-col_status").first();
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toBe("202");
+    const body = await operation
+      .locator(".live-responses-table tr.response .response-col_description")
+      .first()
+      .innerText();
+    const created = /"job_id": "([A-Za-z0-9_-]+)"/.exec(body)?.[1];
+    expect(created).toBeDefined();
+    await operation.locator(".live-responses-table").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}swagger-ui-post-jobs.png` });
+
+    // The job the page created is real and belongs to the token it authorized with.
+    expect((await stack.request(`/jobs/${created}`)).status).toBe(200);
+    expect(elsewhere).toEqual([]);
+    await context.close();
+  });
+
+  it("renders the API reference in ReDoc", async () => {
+    const context = await browser.newContext();
+    const { page, elsewhere } = await openPage(context);
+    await page.goto(`${stack.base}/redoc`);
+    await expect
+      .poll(() => page.locator("h1").first().innerText(), { timeout: 20_000 })
+      .toContain("AI Orchestrator API");
+    await page.locator("h2", { hasText: "Submit a question as a job" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}redoc.png` });
+    // ReDoc's footer asks its CDN for a logo; the page's Content-Security-Policy blocks it.
+    expect(elsewhere.filter((url) => !url.startsWith("https://cdn.redoc.ly/"))).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "../src/markdown-renderer.js";
+
+const plain = (md: string) => renderMarkdown(md, { color: false });
+
+describe("renderMarkdown", () => {
+  it("aligns table columns, right-aligning the ones marked ---:", () => {
+    const md = [
+      "| series | current | change |",
+      "|---|---:|---:|",
+      "| `cpu` | 36.5% | +6% |",
+      "| trace.http.request.errors | 105 | +4407% |",
+    ].join("\n");
+    expect(plain(md).split("\n")).toEqual([
+      "  series                    │ current │ change",
+      "  ──────────────────────────┼─────────┼───────",
+      "  cpu                       │   36.5% │    +6%",
+      "  trace.http.request.errors │     105 │ +4407%",
+    ]);
+  });
+
+  it("renders headings, lists, quotes, rules and links without the markup", () => {
+    const md =
+      "## Findings\n\n- **F1** high *errors*\n1. Roll back `v2.14`\n> offline answer\n---\nSee [the runbook](https://runbooks.example/x).";
+    expect(plain(md).split("\n")).toEqual([
+      "Findings",
+      "",
+      "  • F1 high errors",
+      "  1. Roll back v2.14",
+      "│ offline answer",
+      "─".repeat(40),
+      "See the runbook (https://runbooks.example/x).",
+    ]);
+  });
+
+  it("keeps code blocks literal and snake_case words intact", () => {
+    expect(plain("```\n**not bold**\n```\nuse system_cpu_user")).toBe(
+      "    **not bold**\nuse system_cpu_user",
+    );
+  });
+
+  it("styles with ANSI codes when colour is on", () => {
+    const out = renderMarkdown("# Title\n**bold** and `code`", { color: true });
+    expect(out).toContain("\x1b[1m");
+    expect(out).toContain("\x1b[36mcode\x1b[39m");
+    expect(out).not.toContain("**");
+  });
+});

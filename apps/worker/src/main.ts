@@ -1,0 +1,35 @@
+import { existsSync } from "node:fs";
+import { ConfigError, loadConfig } from "@orch/config";
+import { redactRedisUrl } from "@orch/queue";
+import { createLogger } from "./logger.js";
+import { createMetricsRegistry } from "./metrics-registry.js";
+import { startMetricsServer } from "./metrics-server.js";
+import { onShutdownSignal } from "./process-signals.js";
+import { startWorkerRuntime } from "./worker-runtime.js";
+
+/** The worker process: the three phase workers, scaled by running more of these. */
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = loadConfig({ env: process.env, cwd: process.cwd() });
+  const log = createLogger(config, "worker");
+  const redisUrl = config.redisUrl ?? "redis://127.0.0.1:6379";
+  log.info({ redis: redactRedisUrl(redisUrl) }, "connecting to Redis");
+  const registry = createMetricsRegistry();
+  const runtime = await startWorkerRuntime(config, redisUrl, log, { registry });
+  // Workers have no HTTP API: their metrics are scraped on metrics.port when it is set.
+  const metrics =
+    config.metrics.port !== undefined
+      ? await startMetricsServer(registry, config.metrics.port, config.host, log)
+      : undefined;
+  onShutdownSignal(log, async () => {
+    await runtime.close();
+    await metrics?.close();
+  });
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`worker failed to start: ${message}\n`);
+  process.exit(1);
+});

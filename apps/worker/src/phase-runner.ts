@@ -1,0 +1,223 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import type { Logger } from "pino";
+import {
+  AppError,
+  Cancelled,
+  DeadlineExceeded,
+  RUNNING_STATUS,
+  UpstreamError,
+  describeError,
+  nextPhase,
+  type Phase,
+  type StepDraft,
+  type Usage,
+} from "@orch/core";
+import {
+  phasePayloadSchema,
+  type JobEvents,
+  type JobStore,
+  type PhasePayload,
+  type PhaseQueues,
+  type StoredJob,
+} from "@orch/queue";
+
+/** What a phase hands back: its output for the record, its steps and usage. */
+export interface PhaseWork {
+  readonly output: unknown;
+  readonly steps: readonly StepDraft[];
+  readonly usage: Partial<Usage>;
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+export interface PhaseContext {
+  readonly job: StoredJob;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Publishes a step live, as it happens; the phase still returns all its steps. */
+  readonly onStep: (step: StepDraft) => void;
+}
+
+export type PhaseHandler = (ctx: PhaseContext) => Promise<PhaseWork>;
+
+/** Runs after a job's last phase saved its result (sessions, webhooks); must be idempotent. */
+export type AfterComplete = (job: StoredJob) => Promise<void>;
+
+/** How one run of a phase ended, for metrics. `discarded`: the work was done but the job had ended. */
+export interface PhaseObservation {
+  readonly phase: Phase;
+  readonly outcome: "completed" | "discarded" | "cancelled" | "deadline_exceeded" | "error";
+  readonly seconds: number;
+  /** From the phase job being queued to this run starting (backoff of retries included). */
+  readonly waitedSeconds: number;
+  readonly job: StoredJob;
+  readonly work?: PhaseWork;
+}
+
+export type PhaseObserver = (observation: PhaseObservation) => void;
+
+export interface PhaseRunnerDeps {
+  readonly store: JobStore;
+  readonly queues: PhaseQueues;
+  readonly events: JobEvents;
+  readonly log: Logger;
+  readonly now?: () => number;
+  readonly afterComplete?: AfterComplete;
+  readonly observer?: PhaseObserver;
+}
+
+function retryable(error: unknown): boolean {
+  if (error instanceof UpstreamError) return error.retryable;
+  if (error instanceof AppError) return false;
+  return true;
+}
+
+/**
+ * The protocol every phase follows: claim the phase on the record (skipping work already saved),
+ * run it under the job's deadline and cancellation, save output and steps atomically, then
+ * enqueue the next phase — so a worker killed at any moment loses nothing and repeats nothing.
+ */
+export class PhaseRunner {
+  private readonly running = new Map<string, AbortController>();
+  private readonly now: () => number;
+  private readonly offCancel: () => void;
+
+  constructor(private readonly deps: PhaseRunnerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.offCancel = deps.events.onAny((notice) => {
+      if (notice.status === "cancelled") this.running.get(notice.id)?.abort(new Cancelled());
+    });
+  }
+
+  async run(phase: Phase, bullJob: Job<PhasePayload>, handler: PhaseHandler): Promise<void> {
+    const parsed = phasePayloadSchema.safeParse(bullJob.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid ${phase} payload: ${parsed.error.message}`);
+    const id = parsed.data.job_id;
+    const log = this.deps.log.child({ jobId: id, phase });
+    const { store } = this.deps;
+
+    const begin = await store.beginPhase(id, phase, RUNNING_STATUS[phase]);
+    if (begin.state === "missing" || begin.state === "terminal") {
+      log.debug({ state: begin.state }, "phase skipped");
+      return;
+    }
+    if (begin.state === "expired") {
+      await store.end(id, "failed", {
+        code: "deadline_exceeded",
+        message: new DeadlineExceeded().message,
+        phase,
+      });
+      return;
+    }
+    if (begin.state === "done") {
+      log.info("phase output already saved; chaining the next phase");
+      await this.chain(phase, id);
+      return;
+    }
+
+    const job = await store.get(id);
+    if (!job) return;
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    const timer = setTimeout(
+      () => controller.abort(new DeadlineExceeded()),
+      Math.max(0, job.deadline_ms - this.now()),
+    );
+    const started = this.now();
+    const run = begin.runs;
+    try {
+      const work = await handler({
+        job,
+        signal: controller.signal,
+        log,
+        onStep: (step) => {
+          store
+            .emit(id, "step", { ...step, phase, run })
+            .catch((error: unknown) => log.warn({ err: error }, "live step not published"));
+        },
+      });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const next = nextPhase(phase);
+      const saved = await store.completePhase(
+        id,
+        phase,
+        work.output,
+        work.steps,
+        work.usage,
+        next ? RUNNING_STATUS[next] : "completed",
+        {
+          ...work.fields,
+          phase: next ?? phase,
+        },
+      );
+      log.info({ ms: this.now() - started, steps: work.steps.length, saved }, "phase finished");
+      this.observe(bullJob, { phase, job, work, outcome: saved ? "completed" : "discarded" }, started);
+      if (saved) await this.chain(phase, id);
+    } catch (error) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+      const outcome =
+        reason instanceof Cancelled
+          ? "cancelled"
+          : reason instanceof DeadlineExceeded
+            ? "deadline_exceeded"
+            : "error";
+      this.observe(bullJob, { phase, job, outcome }, started);
+      if (reason instanceof Cancelled) {
+        log.info("phase stopped: job cancelled");
+        return;
+      }
+      if (reason instanceof DeadlineExceeded) {
+        await store.end(id, "failed", { code: reason.code, message: reason.message, phase });
+        return;
+      }
+      const attempts = bullJob.opts.attempts ?? 1;
+      const last = bullJob.attemptsMade + 1 >= attempts;
+      const message = describeError(reason);
+      if (!retryable(reason) || last) {
+        const code = reason instanceof AppError ? reason.code : "internal";
+        log.error({ err: reason, attempt: bullJob.attemptsMade + 1 }, "phase failed");
+        await store.end(id, "failed", { code, message: `${phase} failed: ${message}`, phase });
+        throw new UnrecoverableError(message);
+      }
+      log.warn({ err: reason, attempt: bullJob.attemptsMade + 1, attempts }, "phase will be retried");
+      await store.emit(id, "retry", { phase, attempt: bullJob.attemptsMade + 1, attempts, error: message });
+      throw reason instanceof Error ? reason : new Error(message);
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(id);
+    }
+  }
+
+  private async chain(phase: Phase, id: string): Promise<void> {
+    const next = nextPhase(phase);
+    if (next) {
+      await this.deps.queues.enqueue(next, id);
+      return;
+    }
+    const job = await this.deps.store.get(id);
+    if (job?.status === "completed") await this.deps.afterComplete?.(job);
+  }
+
+  private observe(
+    bullJob: Job<PhasePayload>,
+    seen: Omit<PhaseObservation, "seconds" | "waitedSeconds">,
+    started: number,
+  ): void {
+    if (!this.deps.observer) return;
+    const waitedMs = (bullJob.processedOn ?? started) - bullJob.timestamp;
+    try {
+      this.deps.observer({
+        ...seen,
+        seconds: (this.now() - started) / 1000,
+        waitedSeconds: Math.max(0, waitedMs) / 1000,
+      });
+    } catch (error) {
+      // Metrics must never fail a phase.
+      this.deps.log.warn({ err: error, jobId: seen.job.id, phase: seen.phase }, "phase observer failed");
+    }
+  }
+
+  /** Stops watching for cancellations; running phases finish (BullMQ's close waits for them). */
+  close(): void {
+    this.offCancel();
+  }
+}

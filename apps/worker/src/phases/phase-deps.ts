@@ -1,0 +1,35 @@
+import type { ConversationMessage, MetricsSource, Reasoner, ServiceScope, StepDraft } from "@orch/core";
+import type { StoredJob } from "@orch/queue";
+
+/** A job's service: its scope, its data source, and the steps (backend lookups) that resolved them. */
+export interface ServiceContext {
+  readonly scope: ServiceScope;
+  /** Demo, the deployment's Datadog, or the service's own org. */
+  readonly source: MetricsSource;
+  readonly steps: readonly StepDraft[];
+}
+
+/** A session's conversation so far, and the steps (backend reads) that fetched it. */
+export interface History {
+  readonly messages: readonly ConversationMessage[];
+  readonly steps: readonly StepDraft[];
+}
+
+/** The ports a phase needs, built once by the composition root. */
+export interface PhaseDeps {
+  /** Resolves the job's service (config, overlaid with the backend's service info when there is one). */
+  readonly serviceFor: (job: StoredJob, signal: AbortSignal) => Promise<ServiceContext>;
+  /** The reasoner for a job; `offline` when the request asked for it. */
+  readonly reasonerFor: (job: StoredJob) => Reasoner;
+  /** The conversation so far of the job's session, oldest first, bounded. */
+  readonly historyFor: (job: StoredJob, signal: AbortSignal) => Promise<History>;
+  /**
+   * Adds the job's question and answer to its session. Called before the job reads completed,
+   * so a follow-up asked the moment it completes is planned with this exchange.
+   */
+  readonly rememberAnswer: (job: StoredJob, answer: string) => Promise<void>;
+  readonly now: () => number;
+  readonly defaultTimeframe: string;
+  readonly maxSteps: number;
+  readonly toolConcurrency: number;
+}

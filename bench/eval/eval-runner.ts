@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { evalTotals, type EvalTotals } from "./eval-totals.js";
+import { startEvalStack, type EvalStack } from "./eval-stack.js";
+import { pinTimeOfDay } from "./pin-time-of-day.js";
+import type { ScenarioFile, ScenarioLibrary } from "./scenario-library.js";
+import { scoreScenario, type ScenarioScore, type ScoredFinding } from "./score-scenario.js";
+
+export type EvalReasoner = "offline" | "openai";
+
+export interface EvalOptions {
+  readonly library: ScenarioLibrary;
+  readonly reasoner?: EvalReasoner;
+  /** Required with the openai reasoner: where the model is. */
+  readonly openai?: { readonly apiKey: string; readonly baseUrl?: string };
+  /** Scenarios submitted together under one anchor; default all of them (offline) or 4 (openai). */
+  readonly batchSize?: number;
+  /** How long one job may take before it is scored as failed; default 120 s. */
+  readonly jobTimeoutMs?: number;
+  readonly logLevel?: string;
+  /** Called as each scenario is scored. */
+  readonly onScore?: (run: ScenarioRun) => void;
+}
+
+/** One scenario's job and its score. */
+export interface ScenarioRun {
+  readonly score: ScenarioScore;
+  readonly file: string;
+  readonly job_id?: string;
+  /** Submit to end of the job, as the client saw it. */
+  readonly ms: number;
+  readonly anchor: string;
+  /** The job's findings as the API returned them. */
+  readonly findings: readonly ScoredFinding[];
+}
+
+export interface EvalReport {
+  readonly reasoner: EvalReasoner;
+  readonly started_at: string;
+  readonly wall_ms: number;
+  /** Requests the fake Datadog served: every read went through the real client and the cache. */
+  readonly datadog_requests: number;
+  readonly runs: readonly ScenarioRun[];
+  readonly totals: EvalTotals;
+}
+
+const findingSchema = z
+  .object({
+    id: z.string(),
+    category: z.string(),
+    severity: z.enum(["critical", "warning", "info"]),
+    metric: z.string(),
+    window: z.object({ start: z.number(), end: z.number() }),
+    related: z.array(z.string()).optional(),
+  })
+  .loose();
+
+const viewSchema = z
+  .object({
+    job_id: z.string(),
+    status: z.string(),
+    result: z
+      .object({ findings: z.array(findingSchema) })
+      .loose()
+      .nullable()
+      .optional(),
+    error: z
+      .object({ code: z.string().optional(), message: z.string().optional() })
+      .loose()
+      .nullable()
+      .optional(),
+  })
+  .loose();
+
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+
+/** Scenario offsets are relative to an anchor at or just after the end of every job window of a batch. */
+function batchAnchor(now: number): number {
+  // Jobs read windows aligned down to the cache bucket (a minute): a minute of slack covers a batch that
+  // runs into the next minute, and a window never reaches past the anchor into data the scenario did not define.
+  return Math.ceil(now / 60_000) * 60_000 + 60_000;
+}
+
+interface JobOutcome {
+  readonly jobId?: string;
+  readonly findings?: readonly ScoredFinding[];
+  readonly error?: string;
+}
+
+async function runJob(stack: EvalStack, entry: ScenarioFile, options: EvalOptions): Promise<JobOutcome> {
+  const { scenario } = entry;
+  const reasonerOption = (options.reasoner ?? "offline") === "offline" ? { reasoner: "offline" } : {};
+  const submitted = await stack.post("/jobs", {
+    service_id: scenario.service,
+    user_message: scenario.question,
+    options: { timeframe: scenario.window, ...reasonerOption },
+  });
+  if (submitted.status !== 202)
+    return { error: `POST /jobs answered ${submitted.status}: ${await submitted.text()}` };
+  const { job_id: jobId } = z.object({ job_id: z.string() }).parse(await submitted.json());
+  const deadline = Date.now() + (options.jobTimeoutMs ?? 120_000);
+  for (;;) {
+    const wait = Math.max(1, Math.min(30, Math.ceil((deadline - Date.now()) / 1000)));
+    const response = await stack.get(`/jobs/${jobId}?wait=${wait}`);
+    if (response.status !== 200) return { jobId, error: `GET /jobs/${jobId} answered ${response.status}` };
+    const view = viewSchema.parse(await response.json());
+    if (view.status === "completed" && view.result) {
+      return { jobId, findings: view.result.findings };
+    }
+    if (TERMINAL.has(view.status)) {
+      return {
+        jobId,
+        error: `job ${view.status}: ${view.error?.message ?? view.error?.code ?? "no result"}`,
+      };
+    }
+    if (Date.now() > deadline) return { jobId, error: `job still ${view.status} after the timeout` };
+  }
+}
+
+/**
+ * Runs every scenario of the library end to end (API → queue → workers → fake Datadog) and
+ * scores each job's findings. Scenarios of one batch share an anchor and run concurrently.
+ */
+export async function runEval(options: EvalOptions): Promise<EvalReport> {
+  const reasoner = options.reasoner ?? "offline";
+  const started = Date.now();
+  let anchor = batchAnchor(started);
+  const stack = await startEvalStack({
+    scenarioFor: (service) => pinTimeOfDay(options.library.forService(service), anchor),
+    anchor: () => anchor,
+    ...(options.openai ? { openai: options.openai } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  const runs: ScenarioRun[] = [];
+  let datadogRequests = 0;
+  try {
+    const all = options.library.scenarios;
+    const size = Math.max(1, options.batchSize ?? (reasoner === "offline" ? all.length : 4));
+    for (let i = 0; i < all.length; i += size) {
+      if (i > 0) anchor = batchAnchor(Date.now());
+      const batchAnchorMs = anchor;
+      const batch = all.slice(i, i + size);
+      const done = await Promise.all(
+        batch.map(async (entry) => {
+          const t0 = Date.now();
+          const outcome = await runJob(stack, entry, options).catch((error: unknown): JobOutcome => ({
+            error: error instanceof Error ? error.message : String(error),
+          }));
+          const score = scoreScenario({
+            scenario: entry.scenario,
+            anchor: batchAnchorMs,
+            findings: outcome.findings,
+            ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          });
+          const run: ScenarioRun = {
+            score,
+            file: entry.file,
+            ...(outcome.jobId ? { job_id: outcome.jobId } : {}),
+            ms: Date.now() - t0,
+            anchor: new Date(batchAnchorMs).toISOString(),
+            findings: outcome.findings ?? [],
+          };
+          options.onScore?.(run);
+          return run;
+        }),
+      );
+      runs.push(...done);
+    }
+    datadogRequests = stack.datadog.count();
+  } finally {
+    await stack.close();
+  }
+  return {
+    reasoner,
+    started_at: new Date(started).toISOString(),
+    wall_ms: Date.now() - started,
+    datadog_requests: datadogRequests,
+    runs,
+    totals: evalTotals(runs.map((r) => r.score)),
+  };
+}

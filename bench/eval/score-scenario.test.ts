@@ -1,0 +1,212 @@
+import { describe, expect, it } from "vitest";
+import { parseScenario, type Finding, type ScenarioInput } from "@orch/core";
+import { evalTotals } from "./eval-totals.js";
+import { scoreScenario, startTolerance } from "./score-scenario.js";
+
+const ANCHOR = Date.UTC(2025, 2, 3, 14);
+const MIN = 60_000;
+
+function scenario(expected: ScenarioInput["expected"], window = "6h") {
+  return parseScenario({
+    id: "s",
+    service: "svc",
+    question: "How is it doing?",
+    window,
+    series: [{ metric: "trace.http.request.hits", baseline: 100 }],
+    expected,
+  });
+}
+
+let next = 0;
+function finding(partial: Partial<Finding> & Pick<Finding, "category" | "metric">, startMin = -60): Finding {
+  next += 1;
+  return {
+    id: `F${next}`,
+    severity: "warning",
+    window: { start: ANCHOR + startMin * MIN, end: ANCHOR },
+    evidence: {},
+    summary: "",
+    score: 0.5,
+    ...partial,
+  };
+}
+
+const LATENCY = "trace.http.request.duration.by.service.95p";
+
+describe("scoreScenario", () => {
+  it("matches a finding of the expected category and metric that starts within the tolerance", () => {
+    const s = scenario({ findings: [{ category: "latency", metric: LATENCY, start: "-60m" }] });
+    const score = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [finding({ category: "latency", metric: LATENCY }, -75)],
+    });
+
+    expect(score).toMatchObject({ matched: 1, recall: 1, precision: 1, window_hits: 1, window_checked: 1 });
+  });
+
+  it("tolerates max(20 minutes, 10 % of the window) on the start", () => {
+    expect(startTolerance(3_600_000)).toBe(20 * MIN);
+    expect(startTolerance(24 * 3_600_000)).toBe(144 * MIN);
+    const s = scenario({ findings: [{ category: "latency", metric: LATENCY, start: "-60m" }] });
+    const late = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [finding({ category: "latency", metric: LATENCY }, -60 + 45)],
+    });
+
+    expect(late.matched).toBe(0);
+    expect(late.outcomes[0]?.window).toBe("miss");
+    expect(late.false_positives).toHaveLength(1);
+    expect(late.window_checked).toBe(1);
+    expect(late.window_hits).toBe(0);
+  });
+
+  it("matches any metric when none is named, and a prefix when the name ends in *", () => {
+    const s = scenario({
+      findings: [{ category: "errors" }, { category: "availability", metric: "trace.http.*" }],
+    });
+    const score = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [
+        finding({ category: "errors", metric: "aws.applicationelb.httpcode_target_5xx_count" }),
+        finding({ category: "availability", metric: "trace.http.request.hits" }),
+      ],
+    });
+
+    expect(score.matched).toBe(2);
+  });
+
+  it("neither matches nor counts info findings", () => {
+    const s = scenario({ findings: [{ category: "traffic", metric: "trace.http.request.hits" }] });
+    const score = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [
+        finding({ category: "traffic", metric: "trace.http.request.hits", severity: "info" }),
+        finding({ category: "saturation", metric: "system.cpu.user", severity: "info" }),
+      ],
+    });
+
+    expect(score).toMatchObject({ matched: 0, reported: 0, recall: 0, precision: 1 });
+  });
+
+  it("does not count deploy, log, monitor or same-category findings linked to a match as false positives", () => {
+    const s = scenario({
+      findings: [{ category: "errors", metric: "trace.http.request.errors", start: "-30m" }],
+    });
+    const errors = finding({ category: "errors", metric: "trace.http.request.errors" }, -30);
+    const deploy = finding({ category: "deploy_regression", metric: "events", related: [errors.id] }, -32);
+    const logs = finding({ category: "errors", metric: "logs", related: [errors.id] }, -31);
+    const monitor = finding({ category: "saturation", metric: "monitors", related: [errors.id] }, -25);
+    const score = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [{ ...errors, related: [deploy.id, logs.id] }, deploy, logs, monitor],
+    });
+
+    expect(score).toMatchObject({ matched: 1, precision: 1, false_positives: [] });
+    expect(score.corroborating).toHaveLength(3);
+  });
+
+  it("counts unrelated findings, and related ones about another metric and category, as false positives", () => {
+    const s = scenario({
+      findings: [{ category: "errors", metric: "trace.http.request.errors", start: "-30m" }],
+    });
+    const errors = finding({ category: "errors", metric: "trace.http.request.errors" }, -30);
+    const latency = finding({ category: "latency", metric: LATENCY, related: [errors.id] }, -30);
+    const cpu = finding({ category: "saturation", metric: "system.cpu.user" }, -200);
+    const score = scoreScenario({ scenario: s, anchor: ANCHOR, findings: [errors, latency, cpu] });
+
+    expect(score.matched).toBe(1);
+    expect(score.false_positives).toEqual([
+      `${latency.id} latency ${LATENCY} warning`,
+      `${cpu.id} saturation system.cpu.user warning`,
+    ]);
+    expect(score.precision).toBeCloseTo(1 / 3);
+  });
+
+  it("reports forbidden categories even when the finding corroborates a match", () => {
+    const s = scenario({
+      findings: [{ category: "latency", metric: LATENCY }],
+      forbidden_categories: ["deploy_regression"],
+    });
+    const latency = finding({ category: "latency", metric: LATENCY });
+    const deploy = finding({ category: "deploy_regression", metric: "events", related: [latency.id] });
+    const score = scoreScenario({ scenario: s, anchor: ANCHOR, findings: [latency, deploy] });
+
+    expect(score.forbidden).toEqual([`${deploy.id} deploy_regression events warning`]);
+    expect(score.false_positives).toEqual(score.forbidden);
+  });
+
+  it("uses each finding for at most one expectation, assigning them so that most are matched", () => {
+    const s = scenario(
+      {
+        findings: [
+          { category: "latency", metric: LATENCY, start: "-5h" },
+          { category: "latency", metric: LATENCY, start: "-4h" },
+        ],
+      },
+      "6h",
+    );
+    const one = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [finding({ category: "latency", metric: LATENCY }, -270)],
+    });
+    const two = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [
+        finding({ category: "latency", metric: LATENCY }, -270),
+        finding({ category: "latency", metric: LATENCY }, -290),
+      ],
+    });
+
+    expect(one).toMatchObject({ matched: 1, recall: 0.5 });
+    expect(two).toMatchObject({ matched: 2, recall: 1, precision: 1 });
+  });
+
+  it("scores a job that did not complete as finding nothing", () => {
+    const s = scenario({ findings: [{ category: "errors" }] });
+    const score = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: undefined,
+      error: "job failed: boom",
+    });
+
+    expect(score).toMatchObject({ matched: 0, recall: 0, error: "job failed: boom" });
+  });
+});
+
+describe("evalTotals", () => {
+  it("micro-averages recall and precision and checks them against the targets", () => {
+    const quiet = scenario({ findings: [], forbidden_categories: ["traffic"] });
+    const busy = scenario({
+      findings: [
+        { category: "errors", metric: "trace.http.request.errors" },
+        { category: "latency", metric: LATENCY },
+      ],
+    });
+    const scores = [
+      scoreScenario({
+        scenario: busy,
+        anchor: ANCHOR,
+        findings: [finding({ category: "errors", metric: "trace.http.request.errors" })],
+      }),
+      scoreScenario({
+        scenario: quiet,
+        anchor: ANCHOR,
+        findings: [finding({ category: "traffic", metric: "trace.http.request.hits" })],
+      }),
+    ];
+    const totals = evalTotals(scores);
+
+    expect(totals).toMatchObject({ expected: 2, matched: 1, false_positives: 1, forbidden: 1, recall: 0.5 });
+    expect(totals.precision).toBe(0.5);
+    expect(totals.meets_targets).toBe(false);
+    expect(totals.failing).toEqual(["s", "s"]);
+  });
+});

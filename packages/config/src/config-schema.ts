@@ -1,0 +1,226 @@
+import { z } from "zod";
+import { parseDuration } from "@orch/core";
+
+const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
+/** A lower-case host name or IPv4 address, optionally `*.` + a domain. */
+const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, "a duration such as 1h, 30m or 1d");
+
+export const serviceConfigSchema = z
+  .object({
+    tags: z
+      .array(z.string().regex(/^[a-z][a-z0-9_.\-/]*:[a-z0-9_.\-/]+$/, "a key:value tag in lower case"))
+      .min(1)
+      .optional()
+      .describe("tags that scope the service; default service:<id>"),
+    env: z
+      .string()
+      .regex(/^[a-z0-9_.-]+$/)
+      .optional(),
+    site: z.string().optional().describe("the service's own Datadog site"),
+    api_url: z.url().optional().describe("the service's own Datadog base URL"),
+    api_key: z.string().min(1).optional(),
+    app_key: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** config.json: the seed's sections and ours. Every key has a default. */
+export const fileConfigSchema = z
+  .object({
+    orchestrator: z
+      .object({
+        max_reasoning_steps: int(1, 50, 10),
+        timeout_seconds: int(1, 600, 30).describe("how long POST /orchestrate waits before answering 202"),
+        job_deadline_seconds: int(10, 3600, 300).describe("hard deadline of a job from submission"),
+        retry_attempts: int(1, 10, 3),
+        retry_backoff_ms: int(10, 60_000, 1000),
+        tool_concurrency: int(1, 32, 4),
+        concurrency: z
+          .object({ planning: int(1, 256, 8), execution: int(1, 256, 8), feedback: int(1, 256, 8) })
+          .strict()
+          .default({ planning: 8, execution: 8, feedback: 8 }),
+        job_retention_seconds: int(60, 90 * 86_400, 7 * 86_400),
+        lock_duration_ms: int(1000, 600_000, 30_000),
+        stalled_interval_ms: int(1000, 600_000, 30_000),
+      })
+      .strict()
+      .prefault({}),
+    datadog: z
+      .object({
+        default_timeframe: duration.default("1h"),
+        max_metrics_per_request: int(1, 1000, 100),
+        request_timeout_ms: int(100, 120_000, 10_000),
+        max_retries: int(0, 10, 3),
+        requests_per_second: int(1, 10_000, 20).describe("global budget shared by all workers"),
+        cache: z
+          .object({
+            bucket_seconds: int(1, 3600, 60),
+            ttl_live_seconds: int(1, 3600, 60),
+            ttl_past_seconds: int(1, 30 * 86_400, 86_400),
+            lock_ttl_ms: int(100, 120_000, 15_000),
+            wait_timeout_ms: int(100, 120_000, 20_000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    llm: z
+      .object({
+        model: z.string().min(1).default("gpt-4o"),
+        temperature: z.number().min(0).max(2).default(0.1),
+        max_tokens: int(64, 128_000, 2000),
+        timeout_ms: int(1000, 600_000, 60_000),
+        max_retries: int(0, 10, 2),
+        context_token_budget: int(256, 200_000, 6000),
+        history_messages: int(0, 100, 10),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        body_limit_bytes: int(1024, 10 * 1024 * 1024, 64 * 1024),
+        max_wait_seconds: int(1, 600, 60),
+        rate_limit_per_minute: int(1, 1_000_000, 600).describe("requests per token per minute"),
+        max_jobs_in_flight: int(1, 100_000, 100).describe("unfinished jobs per token"),
+      })
+      .strict()
+      .prefault({}),
+    sessions: z
+      .object({
+        retention_seconds: int(60, 365 * 86_400, 30 * 86_400),
+        max_messages: int(2, 1000, 50),
+      })
+      .strict()
+      .prefault({}),
+    queue: z
+      .object({
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9{}_-]+$/)
+          .default("{orch}")
+          .describe("BullMQ prefix; keep the hash tag for Redis Cluster"),
+      })
+      .strict()
+      .prefault({}),
+    admin: z
+      .object({
+        read_only: z
+          .boolean()
+          .default(false)
+          .describe("Bull Board shows queues and jobs but cannot retry, clean or remove"),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        token: z
+          .string()
+          .min(16)
+          .optional()
+          .describe("bearer token for GET /metrics (admin API tokens also work)"),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .optional()
+          .describe("serve /metrics without auth on its own port (0: any free port)"),
+      })
+      .strict()
+      .prefault({}),
+    services: z.record(z.string().regex(/^[a-z0-9][a-z0-9._\-/]{0,99}$/), serviceConfigSchema).default({}),
+    events: z
+      .object({
+        heartbeat_ms: int(100, 300_000, 15_000).describe(
+          "comment line sent on idle event streams (GET /jobs/:id/events)",
+        ),
+      })
+      .strict()
+      .prefault({}),
+    backend: z
+      .object({
+        timeout_ms: int(100, 60_000, 2000).describe("per attempt, for calls to BACKEND_API_URL"),
+        retries: int(0, 5, 2),
+        backoff_ms: int(10, 10_000, 200),
+        cache_seconds: int(0, 3600, 60).describe("how long service info from the backend is reused"),
+      })
+      .strict()
+      .prefault({}),
+    webhooks: z
+      .object({
+        allowed_hosts: z
+          .array(z.string().regex(HOST_PATTERN, "a host name, an IP address or a *.domain pattern"))
+          .default([])
+          .describe("hosts callback_url may name (exact, or *.example.com); empty disables webhooks"),
+        allow_private: z
+          .boolean()
+          .default(false)
+          .describe("allow callbacks to loopback and private addresses (local development)"),
+        timeout_ms: int(100, 60_000, 5000).describe("per delivery attempt"),
+        attempts: int(1, 20, 6),
+        backoff_ms: int(10, 600_000, 2000).describe("first retry delay; doubles each attempt"),
+        concurrency: int(1, 256, 8),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === undefined || s === "" ? undefined : s));
+
+/** Environment variables we read; empty strings count as unset. */
+export const envSchema = z.object({
+  NODE_ENV: optionalText,
+  PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "a port number")
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(65535))
+      .optional(),
+  ),
+  HOST: optionalText,
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  API_TOKENS: optionalText,
+  LOG_LEVEL: optionalText.pipe(
+    z
+      .string()
+      .transform((s) => s.toLowerCase())
+      .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
+      .optional(),
+  ),
+  CONFIG_FILE: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  DATADOG_API_KEY: optionalText,
+  DATADOG_APP_KEY: optionalText,
+  DATADOG_SITE: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]+$/, "a Datadog site such as datadoghq.com or datadoghq.eu")
+      .optional(),
+  ),
+  DATADOG_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  BACKEND_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  BACKEND_API_TOKEN: optionalText,
+  WEBHOOK_SECRET: optionalText,
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, "at least 16 characters").optional()),
+  METRICS_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "a port number")
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(65535))
+      .optional(),
+  ),
+});
+
+export type EnvInput = z.infer<typeof envSchema>;

@@ -1,0 +1,139 @@
+import type { AnalysisResult } from "../analysis-result.js";
+import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series, ToolResult } from "../evidence.js";
+import { classifyMetric, isLimitMetric, limitMetricOf } from "../metric-catalog.js";
+import type { Plan, PlanStep } from "../plan.js";
+import { correlateDeploys, linkCoincident } from "./correlation.js";
+import type { Detection } from "./detection.js";
+import { withErrorRates } from "./error-rate.js";
+import { logDetections } from "./logs.js";
+import { monitorDetections } from "./monitors.js";
+import { rankFindings } from "./rank.js";
+import { detectSeries } from "./series-detections.js";
+import { seriesStats } from "./series-stats.js";
+
+function subjectOf(step: PlanStep | undefined, result: ToolResult): string {
+  if (result.status === "error") return result.subject;
+  if (step?.tool === "metrics") return step.query.metric;
+  if (step?.tool === "logs") return step.filter;
+  return step?.tool === "monitors" ? "monitors" : step?.tool === "events" ? "events" : result.step_id;
+}
+
+function hasValues(series: readonly Series[]): boolean {
+  return series.some((s) => s.points.some(([, v]) => v !== null && Number.isFinite(v)));
+}
+
+/** Reads the results: which steps returned data, which failed (as "tool subject: reason"), and what they hold. */
+function collect(evidence: Evidence, plan: Plan) {
+  const steps = new Map(plan.steps.map((s) => [s.id, s]));
+  const missing: string[] = [];
+  const series: Series[] = [];
+  const monitors: MonitorInfo[] = [];
+  const events: EventInfo[] = [];
+  const logs: LogSummary[] = [];
+  let withData = 0;
+  const seen = new Set<string>();
+  const seenSeries = new Set<string>();
+  for (const r of evidence.results) {
+    const step = steps.get(r.step_id);
+    seen.add(r.step_id);
+    if (r.status === "error") {
+      missing.push(`${r.tool} ${subjectOf(step, r)}: ${r.error.message}`);
+      continue;
+    }
+    switch (r.tool) {
+      case "metrics":
+        if (hasValues(r.series)) withData++;
+        else missing.push(`metrics ${subjectOf(step, r)}: no data returned`);
+        for (const s of r.series) {
+          const id = `${s.query}|${s.group.join(",")}`;
+          if (!seenSeries.has(id)) {
+            seenSeries.add(id);
+            series.push(s);
+          }
+        }
+        break;
+      case "monitors":
+        withData++;
+        monitors.push(...r.monitors);
+        break;
+      case "events":
+        withData++;
+        events.push(...r.events);
+        break;
+      case "logs":
+        withData++;
+        logs.push(r.logs);
+        break;
+    }
+  }
+  for (const s of plan.steps) {
+    if (!seen.has(s.id))
+      missing.push(`${s.tool} ${s.tool === "metrics" ? s.query.metric : s.tool}: not executed`);
+  }
+  const total = Math.max(plan.steps.length, evidence.results.length);
+  return { missing, series, monitors, events, logs, coverage: total > 0 ? withData / total : 0 };
+}
+
+function maxOf(s: Series): number | undefined {
+  let max: number | undefined;
+  for (const [, v] of s.points) if (v !== null && Number.isFinite(v)) max = Math.max(max ?? v, v);
+  return max;
+}
+
+/**
+ * The bound of a series: its standard limit metric when it was read (jvm.heap_memory_max for
+ * jvm.heap_memory, system.disk.total for system.disk.used); for memory, else any memory limit read.
+ */
+function limitFor(s: Series, series: readonly Series[]): number | undefined {
+  const name = limitMetricOf(s.metric);
+  const own =
+    name !== undefined
+      ? series.filter((l) => l.metric === name && l.group.join(",") === s.group.join(","))
+      : [];
+  const found = (own.length > 0 ? own : series.filter((l) => l.metric === name)).map(maxOf);
+  const pair = found.find((v) => v !== undefined);
+  if (pair !== undefined) return pair;
+  if ((s.kind ?? classifyMetric(s.metric)?.kind) !== "memory") return undefined;
+  let limit: number | undefined;
+  for (const l of series) {
+    if (!/(heap_memory_max|mem(ory)?\.limits?$|memory_limit)/.test(l.metric)) continue;
+    const v = maxOf(l);
+    if (v !== undefined) limit = Math.max(limit ?? v, v);
+  }
+  return limit;
+}
+
+/**
+ * The analyst: statistics for every series, then anomalies (change points, spikes, ramps, leaks,
+ * saturation, flat lines, missing data, traffic changes, error bursts), monitors in trouble,
+ * error-log bursts and deploy correlation, as ranked findings with ids F1, F2…
+ */
+export function analyzeEvidence(input: { readonly evidence: Evidence; readonly plan: Plan }): AnalysisResult {
+  const { evidence, plan } = input;
+  const window = evidence.window;
+  const { missing, series, monitors, events, logs, coverage } = collect(evidence, plan);
+  const stats = series.map((s) => seriesStats(s, window));
+
+  let detections: Detection[] = [];
+  for (const s of series) {
+    if (isLimitMetric(s.metric)) continue;
+    const limit = limitFor(s, series);
+    const memory = (s.kind ?? classifyMetric(s.metric)?.kind) === "memory";
+    detections.push(
+      ...detectSeries(s, window, limit === undefined ? {} : memory ? { memoryLimit: limit } : { limit }),
+    );
+  }
+  detections = withErrorRates(detections, series, window);
+  for (const l of logs) detections.push(...logDetections(l, window));
+  detections.push(...monitorDetections(monitors, window));
+  detections = detections.map((d, i) => ({ ...d, uid: `d${i}` }));
+  detections = linkCoincident(detections, 10 * 60_000);
+  detections = correlateDeploys(detections, events, window);
+
+  return {
+    findings: rankFindings(detections, window, plan.intent),
+    stats,
+    coverage: Math.round(coverage * 1000) / 1000,
+    missing,
+  };
+}

@@ -1,0 +1,118 @@
+import type { Detection } from "./detection.js";
+import { PRIORITY } from "./detection.js";
+import { changePct, describer } from "./describe.js";
+import { categoryOf, changeSeverity, isBadDirection } from "./impact.js";
+import { leakDetection } from "./leak.js";
+import type { PreparedSeries } from "./prepared-series.js";
+import { theilSen } from "./robust.js";
+import type { SeriesModel } from "./series-model.js";
+import { utilisationOf } from "./utilisation.js";
+
+const HOUR_MS = 3_600_000;
+/** How far ahead a filling resource is worth reporting. */
+const HORIZON_H = 7 * 24;
+
+/**
+ * Window-long trends: a leak on memory, a bounded resource filling up (with the projected time
+ * until it is full), or a ramp on anything else when it outpaces any daily cycle.
+ */
+export function trendDetections(p: PreparedSeries, m: SeriesModel, memoryLimit?: number): Detection[] {
+  const trend = m.trend;
+  const n = p.values.length;
+  if (!trend || n < 8) return [];
+  const sign: 1 | -1 = trend.slopePerHour > 0 ? 1 : -1;
+  if (!isBadDirection(p, sign)) return [];
+  if (p.kind === "memory") {
+    const leak = leakDetection(p, m, 0, memoryLimit);
+    if (leak) return [leak];
+  }
+  const t0 = p.times[0] ?? 0;
+  const tEnd = p.times[n - 1] ?? t0;
+  const xs = Array.from(p.times, (t) => (t - t0) / HOUR_MS);
+  const { slope, intercept } = theilSen(xs, p.values);
+  const first = intercept;
+  const last = intercept + slope * ((tEnd - t0) / HOUR_MS);
+  const d = describer(p, m.windowMs);
+  const pct = changePct(first, last);
+  const util = utilisationOf(p);
+  const base = {
+    key: p.label,
+    metric: p.series.metric,
+    ...(p.kind !== undefined ? { kind: p.kind } : {}),
+    start: t0,
+    end: tEnd,
+  };
+  // Only storage fills up for good; CPU, memory and pools rise and fall with load and are judged by thresholds.
+  if (util && p.kind === "disk") {
+    const usedNow = util.used(last);
+    const usedSlope = (usedNow - util.used(first)) / Math.max((tEnd - t0) / HOUR_MS, 1e-9);
+    if (usedSlope <= 0) return [];
+    const toFull = (util.full - usedNow) / usedSlope;
+    const toCrit = Math.max(0, (util.crit - usedNow) / usedSlope);
+    if (toCrit > HORIZON_H || usedNow < 0.5) return [];
+    return [
+      {
+        ...base,
+        category: "capacity",
+        severity: toFull <= 24 ? "critical" : "warning",
+        anomaly: "trend",
+        evidence: {
+          anomaly: "trend",
+          baseline: d.num(first),
+          level: d.num(last),
+          ...(Number.isFinite(pct) ? { change_pct: d.num(pct) } : {}),
+          growth_per_hour: d.num(slope),
+          used_pct: Math.round(usedNow * 100),
+          projected_full_h: d.num(Math.max(0, toFull)),
+          projected_threshold_h: d.num(toCrit),
+        },
+        summary: `${util.resource} filling up: ${p.label} rose steadily from ${d.v(first)} to ${d.v(last)} (${d.pct(pct)}) over the window; at this rate it reaches ${Math.round(util.crit * 100)}% in ${d.dur(toCrit * HOUR_MS)} and is full in ${d.dur(Math.max(0, toFull) * HOUR_MS)}`,
+        magnitude: Math.abs(trend.change),
+        priority: PRIORITY.trend,
+      },
+    ];
+  }
+  // Disk bytes with no known size still fill up: steady growth by a fifth is worth planning for, however slow.
+  if (p.kind === "disk" && !util) {
+    if (!(first > 0) || last < 1.2 * first || p.profile?.higherIsWorse === false) return [];
+    return [
+      {
+        ...base,
+        category: "capacity",
+        severity: "warning",
+        anomaly: "trend",
+        evidence: {
+          anomaly: "trend",
+          baseline: d.num(first),
+          level: d.num(last),
+          ...(Number.isFinite(pct) ? { change_pct: d.num(pct) } : {}),
+          growth_per_hour: d.num(slope),
+        },
+        summary: `Disk filling up: ${p.label} rose steadily from ${d.v(first)} to ${d.v(last)} (${d.pct(pct)}) over the window; its size is unknown, so when it fills cannot be projected (read the disk's total to know)`,
+        magnitude: Math.abs(trend.change),
+        priority: PRIORITY.trend,
+      },
+    ];
+  }
+  if (Math.abs(trend.slopePerHour) < m.speedMin) return [];
+  const severity = changeSeverity(p, first, last);
+  if (!severity || severity === "info") return [];
+  return [
+    {
+      ...base,
+      category: categoryOf(p),
+      severity,
+      anomaly: "ramp",
+      evidence: {
+        anomaly: "ramp",
+        baseline: d.num(first),
+        level: d.num(last),
+        ...(Number.isFinite(pct) ? { change_pct: d.num(pct) } : {}),
+        growth_per_hour: d.num(slope),
+      },
+      summary: `${p.label} ${sign > 0 ? "climbed" : "fell"} steadily from ${d.v(first)} to ${d.v(last)} (${d.pct(pct)}) across the whole window`,
+      magnitude: Math.abs(trend.change),
+      priority: PRIORITY.ramp,
+    },
+  ];
+}

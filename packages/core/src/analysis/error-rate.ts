@@ -1,0 +1,121 @@
+import type { Series } from "../evidence.js";
+import type { TimeWindow } from "../time-window.js";
+import type { Detection } from "./detection.js";
+import { PRIORITY, maxSeverity } from "./detection.js";
+import { classifyMetric } from "../metric-catalog.js";
+
+function labelOf(s: Series): string {
+  return s.group.length > 0 ? `${s.metric}{${s.group.join(",")}}` : s.metric;
+}
+
+function sumIn(series: Series, from: number, to: number, inside: boolean): [number, Set<number>] {
+  let sum = 0;
+  const times = new Set<number>();
+  for (const [t, v] of series.points) {
+    if (v === null || !Number.isFinite(v)) continue;
+    if (t >= from && t <= to ? inside : !inside) {
+      sum += v;
+      times.add(t);
+    }
+  }
+  return [sum, times];
+}
+
+function rate(
+  errors: Series,
+  requests: Series,
+  from: number,
+  to: number,
+  inside: boolean,
+): number | undefined {
+  const [, times] = sumIn(errors, from, to, inside);
+  let e = 0;
+  let r = 0;
+  const req = new Map<number, number>();
+  for (const [t, v] of requests.points) if (v !== null && Number.isFinite(v)) req.set(t, v);
+  for (const [t, v] of errors.points) {
+    if (v === null || !times.has(t)) continue;
+    const q = req.get(t);
+    if (q === undefined) continue;
+    e += v;
+    r += q;
+  }
+  return r > 0 ? e / r : undefined;
+}
+
+function kindOf(s: Series): string | undefined {
+  return s.kind ?? classifyMetric(s.metric)?.kind;
+}
+
+/**
+ * Error rate = errors / requests where both series exist for the same group. Error findings
+ * get the rate during and before the anomaly; a rate of 5 % or more is critical, one under
+ * 0.5 % caps the finding at warning, and one no higher than before (errors rising with traffic)
+ * makes it context. A high rate all window long, with no change to detect,
+ * becomes a finding of its own.
+ */
+export function withErrorRates(
+  detections: readonly Detection[],
+  series: readonly Series[],
+  window: TimeWindow,
+): Detection[] {
+  const requests = series.filter((s) => kindOf(s) === "requests");
+  const out: Detection[] = [];
+  const explained = new Set<string>();
+  for (const d of detections) {
+    const errs = d.category === "errors" ? series.find((s) => labelOf(s) === d.key) : undefined;
+    const req = errs ? requests.find((r) => r.group.join(",") === errs.group.join(",")) : undefined;
+    if (!errs || !req) {
+      out.push(d);
+      continue;
+    }
+    explained.add(labelOf(errs));
+    const during = rate(errs, req, d.start, d.end, true);
+    const before = rate(errs, req, d.start, d.end, false);
+    if (during === undefined) {
+      out.push(d);
+      continue;
+    }
+    let severity = d.severity;
+    // More errors at the same error rate is more traffic, not a new fault: context only.
+    const withTraffic = during < 0.05 && before !== undefined && before > 0 && during <= 1.5 * before;
+    if (withTraffic) severity = "info";
+    else if (during >= 0.05) severity = maxSeverity(severity, "critical");
+    else if (during < 0.005 && severity === "critical") severity = "warning";
+    out.push({
+      ...d,
+      severity,
+      evidence: {
+        ...d.evidence,
+        error_rate_pct: Math.round(during * 10_000) / 100,
+        ...(before !== undefined ? { baseline_error_rate_pct: Math.round(before * 10_000) / 100 } : {}),
+      },
+      summary: `${d.summary}; error rate ${(during * 100).toFixed(2)}%${before !== undefined ? ` vs ${(before * 100).toFixed(2)}% before` : ""}${withTraffic ? ": errors grew with traffic, not as a share of it" : ""}`,
+    });
+  }
+  for (const errs of series.filter((s) => kindOf(s) === "errors" && !explained.has(labelOf(s)))) {
+    const req = requests.find((r) => r.group.join(",") === errs.group.join(","));
+    if (!req) continue;
+    const overall = rate(errs, req, window.start, window.end, true);
+    if (overall === undefined || overall < 0.05) continue;
+    out.push({
+      key: labelOf(errs),
+      metric: errs.metric,
+      kind: "errors",
+      category: "errors",
+      severity: overall >= 0.1 ? "critical" : "warning",
+      anomaly: "error_rate",
+      start: window.start,
+      end: window.end,
+      evidence: {
+        anomaly: "error_rate",
+        error_rate_pct: Math.round(overall * 10_000) / 100,
+        threshold_pct: 5,
+      },
+      summary: `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window, above the 5% threshold`,
+      magnitude: Math.log(overall / 0.05 + 1),
+      priority: PRIORITY.error_rate,
+    });
+  }
+  return out;
+}

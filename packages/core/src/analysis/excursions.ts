@@ -1,0 +1,249 @@
+import type { Segment } from "./change-points.js";
+import type { LevelView } from "./level-view.js";
+import { diffSigma, quantileSorted } from "./robust.js";
+import { meanOf, transitionAt } from "./transition.js";
+
+/** A stretch where the series left its reference level, with the shape of its onset. */
+export interface Excursion {
+  /** Point indices [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly sign: 1 | -1;
+  /** Runs to the end of the window. */
+  readonly sustained: boolean;
+  /** A run at the start of the window read as a change at its end (before: the run, after: the reference). */
+  readonly fromStart: boolean;
+  /** Detection-scale level before the change and during/after it. */
+  readonly before: number;
+  readonly after: number;
+  /** Onset completes within a few intervals (a step or spike, not a slope). */
+  readonly sharp: boolean;
+  /** Onset faster than any daily cycle could produce. */
+  readonly fast: boolean;
+  readonly riseMs: number;
+  /** Index where the onset began (for ramps, before the run itself). */
+  readonly onset: number;
+  /** |after − before| / noise × √points: how unlikely as noise. */
+  readonly z: number;
+}
+
+/** On a log scale, levels closer than this (≈15 %) are the same state; the detectors judge practical size later. */
+export const SAME_LEVEL_LOG = Math.log(1.15);
+
+function referenceLevel(segments: readonly Segment[], sameLevel: number): number {
+  let longest = segments[0];
+  for (const s of segments)
+    if (longest === undefined || s.end - s.start > longest.end - longest.start) longest = s;
+  if (!longest) return 0;
+  let sum = 0;
+  let n = 0;
+  for (const s of segments) {
+    if (Math.abs(s.mean - longest.mean) <= sameLevel) {
+      sum += s.mean * (s.end - s.start);
+      n += s.end - s.start;
+    }
+  }
+  return n > 0 ? sum / n : longest.mean;
+}
+
+interface Run {
+  start: number;
+  end: number;
+  sign: 1 | -1;
+}
+
+/**
+ * Trims a run to its core around the peak: a spike followed by a slightly raised level (a cycle
+ * not removed, a partial recovery), or a slow drift that a sharp change then lands on, is
+ * judged apart from that drift. Segments stay in the core while they keep at least half the
+ * peak's deviation or are short (the transition of a ramp, the fragments of a noisy dip).
+ */
+function splitRuns(runs: Run[], segments: readonly Segment[], reference: number, sameLevel: number): Run[] {
+  const out: Run[] = [];
+  for (const run of runs) {
+    const inside = segments.filter(
+      (s) => s.start >= run.start && s.end <= run.end && Math.abs(s.mean - reference) > sameLevel,
+    );
+    if (inside.length < 2) {
+      out.push(run);
+      continue;
+    }
+    const dev = (s: Segment | undefined): number => Math.abs((s?.mean ?? reference) - reference);
+    const lenOf = (s: Segment | undefined): number => (s ? s.end - s.start : 0);
+    // The peak is judged on segments of some length: one outlier point inside a long drop is not its peak.
+    const minLen = Math.min(Math.max(...inside.map(lenOf)), Math.max(2, 0.05 * (run.end - run.start)));
+    let peakIndex = 0;
+    inside.forEach((s, i) => {
+      if ((lenOf(s) >= minLen && dev(s) > dev(inside[peakIndex])) || lenOf(inside[peakIndex]) < minLen)
+        peakIndex = i;
+    });
+    const peak = dev(inside[peakIndex]);
+    let coreLen = lenOf(inside[peakIndex]);
+    // A long stretch at under half the peak is a drift of its own; a short one is part of the episode.
+    const belongs = (s: Segment | undefined): boolean =>
+      dev(s) >= 0.5 * peak || lenOf(s) < Math.max(10, 0.25 * coreLen);
+    let last = peakIndex;
+    for (let i = peakIndex + 1; i < inside.length && belongs(inside[i]); i++) {
+      last = i;
+      coreLen += lenOf(inside[i]);
+    }
+    let first = peakIndex;
+    for (let i = peakIndex - 1; i >= 0 && belongs(inside[i]); i--) {
+      first = i;
+      coreLen += lenOf(inside[i]);
+    }
+    const coreStart = first === 0 ? run.start : (inside[first]?.start ?? run.start);
+    const coreEnd = last === inside.length - 1 ? run.end : (inside[last]?.end ?? run.end);
+    if (coreStart > run.start)
+      out.push(
+        ...splitRuns([{ start: run.start, end: coreStart, sign: run.sign }], segments, reference, sameLevel),
+      );
+    out.push({ start: coreStart, end: coreEnd, sign: run.sign });
+    if (coreEnd < run.end)
+      out.push(
+        ...splitRuns(
+          [{ start: inside[last + 1]?.start ?? coreEnd, end: run.end, sign: run.sign }],
+          segments,
+          reference,
+          sameLevel,
+        ),
+      );
+  }
+  return out;
+}
+
+function runsOf(segments: readonly Segment[], reference: number, noise: number, sameLevel: number): Run[] {
+  let lastLen = 0;
+  const runs: Run[] = [];
+  for (const s of segments) {
+    const d = s.mean - reference;
+    const len = s.end - s.start;
+    const off = Math.abs(d) > sameLevel && Math.abs(d) > (3 * noise) / Math.sqrt(len);
+    if (!off) continue;
+    const sign: 1 | -1 = d > 0 ? 1 : -1;
+    const prev = runs[runs.length - 1];
+    if (prev && prev.sign === sign) {
+      // A short return to normal between two same-sign excursions is one episode (flapping).
+      const gap = s.start - prev.end;
+      if (gap <= Math.max(2, 0.5 * Math.min(len, lastLen))) {
+        prev.end = s.end;
+        lastLen = len;
+        continue;
+      }
+    }
+    runs.push({ start: s.start, end: s.end, sign });
+    lastLen = len;
+  }
+  return splitRuns(runs, segments, reference, sameLevel);
+}
+
+/** Noise around a run: where the series is noisier than usual (a trough, a busy hour) a bump must be larger. */
+function localNoise(level: Float64Array, start: number, end: number, noise: number): number {
+  const from = Math.max(0, start - 30);
+  const to = Math.min(level.length, end + 30);
+  return Math.max(noise, to - from >= 10 ? diffSigma(level.subarray(from, to)) : 0);
+}
+
+/**
+ * Finds excursions from the reference level in a segmented series. The reference is the level
+ * the series spends most time at; a run at the very start of the window is read as "the level
+ * changed at its end" since the window shows no earlier normal to compare with.
+ */
+export function findExcursions(view: LevelView): Excursion[] {
+  const { times, level, segments, noise, windowMs, speedMin } = view;
+  const n = level.length;
+  if (segments.length < 2) return [];
+  const reference = referenceLevel(segments, view.sameLevel);
+  const isFast = (size: number, riseMs: number): boolean =>
+    riseMs > 0 && (0.6 * size) / (riseMs / 3_600_000) >= speedMin;
+  const out: Excursion[] = [];
+  let previous: { run: Run; floor: number } | undefined;
+  for (const run of runsOf(segments, reference, noise, view.sameLevel)) {
+    // A change cannot have begun before the previous excursion ended, unless that excursion is
+    // the slow lead-in to this one (split off by splitRuns): then the change is judged from
+    // the lead-in's level and can have begun where the lead-in did.
+    const leadIn =
+      previous && previous.run.end === run.start && previous.run.sign === run.sign ? previous.run : undefined;
+    const floor = leadIn ? (previous?.floor ?? 0) : (previous?.run.end ?? 0);
+    previous = { run, floor };
+    const len = run.end - run.start;
+    if (run.start === 0) {
+      if (run.end >= n) continue;
+      // Too short a start to call it a former normal: ignore it.
+      if (len < 5 || (times[run.end] ?? 0) - (times[0] ?? 0) < 0.05 * windowMs) continue;
+      // The change is the largest jump between the run's own levels or from the run into the reference.
+      // Segments of a point or two are outliers, not levels: they do not mark the change.
+      const own = segments.filter((g) => g.end <= run.end && g.end - g.start >= 3);
+      let at = run.end;
+      let after = reference;
+      let biggest = Math.abs(reference - (own[own.length - 1]?.mean ?? reference));
+      for (let j = 1; j < own.length; j++) {
+        const jump = Math.abs((own[j]?.mean ?? 0) - (own[j - 1]?.mean ?? 0));
+        if (jump > biggest) {
+          biggest = jump;
+          at = own[j]?.start ?? run.end;
+          after = meanOf(level, at, run.end);
+        }
+      }
+      const before = meanOf(level, 0, at);
+      const sign: 1 | -1 = after > before ? 1 : -1;
+      const size = Math.abs(after - before);
+      const t = transitionAt(view, at, 0, n, sign, before, size);
+      out.push({
+        start: at,
+        end: n,
+        sign,
+        sustained: true,
+        fromStart: true,
+        before,
+        after,
+        sharp: t.sharp,
+        fast: isFast(size, t.riseMs),
+        riseMs: t.riseMs,
+        onset: t.onset,
+        z: (size / noise) * Math.sqrt(Math.min(at, n - at)),
+      });
+      continue;
+    }
+    const inside: number[] = [];
+    for (let i = run.start; i < run.end; i++) inside.push(run.sign * ((level[i] ?? 0) - reference));
+    inside.sort((a, b) => a - b);
+    const size = Math.max(quantileSorted(inside, len <= 4 ? 0.5 : 0.75), 1e-12);
+    const base = leadIn
+      ? meanOf(
+          level,
+          Math.max(leadIn.start, leadIn.end - Math.ceil((leadIn.end - leadIn.start) / 3)),
+          leadIn.end,
+        )
+      : reference;
+    const stepSize = Math.max(size - run.sign * (base - reference), 1e-12);
+    const t = transitionAt(view, run.start, floor, run.end, run.sign, base, stepSize);
+    // Report against the level just before the change: on a drifting series that is fairer than the window's typical level.
+    const prevSegment = segments.find((g) => g.end === run.start);
+    const localBefore =
+      leadIn || !prevSegment ? base : meanOf(level, Math.max(prevSegment.start, run.start - 30), run.start);
+    const sustained = run.end >= n;
+    const lastPart = sustained ? Math.max(run.start, run.end - Math.max(1, Math.ceil(len / 3))) : run.start;
+    const after = reference + run.sign * Math.abs(meanOf(level, lastPart, run.end) - reference);
+    const before = Math.abs(localBefore - reference) <= view.sameLevel ? localBefore : reference;
+    out.push({
+      start: run.start,
+      end: run.end,
+      sign: run.sign,
+      sustained,
+      fromStart: false,
+      before,
+      after,
+      // Abrupt only if the jump itself accounts for most of the change reported.
+      sharp: t.sharp && t.jump >= 0.5 * Math.abs(after - before),
+      fast: isFast(stepSize, t.riseMs),
+      riseMs: t.riseMs,
+      onset: Math.max(leadIn ? run.start - Math.ceil((run.start - floor) / 2) : floor, t.onset),
+      z:
+        (Math.abs(meanOf(level, run.start, run.end) - reference) /
+          localNoise(level, run.start, run.end, noise)) *
+        Math.sqrt(len),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { analyzeEvidence } from "./analyze-evidence.js";
+import { scenarioEvidence } from "./scenario-evidence.js";
+
+function findingsOf(metric: string, baseline: number, value: number) {
+  const { evidence, plan } = scenarioEvidence({
+    id: "flat",
+    service: "svc",
+    question: "How is it doing?",
+    window: "6h",
+    series: [
+      {
+        metric,
+        baseline,
+        noise: 0.06,
+        integer: metric.endsWith("errors"),
+        max: metric.endsWith("errors") ? undefined : 100,
+        incidents: [{ type: "flatline", start: "-80m", end: "0", value }],
+      },
+    ],
+  });
+  return analyzeEvidence({ evidence, plan }).findings.filter((f) => f.severity !== "info");
+}
+
+describe("a series stuck at exactly zero", () => {
+  it("is a reporter that stopped measuring when it is CPU", () => {
+    expect(findingsOf("system.cpu.user", 40, 0)).toEqual([
+      expect.objectContaining({ category: "availability", metric: "system.cpu.user" }),
+    ]);
+  });
+
+  it("is a quiet counter when it is errors", () => {
+    expect(
+      findingsOf("trace.http.request.errors", 6, 0).filter((f) => f.category === "availability"),
+    ).toEqual([]);
+  });
+});

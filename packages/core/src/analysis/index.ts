@@ -1,0 +1,6 @@
+// Analysis: statistics, anomaly detection, findings and correlation.
+export { analyzeEvidence } from "./analyze-evidence.js";
+export { seriesStats, seriesIntervalMs } from "./series-stats.js";
+export { scenarioEvidence, SCENARIO_ANCHOR, type ScenarioEvidence } from "./scenario-evidence.js";
+export { formatValue, formatPct, formatDuration } from "./format-value.js";
+export { monitorCategory } from "./monitors.js";

@@ -1,0 +1,102 @@
+import type { Detection } from "./detection.js";
+import { maxSeverity, severityRank } from "./detection.js";
+
+function better(a: Detection, b: Detection): Detection {
+  if (a.priority !== b.priority) return a.priority > b.priority ? a : b;
+  if (a.severity !== b.severity) return severityRank(a.severity) > severityRank(b.severity) ? a : b;
+  return a.magnitude >= b.magnitude ? a : b;
+}
+
+const UP = new Set(["spike", "burst"]);
+const DOWN = new Set(["dip", "drop"]);
+/** Bursts closer than this, relative to their length, are one flapping episode. */
+const FLAP_GAP_FACTOR = 2;
+const FLAP_GAP_MAX_MS = 30 * 60_000;
+
+/** Folds repeated short bursts of one series in the same direction (an oscillation, flapping) into one episode. */
+function foldFlapping(list: Detection[]): Detection[] {
+  const out: Detection[] = [];
+  for (const d of [...list].sort((a, b) => a.start - b.start)) {
+    const prev = out[out.length - 1];
+    const same =
+      prev &&
+      ((UP.has(prev.anomaly) && UP.has(d.anomaly)) || (DOWN.has(prev.anomaly) && DOWN.has(d.anomaly)));
+    const gap = prev ? d.start - prev.end : Number.POSITIVE_INFINITY;
+    const longest = prev ? Math.max(prev.end - prev.start, d.end - d.start) : 0;
+    if (prev && same && gap <= Math.min(FLAP_GAP_MAX_MS, FLAP_GAP_FACTOR * Math.max(longest, 60_000))) {
+      const base = d.magnitude > prev.magnitude ? d : prev;
+      const episodes = (Number(prev.evidence.episodes) || 1) + 1;
+      out[out.length - 1] = {
+        ...base,
+        severity: maxSeverity(prev.severity, d.severity),
+        start: prev.start,
+        end: Math.max(prev.end, d.end),
+        evidence: { ...base.evidence, episodes },
+        summary: `${base.summary.replace(/ \(\d+ bursts\)$/, "")} (${episodes} bursts)`,
+      };
+      continue;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * One finding per anomaly per series: detections of the same series whose windows overlap
+ * (within `slackMs`) are one episode. The most specific detection describes it, the episode
+ * spans all of them, takes the highest severity and keeps every number. Supporting detections
+ * (slow drifts) only lend their start; alone they are dropped. Repeated short bursts in the
+ * same direction are folded into one flapping episode.
+ */
+export function mergeDetections(detections: readonly Detection[], slackMs: number): Detection[] {
+  const byKey = new Map<string, Detection[]>();
+  for (const d of detections) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
+  const out: Detection[] = [];
+  for (const list of byKey.values()) {
+    const sorted = [...list].sort((a, b) => a.start - b.start || a.end - b.end);
+    const groups: Detection[][] = [];
+    let groupEnd = Number.NEGATIVE_INFINITY;
+    for (const d of sorted) {
+      const current = groups[groups.length - 1];
+      if (current && d.start <= groupEnd + slackMs) {
+        current.push(d);
+        groupEnd = Math.max(groupEnd, d.end);
+      } else {
+        groups.push([d]);
+        groupEnd = d.end;
+      }
+    }
+    const merged: Detection[] = [];
+    for (const group of groups) {
+      const real = group.filter((d) => !d.supporting);
+      if (real.length === 0) continue;
+      const base = real.reduce(better);
+      let severity = base.severity;
+      for (const d of real) severity = maxSeverity(severity, d.severity);
+      let evidence: Record<string, number | string> = {};
+      for (const d of [...group].sort((a, b) => a.priority - b.priority))
+        evidence = { ...evidence, ...d.evidence };
+      evidence = { ...evidence, ...base.evidence };
+      merged.push({
+        ...base,
+        severity,
+        // A threshold or trend only knows when a line was crossed; a drift that led there knows when it began.
+        start: Math.min(
+          ...(base.anomaly === "threshold" || base.anomaly === "trend" ? group : real).map((d) => d.start),
+        ),
+        end: Math.max(...group.map((d) => d.end)),
+        evidence,
+        magnitude: Math.max(...real.map((d) => d.magnitude)),
+        summary:
+          real.length > 1
+            ? `${base.summary}; ${real
+                .filter((d) => d !== base)
+                .map((d) => d.summary)
+                .join("; ")}`
+            : base.summary,
+      });
+    }
+    out.push(...foldFlapping(merged));
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+import type { Series } from "../evidence.js";
+import type { MetricProfile } from "../metric-catalog.js";
+import type { TimeWindow } from "../time-window.js";
+import { trendDetections } from "./capacity.js";
+import type { Detection } from "./detection.js";
+import { excursionDetections } from "./excursion-detections.js";
+import { flatLineDetections } from "./flat-line.js";
+import { mergeDetections } from "./merge-detections.js";
+import { noDataDetections } from "./no-data.js";
+import { prepareSeries } from "./prepared-series.js";
+import { foldRecurring } from "./recurring.js";
+import { findSawtooth, sawtoothDetections } from "./sawtooth.js";
+import { seriesModel } from "./series-model.js";
+import { thresholdDetections } from "./thresholds.js";
+
+export interface SeriesDetectionOptions {
+  /** A known upper bound for a memory series in bytes (e.g. from jvm.heap_memory_max), for exhaustion projections. */
+  readonly memoryLimit?: number;
+  /** The total a disk series in bytes fills up to (system.disk.total), making its bytes a share. */
+  readonly limit?: number;
+  /** Classify the series as this instead of by its metric name (log counts). */
+  readonly profile?: MetricProfile;
+}
+
+/** Every detector run over one series, overlapping detections merged into one per anomaly. */
+export function detectSeries(
+  series: Series,
+  window: TimeWindow,
+  options: SeriesDetectionOptions = {},
+): Detection[] {
+  const windowMs = window.end - window.start;
+  const out: Detection[] = [...noDataDetections(series, window)];
+  const p = prepareSeries(series, options.profile, options.limit);
+  if (p.values.length < 8) return mergeDetections(out, 2 * p.intervalMs);
+  // A garbage-collection sawtooth climbs and falls by design: only its floor says whether memory leaks.
+  const saw = p.kind === "memory" ? findSawtooth(p) : undefined;
+  if (saw) {
+    out.push(...sawtoothDetections(p, saw, windowMs, options.memoryLimit));
+  } else {
+    const model = seriesModel(p, windowMs);
+    out.push(...excursionDetections(p, model, options.memoryLimit));
+    out.push(...trendDetections(p, model, options.memoryLimit));
+  }
+  out.push(...thresholdDetections(p, windowMs));
+  out.push(...flatLineDetections(p, windowMs));
+  return foldRecurring(mergeDetections(out, 2 * p.intervalMs), window);
+}

@@ -1,0 +1,71 @@
+import type { Detection } from "./detection.js";
+import { PRIORITY } from "./detection.js";
+import { describer } from "./describe.js";
+import { categoryOf } from "./impact.js";
+import type { PreparedSeries } from "./prepared-series.js";
+import { rollingMedian } from "./robust.js";
+import { utilisationOf } from "./utilisation.js";
+
+/**
+ * Saturation: a bounded resource (CPU, memory, disk, connection pool) held above its warning
+ * share for a while. A rolling median keeps single noisy points from counting as a breach.
+ * Repeated breaches in one window are one finding about the latest, with the count in evidence.
+ */
+export function thresholdDetections(p: PreparedSeries, windowMs: number): Detection[] {
+  const util = utilisationOf(p);
+  const n = p.values.length;
+  if (!util || n < 3) return [];
+  const width = Math.min(15, Math.max(3, Math.round(600_000 / p.intervalMs))) | 1;
+  const used = rollingMedian(p.values.map(util.used), width);
+  const minPoints = Math.max(3, Math.ceil(300_000 / p.intervalMs));
+  const runs: Array<[number, number]> = [];
+  let s = -1;
+  for (let i = 0; i <= n; i++) {
+    const above = i < n && (used[i] ?? 0) >= util.warn;
+    if (above && s < 0) s = i;
+    if (!above && s >= 0) {
+      if (i - s >= Math.min(minPoints, n)) runs.push([s, i]);
+      s = -1;
+    }
+  }
+  const latest = runs[runs.length - 1];
+  if (!latest) return [];
+  const [from, to] = latest;
+  let peakUsed = 0;
+  let above = 0;
+  for (let i = from; i < to; i++) {
+    peakUsed = Math.max(peakUsed, used[i] ?? 0);
+    if ((used[i] ?? 0) >= util.crit) above++;
+  }
+  const critical = above >= Math.min(minPoints, to - from);
+  const threshold = critical ? util.crit : util.warn;
+  const d = describer(p, windowMs);
+  const startMs = p.times[from] ?? 0;
+  const endMs = p.times[to - 1] ?? startMs;
+  const current = p.values[n - 1] ?? 0;
+  const ongoing = to === n;
+  return [
+    {
+      key: p.label,
+      metric: p.series.metric,
+      ...(p.kind !== undefined ? { kind: p.kind } : {}),
+      category: categoryOf(p),
+      severity: critical ? "critical" : "warning",
+      anomaly: "threshold",
+      start: startMs,
+      end: endMs,
+      evidence: {
+        anomaly: "threshold",
+        threshold: d.num(util.raw(threshold)),
+        peak: d.num(util.raw(peakUsed)),
+        current: d.num(current),
+        used_pct: Math.round(peakUsed * 100),
+        duration_min: Math.round((endMs - startMs + p.intervalMs) / 60_000),
+        breaches: runs.length,
+      },
+      summary: `${util.resource} saturation: ${p.label} held beyond ${d.v(util.raw(threshold))} (${Math.round(threshold * 100)}% used) ${ongoing ? `since ${d.at(startMs)} and still does` : `from ${d.at(startMs)} to ${d.at(endMs)}`}, peaking at ${Math.round(peakUsed * 100)}% used${runs.length > 1 ? ` (${runs.length} breaches in the window)` : ""}`,
+      magnitude: Math.max(0, peakUsed - util.warn) * 5,
+      priority: PRIORITY.threshold,
+    },
+  ];
+}

@@ -1,0 +1,4 @@
+// Offline answer composition from the analysis.
+export * from "./grounded-confidence.js";
+export { composeOfflineAnswer } from "./compose-offline-answer.js";
+export { recommendationsFor } from "./recommendations.js";

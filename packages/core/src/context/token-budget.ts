@@ -1,0 +1,33 @@
+import { countTokens } from "gpt-tokenizer";
+
+/**
+ * Spends a token budget line by line. Lines are counted with the real tokenizer (o200k, the
+ * GPT-4o family's); the formatter re-counts the joined text at the end, since a few tokens
+ * can merge across line breaks.
+ */
+export class TokenBudget {
+  private spent = 0;
+
+  constructor(readonly limit: number) {}
+
+  get used(): number {
+    return this.spent;
+  }
+
+  get remaining(): number {
+    return Math.max(0, this.limit - this.spent);
+  }
+
+  /** Tokens of `lines` as they will appear in the text, one per line. */
+  static cost(lines: readonly string[]): number {
+    return lines.reduce((sum, line) => sum + countTokens(`${line}\n`), 0);
+  }
+
+  /** Spends the cost of `lines` if it fits within `cap` (default: the whole remaining budget). */
+  tryTake(lines: readonly string[], cap = this.remaining): boolean {
+    const cost = TokenBudget.cost(lines);
+    if (cost > Math.min(cap, this.remaining)) return false;
+    this.spent += cost;
+    return true;
+  }
+}

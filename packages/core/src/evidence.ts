@@ -1,0 +1,86 @@
+import type { ToolName } from "./plan.js";
+import type { SignalKind } from "./metric-catalog.js";
+import type { TimeWindow } from "./time-window.js";
+
+/** One time series: `points` are [epoch ms, value or null for a gap], oldest first. */
+export interface Series {
+  readonly metric: string;
+  /** The exact query that produced it (with its scope). */
+  readonly query: string;
+  /** Group tags when the query was grouped, e.g. ["host:web-1"]. */
+  readonly group: readonly string[];
+  readonly points: ReadonlyArray<readonly [number, number | null]>;
+  /** Seconds between points as reported by the source. */
+  readonly interval_s: number;
+  readonly kind?: SignalKind;
+  readonly unit?: string;
+}
+
+export interface MonitorInfo {
+  readonly id: number;
+  readonly name: string;
+  /** Datadog overall state: "OK", "Alert", "Warn", "No Data", "Ignored", "Skipped", "Unknown". */
+  readonly state: string;
+  readonly query?: string;
+  readonly tags: readonly string[];
+  /** When the monitor last changed state, epoch ms, when known. */
+  readonly last_triggered?: number;
+}
+
+export interface EventInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly text?: string;
+  readonly time: number;
+  readonly tags: readonly string[];
+  /** "deploy", "config", "alert", "scale", or "other" — read from tags and title. */
+  readonly type: "deploy" | "config" | "alert" | "scale" | "other";
+  readonly alert_type?: string;
+}
+
+export interface LogSummary {
+  /** Error log count per bucket over the window: [epoch ms, count]. */
+  readonly error_counts: ReadonlyArray<readonly [number, number]>;
+  readonly total_errors: number;
+  readonly top_messages: ReadonlyArray<{ readonly message: string; readonly count: number }>;
+}
+
+/** Whether a read came from the cache. Absent when the source has no cache. */
+export type CacheStatus = "hit" | "miss";
+
+interface ToolResultBase {
+  readonly step_id: string;
+  readonly tool: ToolName;
+  readonly duration_ms: number;
+  readonly cache?: CacheStatus;
+  /** Calls that actually reached the upstream source for this step (0 on a cache hit). */
+  readonly upstream_calls: number;
+}
+
+/** The outcome of one plan step: data, or an error that degrades the answer. */
+export type ToolResult =
+  | (ToolResultBase & { readonly status: "ok"; readonly tool: "metrics"; readonly series: readonly Series[] })
+  | (ToolResultBase & {
+      readonly status: "ok";
+      readonly tool: "monitors";
+      readonly monitors: readonly MonitorInfo[];
+    })
+  | (ToolResultBase & {
+      readonly status: "ok";
+      readonly tool: "events";
+      readonly events: readonly EventInfo[];
+    })
+  | (ToolResultBase & { readonly status: "ok"; readonly tool: "logs"; readonly logs: LogSummary })
+  | (ToolResultBase & {
+      readonly status: "error";
+      readonly error: { readonly code: string; readonly message: string };
+      /** What was asked, for the answer's "missing data" section. */
+      readonly subject: string;
+    });
+
+/** Everything the execution phase gathered. */
+export interface Evidence {
+  readonly window: TimeWindow;
+  readonly results: readonly ToolResult[];
+  readonly data_source: string;
+}

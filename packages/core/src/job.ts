@@ -1,0 +1,108 @@
+import type { CacheStatus } from "./evidence.js";
+
+export type Phase = "planning" | "execution" | "feedback";
+export const PHASES: readonly Phase[] = ["planning", "execution", "feedback"];
+
+export type JobStatus =
+  "queued" | "planning" | "executing" | "synthesizing" | "completed" | "failed" | "cancelled";
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["completed", "failed", "cancelled"];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** The status a job shows while a phase runs. */
+export const RUNNING_STATUS: Readonly<Record<Phase, JobStatus>> = {
+  planning: "planning",
+  execution: "executing",
+  feedback: "synthesizing",
+};
+
+export function nextPhase(phase: Phase): Phase | undefined {
+  const i = PHASES.indexOf(phase);
+  return PHASES[i + 1];
+}
+
+/** One entry of the reasoning trace. */
+export interface TraceStep {
+  readonly index: number;
+  readonly phase: Phase;
+  readonly kind: "llm" | "tool" | "analysis";
+  readonly name: string;
+  readonly started_at: string;
+  readonly duration_ms: number;
+  readonly status: "ok" | "error" | "skipped";
+  readonly cache?: CacheStatus;
+  readonly summary: string;
+  readonly tokens?: { readonly prompt: number; readonly completion: number };
+  readonly error?: string;
+}
+
+/** A step as a phase records it; the store assigns `index` and `phase`. */
+export type StepDraft = Omit<TraceStep, "index" | "phase">;
+
+export interface Usage {
+  readonly llm_calls: number;
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly datadog_calls: number;
+  readonly cache_hits: number;
+}
+
+export const EMPTY_USAGE: Usage = {
+  llm_calls: 0,
+  prompt_tokens: 0,
+  completion_tokens: 0,
+  datadog_calls: 0,
+  cache_hits: 0,
+};
+
+export function addUsage(a: Usage, b: Partial<Usage>): Usage {
+  return {
+    llm_calls: a.llm_calls + (b.llm_calls ?? 0),
+    prompt_tokens: a.prompt_tokens + (b.prompt_tokens ?? 0),
+    completion_tokens: a.completion_tokens + (b.completion_tokens ?? 0),
+    datadog_calls: a.datadog_calls + (b.datadog_calls ?? 0),
+    cache_hits: a.cache_hits + (b.cache_hits ?? 0),
+  };
+}
+
+/** Sums the usage implied by a list of steps (LLM tokens and calls, cache hits, upstream calls). */
+export function usageOfSteps(steps: readonly StepDraft[]): Partial<Usage> {
+  let llm = 0;
+  let prompt = 0;
+  let completion = 0;
+  let hits = 0;
+  for (const s of steps) {
+    if (s.kind === "llm") {
+      llm += 1;
+      prompt += s.tokens?.prompt ?? 0;
+      completion += s.tokens?.completion ?? 0;
+    }
+    if (s.cache === "hit") hits += 1;
+  }
+  return { llm_calls: llm, prompt_tokens: prompt, completion_tokens: completion, cache_hits: hits };
+}
+
+/** The request a client submitted, as validated. */
+export interface JobRequest {
+  readonly service_id: string;
+  readonly user_message: string;
+  readonly session_id?: string;
+  readonly options?: JobOptions;
+}
+
+export interface JobOptions {
+  /** Overrides the question's timeframe, e.g. "24h". */
+  readonly timeframe?: string;
+  /** "offline" forces the offline reasoner even when a model is configured. */
+  readonly reasoner?: "auto" | "offline";
+  /** Upper bound of plan steps (≤ orchestrator.max_reasoning_steps). */
+  readonly max_steps?: number;
+}
+
+export interface JobError {
+  readonly code: string;
+  readonly message: string;
+  readonly phase?: Phase;
+}

@@ -1,0 +1,159 @@
+import { AppError, Cancelled, describeError } from "../errors.js";
+import type { Evidence, ToolResult } from "../evidence.js";
+import type { StepDraft } from "../job.js";
+import type { Plan, PlanStep } from "../plan.js";
+import type { MetricsSource, SourceRead } from "../ports.js";
+import type { ServiceScope } from "../service-scope.js";
+import { startStep, type StepSink } from "./step-clock.js";
+
+export interface ExecuteDeps {
+  readonly source: MetricsSource;
+  readonly now: () => number;
+  /** Plan steps read in parallel at most. */
+  readonly concurrency: number;
+  readonly onStep?: StepSink;
+}
+
+export interface ExecuteOutcome {
+  readonly evidence: Evidence;
+  readonly steps: readonly StepDraft[];
+  readonly upstream_calls: number;
+}
+
+function subjectOf(step: PlanStep): string {
+  switch (step.tool) {
+    case "metrics":
+      return step.query.metric;
+    case "logs":
+      return `logs ${step.filter}`;
+    default:
+      return step.tool;
+  }
+}
+
+async function runStep(
+  source: MetricsSource,
+  step: PlanStep,
+  scope: ServiceScope,
+  plan: Plan,
+  signal: AbortSignal,
+) {
+  switch (step.tool) {
+    case "metrics": {
+      const read = await source.queryMetrics(step.query, scope, plan.window, signal);
+      const points = read.value.reduce((n, s) => n + s.points.length, 0);
+      return { read, data: { series: read.value }, summary: `${read.value.length} series, ${points} points` };
+    }
+    case "monitors": {
+      const read = await source.monitors(scope, signal);
+      const alerting = read.value.filter((m) => m.state !== "OK").length;
+      return {
+        read,
+        data: { monitors: read.value },
+        summary: `${read.value.length} monitor(s), ${alerting} not OK`,
+      };
+    }
+    case "events": {
+      const read = await source.events(scope, plan.window, signal);
+      const deploys = read.value.filter((e) => e.type === "deploy").length;
+      return {
+        read,
+        data: { events: read.value },
+        summary: `${read.value.length} event(s), ${deploys} deploy(s)`,
+      };
+    }
+    case "logs": {
+      const read = await source.logs(scope, plan.window, step.filter, signal);
+      return {
+        read,
+        data: { logs: read.value },
+        summary: `${read.value.total_errors} error log(s), ${read.value.top_messages.length} distinct message(s)`,
+      };
+    }
+  }
+}
+
+/**
+ * Execution: runs the plan's reads in parallel (bounded). A failing read degrades the evidence —
+ * it is recorded with its error and the answer says what is missing — it does not fail the job.
+ */
+export async function executePlan(
+  deps: ExecuteDeps,
+  plan: Plan,
+  scope: ServiceScope,
+  signal: AbortSignal,
+): Promise<ExecuteOutcome> {
+  const results: ToolResult[] = new Array<ToolResult>(plan.steps.length);
+  const steps: StepDraft[] = [];
+  let upstream = 0;
+  let next = 0;
+
+  const worker = async () => {
+    while (next < plan.steps.length) {
+      if (signal.aborted) throw new Cancelled();
+      const index = next++;
+      const step = plan.steps[index];
+      if (!step) continue;
+      const t = startStep(deps.now);
+      const name = step.tool === "metrics" ? `metrics:${step.query.metric}` : step.tool;
+      try {
+        const { read, data, summary } = await runStep(deps.source, step, scope, plan, signal);
+        const cacheInfo = (read as SourceRead<unknown>).cache;
+        upstream += read.upstream_calls;
+        results[index] = {
+          step_id: step.id,
+          tool: step.tool,
+          status: "ok",
+          duration_ms: t.elapsed(),
+          upstream_calls: read.upstream_calls,
+          ...(cacheInfo ? { cache: cacheInfo } : {}),
+          ...data,
+        } as ToolResult;
+        const draft: StepDraft = {
+          kind: "tool",
+          name,
+          started_at: t.startedAt,
+          duration_ms: t.elapsed(),
+          status: "ok",
+          ...(cacheInfo ? { cache: cacheInfo } : {}),
+          summary,
+        };
+        steps.push(draft);
+        deps.onStep?.(draft);
+      } catch (error) {
+        if (signal.aborted) throw new Cancelled();
+        const code = error instanceof AppError ? error.code : "upstream_error";
+        const message = describeError(error);
+        results[index] = {
+          step_id: step.id,
+          tool: step.tool,
+          status: "error",
+          duration_ms: t.elapsed(),
+          upstream_calls: 0,
+          error: { code, message },
+          subject: subjectOf(step),
+        };
+        const draft: StepDraft = {
+          kind: "tool",
+          name,
+          started_at: t.startedAt,
+          duration_ms: t.elapsed(),
+          status: "error",
+          summary: `could not read ${subjectOf(step)}; the answer continues without it`,
+          error: `${code}: ${message}`,
+        };
+        steps.push(draft);
+        deps.onStep?.(draft);
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(deps.concurrency, plan.steps.length)) }, worker),
+  );
+
+  return {
+    evidence: { window: plan.window, results: results.filter(Boolean), data_source: deps.source.id },
+    steps,
+    upstream_calls: upstream,
+  };
+}

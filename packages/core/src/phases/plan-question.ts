@@ -1,0 +1,90 @@
+import { AppError, Cancelled, describeError } from "../errors.js";
+import type { StepDraft } from "../job.js";
+import type { Plan } from "../plan.js";
+import type { ConversationMessage, MetricsSource, Reasoner } from "../ports.js";
+import type { ServiceScope } from "../service-scope.js";
+import { parseTimeframe } from "../time-window.js";
+import { startStep, type StepSink } from "./step-clock.js";
+
+export interface PlanQuestionInput {
+  readonly question: string;
+  readonly scope: ServiceScope;
+  readonly history: readonly ConversationMessage[];
+  /** An explicit timeframe ("24h") from the request's options; else read from the question. */
+  readonly timeframe?: string;
+  readonly defaultTimeframe: string;
+  readonly maxSteps: number;
+}
+
+export interface PhaseDeps {
+  readonly source: MetricsSource;
+  readonly reasoner: Reasoner;
+  readonly now: () => number;
+  readonly onStep?: StepSink;
+}
+
+export interface PlanOutcome {
+  readonly plan: Plan;
+  readonly available_metrics: readonly string[];
+  readonly steps: readonly StepDraft[];
+  readonly upstream_calls: number;
+}
+
+/** Planning: finds the window, discovers the service's metrics, and asks the reasoner for a plan. */
+export async function planQuestion(
+  deps: PhaseDeps,
+  input: PlanQuestionInput,
+  signal: AbortSignal,
+): Promise<PlanOutcome> {
+  const steps: StepDraft[] = [];
+  const record = (step: StepDraft) => {
+    steps.push(step);
+    deps.onStep?.(step);
+  };
+  const window = input.timeframe
+    ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
+    : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
+
+  let available: readonly string[] = [];
+  let upstream = 0;
+  const t = startStep(deps.now);
+  try {
+    const read = await deps.source.discoverMetrics(input.scope, window, signal);
+    available = read.value;
+    upstream += read.upstream_calls;
+    record({
+      kind: "tool",
+      name: "discover_metrics",
+      started_at: t.startedAt,
+      duration_ms: t.elapsed(),
+      status: "ok",
+      ...(read.cache ? { cache: read.cache } : {}),
+      summary: `${available.length} metric(s) reported by ${input.scope.tags.join(",")}`,
+    });
+  } catch (error) {
+    if (signal.aborted) throw new Cancelled();
+    record({
+      kind: "tool",
+      name: "discover_metrics",
+      started_at: t.startedAt,
+      duration_ms: t.elapsed(),
+      status: "error",
+      summary: "metric discovery failed; planning from standard metric names",
+      error: error instanceof AppError ? `${error.code}: ${error.message}` : describeError(error),
+    });
+  }
+
+  const reasoned = await deps.reasoner.plan(
+    {
+      question: input.question,
+      scope: input.scope,
+      window,
+      history: input.history,
+      available_metrics: available,
+      max_steps: input.maxSteps,
+    },
+    signal,
+  );
+  for (const step of reasoned.steps) record(step);
+  return { plan: reasoned.value, available_metrics: available, steps, upstream_calls: upstream };
+}

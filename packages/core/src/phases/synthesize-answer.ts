@@ -1,0 +1,81 @@
+import { analyzeEvidence } from "../analysis/index.js";
+import type { JobResult } from "../answer.js";
+import type { Evidence } from "../evidence.js";
+import type { StepDraft } from "../job.js";
+import type { Plan } from "../plan.js";
+import type { ConversationMessage, Reasoner } from "../ports.js";
+import type { ServiceScope } from "../service-scope.js";
+import { startStep, type StepSink } from "./step-clock.js";
+
+export interface SynthesizeDeps {
+  readonly reasoner: Reasoner;
+  readonly now: () => number;
+  readonly onStep?: StepSink;
+}
+
+export interface SynthesizeInput {
+  readonly question: string;
+  readonly scope: ServiceScope;
+  readonly plan: Plan;
+  readonly evidence: Evidence;
+  readonly history: readonly ConversationMessage[];
+}
+
+export interface SynthesizeOutcome {
+  readonly result: JobResult;
+  readonly steps: readonly StepDraft[];
+}
+
+/** Feedback: analyses the evidence into findings and has the reasoner write the answer. */
+export async function synthesizeAnswer(
+  deps: SynthesizeDeps,
+  input: SynthesizeInput,
+  signal: AbortSignal,
+): Promise<SynthesizeOutcome> {
+  const steps: StepDraft[] = [];
+  const record = (step: StepDraft) => {
+    steps.push(step);
+    deps.onStep?.(step);
+  };
+
+  const t = startStep(deps.now);
+  const analysis = analyzeEvidence({ evidence: input.evidence, plan: input.plan });
+  const bySeverity = (s: string) => analysis.findings.filter((f) => f.severity === s).length;
+  record({
+    kind: "analysis",
+    name: "analyze_evidence",
+    started_at: t.startedAt,
+    duration_ms: t.elapsed(),
+    status: "ok",
+    summary:
+      `${analysis.stats.length} series analysed, ${analysis.findings.length} finding(s) ` +
+      `(${bySeverity("critical")} critical, ${bySeverity("warning")} warning), coverage ${Math.round(analysis.coverage * 100)}%`,
+  });
+
+  const answered = await deps.reasoner.answer(
+    {
+      question: input.question,
+      scope: input.scope,
+      plan: input.plan,
+      evidence: input.evidence,
+      analysis,
+      history: input.history,
+    },
+    signal,
+  );
+  for (const step of answered.steps) record(step);
+
+  const result: JobResult = {
+    ...answered.value,
+    findings: analysis.findings,
+    reasoner: deps.reasoner.id,
+    data_source: input.evidence.data_source,
+    missing_data: analysis.missing,
+    window: {
+      start: new Date(input.plan.window.start).toISOString(),
+      end: new Date(input.plan.window.end).toISOString(),
+      label: input.plan.window.label,
+    },
+  };
+  return { result, steps };
+}

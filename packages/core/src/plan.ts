@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { TimeWindow } from "./time-window.js";
+
+/** What the question is about; drives which signals the planner reads. */
+export type Intent = "performance" | "errors" | "capacity" | "health";
+export const INTENTS: readonly Intent[] = ["performance", "errors", "capacity", "health"];
+
+/** A metric read: the metric and how to aggregate it. The scope is never part of it: the data source adds it. */
+export const metricQuerySchema = z.object({
+  metric: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.]{1,199}$/, "a Datadog metric name such as system.cpu.user"),
+  aggregator: z.enum(["avg", "sum", "max", "min"]),
+  /** Tag keys to group by (e.g. ["host"]); values are never accepted here. */
+  by: z
+    .array(z.string().regex(/^[a-z][a-z0-9_.\-/]{0,49}$/))
+    .max(3)
+    .default([]),
+  as_count: z.boolean().default(false),
+});
+export type MetricQuery = z.infer<typeof metricQuerySchema>;
+
+const reason = z.string().max(300).default("");
+
+/** A typed tool call of a plan. Each tool reads only within the job's scope. */
+export const planStepSchema = z.discriminatedUnion("tool", [
+  z.object({ id: z.string().max(40), tool: z.literal("metrics"), query: metricQuerySchema, reason }),
+  z.object({ id: z.string().max(40), tool: z.literal("monitors"), reason }),
+  z.object({ id: z.string().max(40), tool: z.literal("events"), reason }),
+  z.object({
+    id: z.string().max(40),
+    tool: z.literal("logs"),
+    /** Extra log search terms (e.g. "status:error"); the scope is added by the source. */
+    filter: z
+      .string()
+      .max(200)
+      .regex(/^[a-zA-Z0-9_:.\-@" ]*$/, "plain search terms only")
+      .default("status:error"),
+    reason,
+  }),
+]);
+export type PlanStep = z.infer<typeof planStepSchema>;
+export type ToolName = PlanStep["tool"];
+
+export interface Plan {
+  readonly intent: Intent;
+  readonly window: TimeWindow;
+  readonly steps: readonly PlanStep[];
+  readonly rationale: string;
+  /** "offline", "llm", or "fallback" when a model's plan was rejected and the offline one used. */
+  readonly source: "offline" | "llm" | "fallback";
+}
+
+/** Renders a metric query as a Datadog query string for a given scope filter ("service:x,env:y"). */
+export function renderMetricQuery(query: MetricQuery, scopeFilterText: string): string {
+  const by = query.by.length > 0 ? ` by {${query.by.join(",")}}` : "";
+  const count = query.as_count ? ".as_count()" : "";
+  return `${query.aggregator}:${query.metric}{${scopeFilterText}}${by}${count}`;
+}

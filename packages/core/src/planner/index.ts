@@ -1,0 +1,2 @@
+export * from "./classify-question.js";
+export * from "./plan-offline.js";

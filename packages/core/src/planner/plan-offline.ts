@@ -1,0 +1,204 @@
+import {
+  classifyMetric,
+  isLimitMetric,
+  limitMetricOf,
+  type MetricProfile,
+  type SignalKind,
+} from "../metric-catalog.js";
+import type { Intent, Plan, PlanStep } from "../plan.js";
+import type { PlanInput } from "../ports.js";
+import { classifyIntent, mentionedKinds } from "./classify-question.js";
+
+/** The signals each intent reads, most important first. */
+export const INTENT_KINDS: Readonly<Record<Intent, readonly SignalKind[]>> = {
+  errors: ["errors", "requests", "latency", "restarts", "saturation", "cpu", "memory"],
+  performance: ["latency", "requests", "errors", "cpu", "saturation", "memory", "gc", "disk"],
+  capacity: ["cpu", "memory", "disk", "saturation", "requests", "network", "restarts", "latency"],
+  health: ["errors", "latency", "requests", "cpu", "memory", "disk", "saturation", "restarts"],
+};
+
+/**
+ * The order in which each intent spends its metric budget: every occurrence of a kind reads its
+ * next-best metric. A second metric of the signals that answer the question comes before a
+ * first of those that rarely do (a bottleneck hunt wants a second pool before the disk).
+ */
+const INTENT_SLOTS: Readonly<Record<Intent, readonly SignalKind[]>> = {
+  errors: [
+    "errors",
+    "requests",
+    "latency",
+    "restarts",
+    "errors",
+    "saturation",
+    "cpu",
+    "memory",
+    "requests",
+    "latency",
+  ],
+  performance: [
+    "latency",
+    "requests",
+    "saturation",
+    "cpu",
+    "errors",
+    "latency",
+    "saturation",
+    "gc",
+    "memory",
+    "cpu",
+    "disk",
+  ],
+  capacity: [
+    "cpu",
+    "memory",
+    "disk",
+    "saturation",
+    "requests",
+    "cpu",
+    "memory",
+    "saturation",
+    "network",
+    "restarts",
+    "disk",
+    "latency",
+  ],
+  health: [
+    "errors",
+    "latency",
+    "requests",
+    "cpu",
+    "memory",
+    "disk",
+    "saturation",
+    "restarts",
+    "latency",
+    "errors",
+    "saturation",
+    "cpu",
+    "memory",
+  ],
+};
+
+/** Metric names to try when discovery returned nothing: the common Datadog defaults. */
+export const FALLBACK_METRICS: Readonly<Record<SignalKind, string>> = {
+  errors: "trace.http.request.errors",
+  requests: "trace.http.request.hits",
+  latency: "trace.http.request.duration.by.service.95p",
+  cpu: "system.cpu.user",
+  memory: "system.mem.pct_usable",
+  disk: "system.disk.in_use",
+  network: "system.net.bytes_rcvd",
+  saturation: "system.load.norm.5",
+  gc: "jvm.gc.major_collection_time",
+  restarts: "kubernetes.containers.restarts",
+};
+
+interface Candidate {
+  readonly metric: string;
+  readonly profile: MetricProfile;
+}
+
+function candidatesByKind(metrics: readonly string[]): Map<SignalKind, Candidate[]> {
+  const byKind = new Map<SignalKind, Candidate[]>();
+  for (const metric of new Set(metrics)) {
+    // Limits (heap max, disk total) are read with the usage they bound, never as a signal of their own.
+    if (isLimitMetric(metric)) continue;
+    const profile = classifyMetric(metric);
+    if (!profile) continue;
+    const list = byKind.get(profile.kind) ?? [];
+    list.push({ metric, profile });
+    byKind.set(profile.kind, list);
+  }
+  for (const list of byKind.values()) {
+    list.sort((a, b) => b.profile.preference - a.profile.preference || a.metric.length - b.metric.length);
+  }
+  return byKind;
+}
+
+function metricStep(id: string, c: Candidate, reason: string): PlanStep {
+  return {
+    id,
+    tool: "metrics",
+    query: { metric: c.metric, aggregator: c.profile.aggregator, by: [], as_count: c.profile.asCount },
+    reason,
+  };
+}
+
+/**
+ * The deterministic planner: classifies the question, then reads the service's own metrics
+ * (from discovery) for the signals that answer it — named signals first, then the intent's —
+ * plus monitors, deploy events and error logs, within `max_steps`.
+ */
+export function planOffline(input: PlanInput): Plan {
+  const intent = classifyIntent(input.question, input.history);
+  const named = mentionedKinds(input.question);
+  const order = [...new Set<SignalKind>([...named, ...INTENT_KINDS[intent]])];
+  const discovered = candidatesByKind(input.available_metrics);
+  const usedDiscovery = discovered.size > 0;
+
+  const extras: PlanStep[] = [
+    { id: "monitors", tool: "monitors", reason: "alerting state of the service's monitors" },
+  ];
+  extras.push({ id: "events", tool: "events", reason: "deploys and changes that may explain a shift" });
+  if (intent === "errors" || intent === "health" || named.includes("errors")) {
+    extras.push({
+      id: "logs",
+      tool: "logs",
+      filter: "status:error",
+      reason: "error log volume and top messages",
+    });
+  }
+  const metricBudget = Math.max(1, input.max_steps - extras.length);
+
+  // A usage metric brings its limit along when the service reports it: "70 % of the heap" beats "2.8 GB".
+  const available = new Set(input.available_metrics);
+  const picked: Candidate[] = [];
+  const pick = (c: Candidate): void => {
+    picked.push(c);
+    const limit = limitMetricOf(c.metric);
+    const profile = limit !== undefined ? classifyMetric(limit) : undefined;
+    const fresh = limit !== undefined && available.has(limit) && !picked.some((p) => p.metric === limit);
+    if (limit !== undefined && profile && fresh && picked.length < metricBudget)
+      picked.push({ metric: limit, profile });
+  };
+  // Named signals first, up to three metrics each; then the intent's slots; the standard names when discovery found nothing.
+  const slots: SignalKind[] = [];
+  for (let rank = 0; rank < 3; rank++) slots.push(...named);
+  slots.push(...INTENT_SLOTS[intent].filter((k) => !named.includes(k)));
+  const taken = new Map<SignalKind, number>();
+  for (const kind of slots) {
+    if (picked.length >= metricBudget) break;
+    const rank = taken.get(kind) ?? 0;
+    taken.set(kind, rank + 1);
+    const candidate = usedDiscovery
+      ? discovered.get(kind)?.[rank]
+      : rank === 0
+        ? { metric: FALLBACK_METRICS[kind], profile: classifyMetric(FALLBACK_METRICS[kind]) }
+        : undefined;
+    if (candidate?.profile && !picked.some((p) => p.metric === candidate.metric))
+      pick({ metric: candidate.metric, profile: candidate.profile });
+  }
+  // Leftover budget reads the remaining discovered signals: an incident may sit where nobody asked.
+  for (const [kind, list] of discovered) {
+    for (const c of list.slice(0, 1)) {
+      if (picked.length >= metricBudget) break;
+      if (!order.includes(kind) && !picked.some((p) => p.metric === c.metric)) pick(c);
+    }
+  }
+
+  const steps: PlanStep[] = [
+    ...picked.map((c, i) => metricStep(`m${i + 1}`, c, `${c.profile.kind} signal for a ${intent} question`)),
+    ...extras,
+  ].slice(0, input.max_steps);
+
+  const kinds = [...new Set(picked.map((p) => p.profile.kind))].join(", ") || "none";
+  const rationale =
+    `Classified as a ${intent} question${named.length > 0 ? ` naming ${named.join(", ")}` : ""}; ` +
+    `reading ${picked.length} metric(s) (${kinds}) over the ${input.window.label}` +
+    (usedDiscovery
+      ? `, chosen from ${input.available_metrics.length} metric(s) the service reports`
+      : ", using standard Datadog metric names because discovery found none") +
+    ", plus monitors, deploy events" +
+    (extras.some((s) => s.tool === "logs") ? " and error logs." : ".");
+  return { intent, window: input.window, steps, rationale, source: "offline" };
+}

@@ -1,0 +1,88 @@
+import type { Answer } from "./answer.js";
+import type { AnalysisResult } from "./analysis-result.js";
+import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series, CacheStatus } from "./evidence.js";
+import type { StepDraft } from "./job.js";
+import type { MetricQuery, Plan } from "./plan.js";
+import type { ServiceScope } from "./service-scope.js";
+import type { TimeWindow } from "./time-window.js";
+
+/** A read from a data source, with whether it came from a cache and how many upstream calls it took. */
+export interface SourceRead<T> {
+  readonly value: T;
+  readonly cache?: CacheStatus;
+  readonly upstream_calls: number;
+}
+
+/**
+ * Where metrics, monitors, events and logs come from (Datadog, the demo source, a cache in
+ * front of either). Every method reads only within `scope`; implementations enforce it.
+ */
+export interface MetricsSource {
+  /** "demo", or "datadog:<site>". */
+  readonly id: string;
+  /** Metric names the service reports in the window. */
+  discoverMetrics(
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>>;
+  queryMetrics(
+    query: MetricQuery,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly Series[]>>;
+  monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>>;
+  events(
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly EventInfo[]>>;
+  logs(
+    scope: ServiceScope,
+    window: TimeWindow,
+    filter: string,
+    signal: AbortSignal,
+  ): Promise<SourceRead<LogSummary>>;
+}
+
+/** One message of a session's conversation. */
+export interface ConversationMessage {
+  readonly role: "user" | "assistant";
+  readonly content: string;
+  readonly job_id?: string;
+  readonly at?: string;
+}
+
+export interface PlanInput {
+  readonly question: string;
+  readonly scope: ServiceScope;
+  readonly window: TimeWindow;
+  readonly history: readonly ConversationMessage[];
+  /** Metric names discovered for the service; empty when discovery failed. */
+  readonly available_metrics: readonly string[];
+  readonly max_steps: number;
+}
+
+export interface AnswerInput {
+  readonly question: string;
+  readonly scope: ServiceScope;
+  readonly plan: Plan;
+  readonly evidence: Evidence;
+  readonly analysis: AnalysisResult;
+  readonly history: readonly ConversationMessage[];
+}
+
+/** A reasoner's output and the trace steps (LLM calls, fallbacks) it took to produce it. */
+export interface Reasoned<T> {
+  readonly value: T;
+  readonly steps: readonly StepDraft[];
+}
+
+/** Plans the reads for a question and writes the answer from the analysed evidence. */
+export interface Reasoner {
+  /** "offline" or "openai:<model>". */
+  readonly id: string;
+  plan(input: PlanInput, signal: AbortSignal): Promise<Reasoned<Plan>>;
+  answer(input: AnswerInput, signal: AbortSignal): Promise<Reasoned<Answer>>;
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { FINDING_CATEGORIES } from "../finding.js";
+import { parseDuration } from "../time-window.js";
+
+/**
+ * The scenario format: a service, a question, a window, synthetic series with injected
+ * incidents, optional monitors, events and logs, and the expected findings. Published as JSON
+ * Schema in docs/scenario.schema.json; changes must stay backward compatible.
+ */
+
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, "a duration such as 15m, 2h or 1d");
+
+/** An offset before the window's end: "-2h", "-90m", or "0" / "end" for the end itself. */
+const offset = z
+  .string()
+  .regex(/^(-\s*\d+(\.\d+)?\s*[smhdw]|0|end)$/, 'an offset before the window end such as "-2h" or "-45m"');
+
+const incidentSchema = z
+  .object({
+    type: z.enum(["spike", "dip", "step", "ramp", "leak", "flatline", "nodata", "burst", "oscillation"]),
+    start: offset.describe("when the incident begins, relative to the window end"),
+    end: offset
+      .optional()
+      .describe("when it ends; defaults to the window end for step/ramp/leak, start+15m otherwise"),
+    factor: z.number().positive().optional().describe("multiply the baseline by this at full strength"),
+    delta: z.number().optional().describe("add this at full strength (in the metric's unit)"),
+    to: z.number().optional().describe("reach this absolute level at full strength"),
+    value: z.number().optional().describe("flatline: the constant value (default: the value at start)"),
+    ramp: duration.optional().describe("time to reach full strength (spike/step); default one interval"),
+    period: duration.optional().describe("oscillation: period"),
+  })
+  .strict();
+
+const seasonalitySchema = z
+  .object({
+    amplitude: z.number().min(0).max(1).describe("relative swing of the daily cycle, e.g. 0.4 = ±40%"),
+    peak_hour: z.number().min(0).max(24).default(15).describe("hour of the day (UTC) of the peak"),
+  })
+  .strict();
+
+export const scenarioSeriesSchema = z
+  .object({
+    metric: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.]{1,199}$/),
+    baseline: z.number().describe("typical value, in the metric's unit"),
+    noise: z.number().min(0).default(0.05).describe("relative noise (standard deviation / baseline)"),
+    seasonality: seasonalitySchema.optional(),
+    trend_per_day: z
+      .number()
+      .default(0)
+      .describe("relative drift per day, e.g. 0.1 = +10% of baseline a day"),
+    min: z.number().optional().describe("clamp: lowest value (default 0)"),
+    max: z.number().optional().describe("clamp: highest value (e.g. 100 for percentages, 1 for fractions)"),
+    integer: z.boolean().default(false).describe("round values (counts)"),
+    group: z.array(z.string()).default([]).describe('group tags of this series, e.g. ["host:web-1"]'),
+    incidents: z.array(incidentSchema).default([]),
+  })
+  .strict();
+
+const monitorSchema = z
+  .object({
+    name: z.string(),
+    state: z.enum(["OK", "Alert", "Warn", "No Data", "Ignored", "Skipped", "Unknown"]),
+    query: z.string().optional(),
+    tags: z.array(z.string()).default([]),
+    last_triggered: offset.optional(),
+  })
+  .strict();
+
+const eventSchema = z
+  .object({
+    title: z.string(),
+    text: z.string().optional(),
+    at: offset,
+    type: z.enum(["deploy", "config", "alert", "scale", "other"]).default("other"),
+    tags: z.array(z.string()).default([]),
+    alert_type: z.enum(["error", "warning", "info", "success"]).optional(),
+  })
+  .strict();
+
+const logsSchema = z
+  .object({
+    errors_per_minute: z.number().min(0).default(0.5).describe("baseline error log rate"),
+    messages: z
+      .array(z.object({ message: z.string(), weight: z.number().positive().default(1) }).strict())
+      .default([]),
+    bursts: z
+      .array(
+        z
+          .object({
+            start: offset,
+            end: offset.optional(),
+            factor: z.number().positive().default(10),
+            message: z.string().optional().describe("the message that dominates the burst"),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+const expectedFindingSchema = z
+  .object({
+    category: z.enum(FINDING_CATEGORIES as [string, ...string[]]),
+    metric: z.string().optional().describe("metric name, or a prefix ending in '*'; any metric when absent"),
+    start: offset.optional().describe("approximate start of the anomaly"),
+    end: offset.optional(),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/),
+    description: z.string().default(""),
+    service: z.string().regex(/^[a-z0-9][a-z0-9._\-/]{0,99}$/),
+    env: z.string().optional(),
+    question: z.string().min(1),
+    window: duration.default("1h").describe("the window, ending at the anchor time"),
+    interval_s: z.number().int().min(1).optional().describe("point interval; default from the window length"),
+    seed: z.number().int().default(1),
+    series: z.array(scenarioSeriesSchema).min(1),
+    monitors: z.array(monitorSchema).default([]),
+    events: z.array(eventSchema).default([]),
+    logs: logsSchema.optional(),
+    expected: z
+      .object({
+        findings: z.array(expectedFindingSchema).default([]),
+        forbidden_categories: z.array(z.enum(FINDING_CATEGORIES as [string, ...string[]])).default([]),
+      })
+      .strict()
+      .default({ findings: [], forbidden_categories: [] }),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioSeries = z.infer<typeof scenarioSeriesSchema>;
+export type ScenarioIncident = z.infer<typeof incidentSchema>;
+
+/** The scenario format as JSON Schema (draft 2020-12), the file published in docs/. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioSchema, { io: "input", target: "draft-2020-12" });
+}
+
+/** Parses a scenario, naming the first offending field in the error. */
+export function parseScenario(input: unknown): Scenario {
+  return scenarioSchema.parse(input);
+}

@@ -1,0 +1,143 @@
+import type { Redis } from "ioredis";
+import type {
+  EventInfo,
+  LogSummary,
+  MetricQuery,
+  MetricsSource,
+  MonitorInfo,
+  Series,
+  ServiceScope,
+  SourceRead,
+  TimeWindow,
+} from "@orch/core";
+import { alignWindow, cacheKey, ttlFor, type CacheTtls } from "./cache-key.js";
+import { RedisSingleFlight, type Produce } from "./redis-single-flight.js";
+import { scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
+
+/** The cache settings of config.datadog.cache. */
+export interface CacheSettings extends CacheTtls {
+  readonly lock_ttl_ms: number;
+  readonly wait_timeout_ms: number;
+}
+
+export interface CachedSourceOptions {
+  readonly redis: Redis;
+  readonly cache: CacheSettings;
+  /** Separates entries of different Datadog orgs with the same source id; default the source id. */
+  readonly namespace?: string;
+  /** Key prefix with a hash tag; default "orch:dd:{cache}". */
+  readonly prefix?: string;
+  readonly now?: () => number;
+  readonly pollMs?: number;
+  readonly errorTtlMs?: number;
+}
+
+/**
+ * Any MetricsSource behind a Redis cache keyed by the normalised request and the window
+ * aligned to cache buckets, with single-flight across processes: N workers asking the same
+ * thing at once make one upstream read. Reads report `cache` and `upstream_calls`.
+ */
+export class CachedSource implements MetricsSource {
+  readonly id: string;
+  private readonly flight: RedisSingleFlight;
+  private readonly namespace: string;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly inner: MetricsSource,
+    private readonly options: CachedSourceOptions,
+  ) {
+    this.id = inner.id;
+    this.namespace = options.namespace ?? inner.id;
+    this.now = options.now ?? Date.now;
+    this.flight = new RedisSingleFlight(options.redis, {
+      prefix: options.prefix ?? "orch:dd:{cache}",
+      lockTtlMs: options.cache.lock_ttl_ms,
+      waitTimeoutMs: options.cache.wait_timeout_ms,
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      ...(options.errorTtlMs !== undefined ? { errorTtlMs: options.errorTtlMs } : {}),
+    });
+  }
+
+  private async read<T>(
+    parts: readonly unknown[],
+    window: TimeWindow | undefined,
+    produce: Produce<T>,
+    signal: AbortSignal,
+    bucketSeconds = this.options.cache.bucket_seconds,
+  ): Promise<SourceRead<T>> {
+    const key = cacheKey([this.namespace, ...parts, window?.start ?? null, window?.end ?? null]);
+    const ttl = ttlFor(window, this.now(), { ...this.options.cache, bucket_seconds: bucketSeconds });
+    const result = await this.flight.run(key, ttl, produce, signal);
+    return { value: result.value, cache: result.cache, upstream_calls: result.upstream_calls };
+  }
+
+  private align(window: TimeWindow): TimeWindow {
+    return alignWindow(window, this.options.cache.bucket_seconds);
+  }
+
+  async discoverMetrics(
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>> {
+    // Discovery reads "active since": an hour bucket is plenty and shares it across windows.
+    const bucket = Math.max(this.options.cache.bucket_seconds, 3600);
+    const aligned = alignWindow(window, bucket);
+    const tags = scopedTagList(scope);
+    const produce: Produce<readonly string[]> = (s) => this.inner.discoverMetrics(scope, aligned, s);
+    return await this.read(["discover", tags], aligned, produce, signal, bucket);
+  }
+
+  async queryMetrics(
+    query: MetricQuery,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly Series[]>> {
+    const aligned = this.align(window);
+    const text = scopedMetricQuery(query, scope);
+    return await this.read(
+      ["metrics", text],
+      aligned,
+      (s) => this.inner.queryMetrics(query, scope, aligned, s),
+      signal,
+    );
+  }
+
+  async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>> {
+    const tags = scopedTagList(scope);
+    return await this.read(["monitors", tags], undefined, (s) => this.inner.monitors(scope, s), signal);
+  }
+
+  async events(
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly EventInfo[]>> {
+    const aligned = this.align(window);
+    const tags = scopedTagList(scope);
+    return await this.read(["events", tags], aligned, (s) => this.inner.events(scope, aligned, s), signal);
+  }
+
+  async logs(
+    scope: ServiceScope,
+    window: TimeWindow,
+    filter: string,
+    signal: AbortSignal,
+  ): Promise<SourceRead<LogSummary>> {
+    const aligned = this.align(window);
+    const search = scopedLogSearch(scope, filter);
+    return await this.read(
+      ["logs", search],
+      aligned,
+      (s) => this.inner.logs(scope, aligned, filter, s),
+      signal,
+    );
+  }
+
+  /** Closes the pub/sub connection it opened; the Redis client passed in stays open. */
+  close(): Promise<void> {
+    return this.flight.close();
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  autoInterval,
+  demoScenarioFor,
+  generateLogs,
+  scenarioEvents,
+  scenarioMetricNames,
+  scenarioMonitors,
+  type EventInfo,
+  type LogSummary,
+  type MetricQuery,
+  type MetricsSource,
+  type MonitorInfo,
+  type Scenario,
+  type Series,
+  type ServiceScope,
+  type SourceRead,
+  type TimeWindow,
+} from "@orch/core";
+import { abortError } from "@orch/core";
+import { makeSeries } from "./make-series.js";
+import { scenarioQuery } from "./scenario-query.js";
+import { checkScope, scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
+
+export interface DemoSourceOptions {
+  /** The scenario of a service; default the built-in demo scenarios. */
+  readonly scenarios?: (serviceId: string) => Scenario;
+  /** The scenario's anchor (its "now") for a read at `now`; default `now` rounded up to the minute. */
+  readonly anchor?: (now: number) => number;
+  readonly now?: () => number;
+  readonly maxMetricsPerRequest?: number;
+}
+
+/** Rounds up to the next whole minute, so that reads within the same minute agree. */
+export const nextWholeMinute = (now: number): number => Math.ceil(now / 60_000) * 60_000;
+
+/** Datadog's API takes seconds; the demo reads the same whole-second window. */
+const wholeSeconds = (window: TimeWindow) => ({
+  start: Math.floor(window.start / 1000) * 1000,
+  end: Math.floor(window.end / 1000) * 1000,
+});
+
+/** Runs a synchronous read as a promise, so that guard failures reject rather than throw. */
+function serve<T>(produce: () => T): Promise<SourceRead<T>> {
+  try {
+    return Promise.resolve({ value: produce(), upstream_calls: 0 });
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/**
+ * Deterministic synthetic data from the scenario generator, for any service, under the same
+ * scope rules as Datadog: it serves only the service in scope, and only through checked queries.
+ */
+export class DemoSource implements MetricsSource {
+  readonly id = "demo";
+  private readonly scenarios: (serviceId: string) => Scenario;
+  private readonly anchorOf: (now: number) => number;
+  private readonly now: () => number;
+  private readonly maxSeries: number;
+
+  constructor(options: DemoSourceOptions = {}) {
+    this.scenarios = options.scenarios ?? demoScenarioFor;
+    this.anchorOf = options.anchor ?? nextWholeMinute;
+    this.now = options.now ?? Date.now;
+    this.maxSeries = options.maxMetricsPerRequest ?? 100;
+  }
+
+  private scenario(scope: ServiceScope, signal: AbortSignal): { scenario: Scenario; anchor: number } {
+    if (signal.aborted) throw abortError(signal);
+    checkScope(scope);
+    return { scenario: this.scenarios(scope.service_id), anchor: this.anchorOf(this.now()) };
+  }
+
+  discoverMetrics(
+    scope: ServiceScope,
+    _window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>> {
+    return serve(() => {
+      scopedTagList(scope);
+      return scenarioMetricNames(this.scenario(scope, signal).scenario);
+    });
+  }
+
+  queryMetrics(
+    query: MetricQuery,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly Series[]>> {
+    return serve(() => {
+      const text = scopedMetricQuery(query, scope);
+      const { scenario, anchor } = this.scenario(scope, signal);
+      const { start, end } = wholeSeconds(window);
+      return scenarioQuery(scenario, query, anchor, start, end)
+        .slice(0, this.maxSeries)
+        .map((s) => makeSeries(query.metric, text, s.group, s.points, s.interval_s));
+    });
+  }
+
+  monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>> {
+    return serve(() => {
+      scopedTagList(scope);
+      const { scenario, anchor } = this.scenario(scope, signal);
+      return scenarioMonitors(scenario, anchor);
+    });
+  }
+
+  events(
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly EventInfo[]>> {
+    return serve(() => {
+      scopedTagList(scope);
+      const { scenario, anchor } = this.scenario(scope, signal);
+      const { start, end } = wholeSeconds(window);
+      return scenarioEvents(scenario, anchor, start, end).sort((a, b) => a.time - b.time);
+    });
+  }
+
+  logs(
+    scope: ServiceScope,
+    window: TimeWindow,
+    filter: string,
+    signal: AbortSignal,
+  ): Promise<SourceRead<LogSummary>> {
+    return serve(() => {
+      scopedLogSearch(scope, filter);
+      const { scenario, anchor } = this.scenario(scope, signal);
+      const { start, end } = wholeSeconds(window);
+      return generateLogs(scenario, anchor, start, end, autoInterval(end - start) * 1000);
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import { client } from "@datadog/datadog-api-client";
+
+/** A non-2xx answer, raised by the transport so that the retry policy sees status and headers. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: string,
+    readonly endpoint: string,
+  ) {
+    super(`HTTP ${status} on ${endpoint}`);
+    this.name = "HttpStatusError";
+  }
+}
+
+/** The request never got an answer (refused, reset, DNS). */
+export class NetworkError extends Error {
+  constructor(
+    readonly endpoint: string,
+    options: { cause: unknown },
+  ) {
+    const cause = options.cause instanceof Error ? (options.cause.cause ?? options.cause) : options.cause;
+    super(`${endpoint}: ${cause instanceof Error ? cause.message : "network error"}`, options);
+    this.name = "NetworkError";
+  }
+}
+
+/** A 2xx answer whose body is not JSON (the SDK would silently hand back the raw text). */
+export class MalformedResponseError extends Error {
+  constructor(readonly endpoint: string) {
+    super(`malformed response body on ${endpoint}`);
+    this.name = "MalformedResponseError";
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "GET /api/v1/query": method and path only, never the query string. */
+export function endpointOf(request: client.RequestContext): string {
+  return `${request.getHttpMethod()} ${new URL(request.getUrl()).pathname}`;
+}
+
+/**
+ * The SDK's transport, on Node's own fetch: honours the per-call AbortSignal (timeouts and
+ * cancellation), never retries (our policy does), turns non-2xx answers into
+ * HttpStatusError before the SDK's response processor drops their headers, and refuses
+ * bodies that are not JSON.
+ */
+export class FetchHttpLibrary implements client.HttpLibrary {
+  async send(request: client.RequestContext): Promise<client.ResponseContext> {
+    const endpoint = endpointOf(request);
+    const configured: unknown = request.getHttpConfig().signal;
+    const signal = configured instanceof AbortSignal ? configured : undefined;
+    const body = request.getBody();
+    let response: Response;
+    try {
+      response = await fetch(request.getUrl(), {
+        method: request.getHttpMethod(),
+        headers: request.getHeaders(),
+        ...(typeof body === "string" || Buffer.isBuffer(body) ? { body } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new NetworkError(endpoint, { cause: error });
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new NetworkError(endpoint, { cause: error });
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    if (!response.ok) throw new HttpStatusError(response.status, headers, text, endpoint);
+    if (text.length > 0 && !isJson(text)) throw new MalformedResponseError(endpoint);
+    return new client.ResponseContext(response.status, headers, {
+      text: () => Promise.resolve(text),
+      binary: () => Promise.resolve(Buffer.from(text)),
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { DatadogConfig, ServiceConfig } from "@orch/config";
+import { serviceScope, type MetricsSource, type Scenario, type ServiceScope } from "@orch/core";
+import { CachedSource } from "./cached-source.js";
+import { DatadogSource } from "./datadog-source.js";
+import { DemoSource } from "./demo-source.js";
+import { RedisTokenBucket } from "./redis-token-bucket.js";
+import type { SourceLogger } from "./source-logger.js";
+
+export interface MetricsSourceProviderOptions {
+  readonly config: DatadogConfig & { readonly services: Readonly<Record<string, ServiceConfig>> };
+  readonly redis: Redis;
+  /** The demo scenario of a service; default the built-in ones. */
+  readonly scenarios?: (serviceId: string) => Scenario;
+  /** The demo anchor for a read at `now`; default `now` rounded up to the minute. */
+  readonly anchor?: (now: number) => number;
+  readonly logger?: SourceLogger;
+}
+
+/** Hands the worker the data source of each service, and closes them all at shutdown. */
+export interface MetricsSourceProvider {
+  forService(serviceId: string): MetricsSource;
+  close(): Promise<void>;
+}
+
+/** The scope of a service from config: its tags (default service:<id>) and env. */
+export function serviceScopeFor(
+  serviceId: string,
+  services: Readonly<Record<string, ServiceConfig>>,
+): ServiceScope {
+  const service = services[serviceId];
+  return serviceScope(serviceId, service?.tags, service?.env);
+}
+
+interface Connection {
+  readonly apiKey: string;
+  readonly appKey: string;
+  readonly site: string;
+  readonly apiUrl?: string;
+}
+
+/** The Datadog org a service reads: its own keys (and site or URL) when it has both, else the deployment's. */
+function connectionFor(
+  config: MetricsSourceProviderOptions["config"],
+  serviceId: string,
+): Connection | undefined {
+  const own = config.services[serviceId];
+  if (own?.api_key && own.app_key) {
+    const apiUrl = own.api_url ?? (own.site ? undefined : config.apiUrl);
+    return {
+      apiKey: own.api_key,
+      appKey: own.app_key,
+      site: own.site ?? config.site,
+      ...(apiUrl ? { apiUrl } : {}),
+    };
+  }
+  if (config.apiKey && config.appKey) {
+    const site = own?.site ?? config.site;
+    const apiUrl = own?.api_url ?? (own?.site ? undefined : config.apiUrl);
+    return { apiKey: config.apiKey, appKey: config.appKey, site, ...(apiUrl ? { apiUrl } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * Demo data when no Datadog keys apply to a service, else Datadog for its org (the
+ * deployment's, or the service's own site, URL and keys); always behind the Redis cache.
+ * One source per org, shared by every service of that org.
+ */
+export function createMetricsSourceProvider(options: MetricsSourceProviderOptions): MetricsSourceProvider {
+  const { config, redis } = options;
+  const sources = new Map<string, CachedSource>();
+
+  const cached = (identity: string, build: () => MetricsSource, namespace: string): CachedSource => {
+    const existing = sources.get(identity);
+    if (existing) return existing;
+    const source = new CachedSource(build(), { redis, cache: config.cache, namespace });
+    sources.set(identity, source);
+    return source;
+  };
+
+  return {
+    forService(serviceId: string): MetricsSource {
+      const connection = connectionFor(config, serviceId);
+      if (!connection) {
+        return cached(
+          "demo",
+          () =>
+            new DemoSource({
+              maxMetricsPerRequest: config.max_metrics_per_request,
+              ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+              ...(options.anchor ? { anchor: options.anchor } : {}),
+            }),
+          "demo",
+        );
+      }
+      const host = connection.apiUrl ? new URL(connection.apiUrl).host : connection.site;
+      // Names the org without carrying its keys: a short digest.
+      const org = createHash("sha1")
+        .update(`${connection.apiKey}\n${connection.appKey}`)
+        .digest("hex")
+        .slice(0, 12);
+      return cached(
+        `${connection.apiUrl ?? connection.site}|${org}`,
+        () =>
+          new DatadogSource({
+            ...connection,
+            requestTimeoutMs: config.request_timeout_ms,
+            maxRetries: config.max_retries,
+            maxMetricsPerRequest: config.max_metrics_per_request,
+            budget: new RedisTokenBucket(redis, {
+              key: `orch:dd:{rl}:${host}:${org}`,
+              ratePerSecond: config.requests_per_second,
+            }),
+            ...(options.logger ? { logger: options.logger } : {}),
+          }),
+        `datadog:${host}:${org}`,
+      );
+    },
+    async close(): Promise<void> {
+      const all = [...sources.values()];
+      sources.clear();
+      await Promise.all(all.map((s) => s.close()));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import {
+  autoInterval,
+  generateSeries,
+  type MetricQuery,
+  type Scenario,
+  type ScenarioSeries,
+} from "@orch/core";
+
+/** A series a scenario answers for a metric query, before it becomes a Series. */
+export interface ScenarioQueryResult {
+  readonly group: readonly string[];
+  readonly points: Array<[number, number | null]>;
+  readonly interval_s: number;
+}
+
+function combine(aggregator: MetricQuery["aggregator"], values: ReadonlyArray<number | null>): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  if (present.length === 0) return null;
+  if (aggregator === "sum") return present.reduce((a, b) => a + b, 0);
+  if (aggregator === "max") return Math.max(...present);
+  if (aggregator === "min") return Math.min(...present);
+  return present.reduce((a, b) => a + b, 0) / present.length;
+}
+
+/**
+ * What Datadog would answer for `query` if the scenario were the service's data: the matching
+ * series grouped by the `by` keys, each group combined with the query's aggregator, on one
+ * grid aligned to the interval. The fake Datadog server implements the same rule.
+ */
+export function scenarioQuery(
+  scenario: Scenario,
+  query: MetricQuery,
+  anchor: number,
+  from: number,
+  to: number,
+): ScenarioQueryResult[] {
+  const interval = scenario.interval_s ?? autoInterval(to - from);
+  const groups = new Map<string, { group: string[]; members: ScenarioSeries[] }>();
+  for (const series of scenario.series.filter((s) => s.metric === query.metric)) {
+    const group = query.by.flatMap((key) => series.group.filter((g) => g.startsWith(`${key}:`)));
+    const id = group.join(",");
+    const entry = groups.get(id) ?? { group, members: [] };
+    entry.members.push(series);
+    groups.set(id, entry);
+  }
+  return [...groups.values()].map(({ group, members }) => {
+    const each = members.map((s) => generateSeries(scenario, s, anchor, from, to, interval));
+    const points = (each[0] ?? []).map(([t], i): [number, number | null] => [
+      t,
+      combine(
+        query.aggregator,
+        each.map((p) => p[i]?.[1] ?? null),
+      ),
+    ]);
+    return { group, points, interval_s: interval };
+  });
+}

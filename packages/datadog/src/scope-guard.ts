@@ -1,0 +1,68 @@
+import {
+  assertFilterInScope,
+  assertMetricQueryInScope,
+  assertSearchQueryInScope,
+  metricQuerySchema,
+  renderMetricQuery,
+  ScopeViolation,
+  scopeFilter,
+  serviceScope,
+  type MetricQuery,
+  type ServiceScope,
+} from "@orch/core";
+
+/**
+ * Every query a source sends is built here from the job's scope and re-checked with core's
+ * guards, so nothing reaches Datadog (or the cache) that reads outside the service.
+ */
+
+const LOG_FILTER = /^[a-zA-Z0-9_:.\-@" ]*$/;
+
+/** Re-validates a scope handed in: it must have tags, all plain `key:value`, including its env. */
+export function checkScope(scope: ServiceScope): void {
+  if (scope.tags.length === 0) {
+    throw new ScopeViolation(
+      `the scope of "${scope.service_id}" has no tags; a query without them would read every service`,
+    );
+  }
+  // Throws on an invalid service id or any tag that is not a plain key:value.
+  serviceScope(scope.service_id, scope.tags, scope.env);
+  if (scope.env !== undefined && !scope.tags.includes(`env:${scope.env.toLowerCase()}`)) {
+    throw new ScopeViolation(
+      `the scope of "${scope.service_id}" names env ${scope.env} but does not filter on it`,
+    );
+  }
+}
+
+/** The scope as a comma-separated tag list (events, monitors, metric discovery), checked. */
+export function scopedTagList(scope: ServiceScope): string {
+  checkScope(scope);
+  const tags = scopeFilter(scope);
+  assertFilterInScope(tags, scope);
+  return tags;
+}
+
+/** The Datadog query string of a metric read within the scope, checked. */
+export function scopedMetricQuery(query: MetricQuery, scope: ServiceScope): string {
+  checkScope(scope);
+  const text = renderMetricQuery(query, scopeFilter(scope));
+  assertMetricQueryInScope(text, scope);
+  // A query object that did not come through the plan schema could smuggle query syntax in its fields.
+  const parsed = metricQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new ScopeViolation(`metric query "${text}" is not a plain metric read; refusing to send it`);
+  }
+  return text;
+}
+
+/** The log search of a logs read: the scope terms, then the plan's filter (default status:error), checked. */
+export function scopedLogSearch(scope: ServiceScope, filter: string): string {
+  checkScope(scope);
+  const extra = filter.trim().replace(/\s+/g, " ");
+  if (extra.length > 200 || !LOG_FILTER.test(extra)) {
+    throw new ScopeViolation(`log filter "${extra.slice(0, 200)}" may only hold plain search terms`);
+  }
+  const query = `${scope.tags.join(" ")} ${extra || "status:error"}`;
+  assertSearchQueryInScope(query, scope);
+  return query;
+}

@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  parseScenario,
+  serviceScope,
+  ScopeViolation,
+  UpstreamError,
+  type MetricQuery,
+  type ServiceScope,
+} from "@orch/core";
+import { demoScenarioFor } from "@orch/core";
+import { startFakeDatadog, type FakeDatadog } from "@orch/testkit";
+import { DatadogSource, type DatadogSourceOptions } from "@orch/datadog";
+
+const ANCHOR = Date.UTC(2025, 0, 15, 12, 0, 0);
+const HOUR = { start: ANCHOR - 3_600_000, end: ANCHOR, label: "last hour" };
+const DAY = { start: ANCHOR - 86_400_000, end: ANCHOR, label: "last 24 hours" };
+const scope = serviceScope("api-gateway");
+const errors: MetricQuery = {
+  metric: "trace.http.request.errors",
+  aggregator: "sum",
+  by: [],
+  as_count: true,
+};
+const live = () => new AbortController().signal;
+
+/** A service whose CPU is reported by three hosts. */
+const hostsScenario = parseScenario({
+  id: "three-hosts",
+  service: "fleet",
+  question: "How is the fleet?",
+  series: ["web-1", "web-2", "web-3"].map((host, i) => ({
+    metric: "system.cpu.user",
+    baseline: 20 + i * 10,
+    group: [`host:${host}`],
+  })),
+});
+
+describe("DatadogSource on the real SDK against the fake Datadog", () => {
+  let fake: FakeDatadog;
+  const source = (options: Partial<DatadogSourceOptions> = {}) =>
+    new DatadogSource({
+      apiKey: fake.apiKey,
+      appKey: fake.appKey,
+      apiUrl: fake.url,
+      maxRetries: 0,
+      backoffBaseMs: 10,
+      ...options,
+    });
+
+  beforeAll(async () => {
+    fake = await startFakeDatadog({
+      anchor: () => ANCHOR,
+      scenarios: (service) => (service === "fleet" ? hostsScenario : demoScenarioFor(service)),
+    });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  it("is named after the site, or the host of the API URL that overrides it", () => {
+    expect(new DatadogSource({ apiKey: "k", appKey: "a", site: "datadoghq.eu" }).id).toBe(
+      "datadog:datadoghq.eu",
+    );
+    expect(source().id).toBe(`datadog:${new URL(fake.url).host}`);
+  });
+
+  it("reads a metric time series from /api/v1/query with the scope inside the query", async () => {
+    const read = await source().queryMetrics(errors, scope, HOUR, live());
+
+    expect(read.upstream_calls).toBe(1);
+    expect(read.value).toHaveLength(1);
+    const series = read.value[0]!;
+    expect(series.query).toBe("sum:trace.http.request.errors{service:api-gateway}.as_count()");
+    expect(series).toMatchObject({
+      metric: "trace.http.request.errors",
+      interval_s: 20,
+      kind: "errors",
+      unit: "count",
+      group: [],
+    });
+    expect(series.points.length).toBeGreaterThan(170);
+    expect(series.points.every(([t, v]) => t >= HOUR.start && t <= HOUR.end && typeof v === "number")).toBe(
+      true,
+    );
+    const sent = fake.requests[0]!;
+    expect(sent.path).toBe("/api/v1/query");
+    expect(sent.query).toMatchObject({
+      query: series.query,
+      from: String(HOUR.start / 1000),
+      to: String(HOUR.end / 1000),
+    });
+  });
+
+  it("returns one series per group, capped at max_metrics_per_request", async () => {
+    const byHost: MetricQuery = {
+      metric: "system.cpu.user",
+      aggregator: "avg",
+      by: ["host"],
+      as_count: false,
+    };
+    const fleet = serviceScope("fleet");
+
+    const all = await source().queryMetrics(byHost, fleet, HOUR, live());
+    const capped = await source({ maxMetricsPerRequest: 2 }).queryMetrics(byHost, fleet, HOUR, live());
+
+    expect(all.value.map((s) => s.group)).toEqual([["host:web-1"], ["host:web-2"], ["host:web-3"]]);
+    expect(capped.value).toHaveLength(2);
+  });
+
+  it("discovers the service's metrics from /api/v1/metrics with the scope as tag_filter", async () => {
+    const read = await source().discoverMetrics(scope, HOUR, live());
+
+    expect(read.value).toContain("trace.http.request.errors");
+    expect(read.value).toContain("system.cpu.user");
+    expect(fake.requests[0]).toMatchObject({
+      path: "/api/v1/metrics",
+      query: { tag_filter: "service:api-gateway", from: String(HOUR.start / 1000) },
+    });
+  });
+
+  it("lists the service's monitors with their states and last trigger time", async () => {
+    const read = await source().monitors(scope, live());
+
+    expect(read.value.map((m) => [m.name, m.state])).toEqual([
+      ["api-gateway 5xx error rate", "Alert"],
+      ["api-gateway p95 latency", "Warn"],
+    ]);
+    expect(read.value[0]).toMatchObject({
+      id: 1000,
+      query: "sum:trace.http.request.errors{service:api-gateway}",
+      last_triggered: ANCHOR - 30 * 60_000,
+    });
+    expect(fake.requests[0]).toMatchObject({
+      path: "/api/v1/monitor",
+      query: { monitor_tags: "service:api-gateway" },
+    });
+  });
+
+  it("lists the events of the window, oldest first, and recognises deploys", async () => {
+    const read = await source().events(scope, DAY, live());
+
+    expect(read.value).toHaveLength(1);
+    expect(read.value[0]).toMatchObject({
+      title: "Deployed api-gateway v2.14.0",
+      type: "deploy",
+      time: ANCHOR - 37 * 60_000,
+    });
+    expect(fake.requests[0]).toMatchObject({
+      path: "/api/v1/events",
+      query: { tags: "service:api-gateway" },
+    });
+  });
+
+  it("summarises error logs: counts per bucket from the aggregate API, top messages from a search", async () => {
+    const read = await source().logs(scope, HOUR, "status:error", live());
+
+    expect(read.upstream_calls).toBe(2);
+    expect(read.value.error_counts).toHaveLength(180);
+    expect(read.value.total_errors).toBe(read.value.error_counts.reduce((a, [, n]) => a + n, 0));
+    expect(read.value.total_errors).toBeGreaterThan(500);
+    expect(read.value.top_messages[0]?.message).toBe(
+      "502 Bad Gateway: upstream users-service refused connection",
+    );
+    const bodies = fake.requests.map((r) => r.body as { filter: { query: string } });
+    expect(bodies.map((b) => b.filter.query)).toEqual([
+      "service:api-gateway status:error",
+      "service:api-gateway status:error",
+    ]);
+  });
+
+  it("sends the keys only as headers, so the request log never holds them", async () => {
+    await source().queryMetrics(errors, scope, HOUR, live());
+
+    const recorded = JSON.stringify(fake.requests);
+    expect(recorded).not.toContain(fake.apiKey);
+    expect(recorded).not.toContain(fake.appKey);
+  });
+});
+
+describe("DatadogSource faults", () => {
+  let fake: FakeDatadog;
+  const source = (options: Partial<DatadogSourceOptions> = {}) =>
+    new DatadogSource({
+      apiKey: fake.apiKey,
+      appKey: fake.appKey,
+      apiUrl: fake.url,
+      backoffBaseMs: 10,
+      ...options,
+    });
+
+  beforeAll(async () => {
+    fake = await startFakeDatadog({ anchor: () => ANCHOR });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  it("waits for X-RateLimit-Reset after a 429, then retries", async () => {
+    fake.inject({ kind: "rate_limit", reset_s: 1, path: "/api/v1/query" });
+    const started = Date.now();
+
+    const read = await source({ maxRetries: 2 }).queryMetrics(errors, scope, HOUR, live());
+
+    expect(read.upstream_calls).toBe(2);
+    expect(read.value).toHaveLength(1);
+    const [first, second] = fake.requests;
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("gives up with rate_limited when 429s outlast max_retries", async () => {
+    fake.inject({ kind: "rate_limit", reset_s: 0, times: Infinity });
+
+    const failure = source({ maxRetries: 2 }).queryMetrics(errors, scope, HOUR, live());
+
+    await expect(failure).rejects.toMatchObject({ code: "rate_limited", retryable: true });
+    expect(fake.count()).toBe(3);
+  });
+
+  it("retries 5xx answers with backoff until one succeeds", async () => {
+    fake.inject({ kind: "server_error", status: 503, times: 2 });
+
+    const read = await source({ maxRetries: 3 }).monitors(scope, live());
+
+    expect(read.upstream_calls).toBe(3);
+    expect(read.value).toHaveLength(2);
+  });
+
+  it("retries a connection dropped without an answer", async () => {
+    fake.inject({ kind: "disconnect" });
+
+    const read = await source({ maxRetries: 1 }).discoverMetrics(scope, HOUR, live());
+
+    expect(read.upstream_calls).toBe(2);
+    expect(read.value.length).toBeGreaterThan(0);
+  });
+
+  it("reports upstream_timeout when Datadog is slower than request_timeout_ms", async () => {
+    fake.inject({ kind: "slow", delay_ms: 5_000, times: Infinity });
+
+    const failure = source({ requestTimeoutMs: 200, maxRetries: 1 }).queryMetrics(
+      errors,
+      scope,
+      HOUR,
+      live(),
+    );
+
+    await expect(failure).rejects.toBeInstanceOf(UpstreamError);
+    await expect(failure).rejects.toMatchObject({ code: "upstream_timeout" });
+    expect(fake.count()).toBe(2);
+  });
+
+  it("reports a malformed body as upstream_error", async () => {
+    fake.inject({ kind: "malformed", times: Infinity });
+
+    const failure = source({ maxRetries: 1 }).queryMetrics(errors, scope, HOUR, live());
+
+    await expect(failure).rejects.toMatchObject({ code: "upstream_error" });
+    await expect(failure).rejects.toThrow("malformed");
+  });
+
+  it("stops as soon as the caller's signal aborts", async () => {
+    fake.inject({ kind: "slow", delay_ms: 10_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("job cancelled")), 100);
+
+    const failure = source({ requestTimeoutMs: 30_000 }).queryMetrics(errors, scope, HOUR, controller.signal);
+
+    await expect(failure).rejects.toThrow("job cancelled");
+    expect(fake.count()).toBe(1);
+  });
+
+  it("names the Datadog auth failure, without any key, and does not retry it", async () => {
+    const wrong = { apiKey: "wrong-api-key-0123456789abcdef", appKey: "wrong-app-key-0123456789abcdef" };
+
+    const error = await source({ ...wrong, maxRetries: 3 })
+      .queryMetrics(errors, scope, HOUR, live())
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ code: "upstream_auth", retryable: false });
+    const text = `${(error as Error).message} ${JSON.stringify(error)} ${String((error as Error).stack)}`;
+    expect((error as Error).message).toContain("Datadog rejected the API or application key (HTTP 403)");
+    for (const key of [wrong.apiKey, wrong.appKey, fake.apiKey, fake.appKey]) expect(text).not.toContain(key);
+    expect(fake.count()).toBe(1);
+  });
+});
+
+describe("DatadogSource scope guard", () => {
+  let fake: FakeDatadog;
+  let source: DatadogSource;
+
+  beforeAll(async () => {
+    fake = await startFakeDatadog({ anchor: () => ANCHOR });
+    source = new DatadogSource({ apiKey: fake.apiKey, appKey: fake.appKey, apiUrl: fake.url, maxRetries: 0 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  it.each([
+    "service:billing",
+    "*",
+    "status:error OR service:billing",
+    "-service:api-gateway",
+    "(status:error)",
+    "host:*",
+  ])("rejects the log filter %j before any request leaves", async (filter) => {
+    await expect(source.logs(scope, HOUR, filter, live())).rejects.toBeInstanceOf(ScopeViolation);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it.each([
+    { metric: "system.cpu.user{*}", why: "a wildcard filter" },
+    { metric: "system.cpu.user{service:billing}", why: "another service" },
+    { metric: "system.cpu.user{service:billing},avg:system.cpu.user", why: "a second, unscoped query" },
+  ])("rejects a metric query with $why", async ({ metric }) => {
+    const query = { metric, aggregator: "avg", by: [], as_count: false } as MetricQuery;
+
+    await expect(source.queryMetrics(query, scope, HOUR, live())).rejects.toBeInstanceOf(ScopeViolation);
+    expect(fake.requests).toEqual([]);
+  });
+
+  const hostile: Array<[string, ServiceScope]> = [
+    ["no tags at all", { service_id: "api-gateway", tags: [] }],
+    ["a wildcard tag", { service_id: "api-gateway", tags: ["service:api-gateway", "service:*"] }],
+    ["a boolean tag", { service_id: "api-gateway", tags: ["service:api-gateway OR service:billing"] }],
+  ];
+
+  it.each(hostile)("rejects a scope with %s on every endpoint", async (_why, bad) => {
+    const reads = [
+      source.queryMetrics(errors, bad, HOUR, live()),
+      source.discoverMetrics(bad, HOUR, live()),
+      source.monitors(bad, live()),
+      source.events(bad, HOUR, live()),
+      source.logs(bad, HOUR, "status:error", live()),
+    ];
+
+    for (const read of reads) await expect(read).rejects.toBeInstanceOf(ScopeViolation);
+    expect(fake.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { UpstreamError } from "@orch/core";
+import { startRedis, type RedisServer } from "@orch/testkit";
+import { RedisSingleFlight, type SingleFlightOptions } from "@orch/datadog";
+
+const OPTIONS: SingleFlightOptions = {
+  prefix: "test:{sf}",
+  lockTtlMs: 600,
+  waitTimeoutMs: 10_000,
+  pollMs: 50,
+};
+const live = () => new AbortController().signal;
+
+describe("RedisSingleFlight", () => {
+  let redisServer: RedisServer;
+  let admin: Redis;
+  let opened: Array<() => Promise<unknown>> = [];
+
+  const flight = (options: Partial<SingleFlightOptions> = {}) => {
+    const redis = new Redis(redisServer.url);
+    const f = new RedisSingleFlight(redis, { ...OPTIONS, ...options });
+    opened.push(async () => {
+      await f.close();
+      redis.disconnect();
+    });
+    return { flight: f, redis };
+  };
+
+  /** A read that counts its calls and answers after `ms`. */
+  const counted = (ms = 50) => {
+    const produce = async (signal: AbortSignal) => {
+      produce.calls += 1;
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, ms);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          reject(new Error("aborted"));
+        });
+      });
+      return { value: { answer: 42 }, upstream_calls: 1 };
+    };
+    produce.calls = 0;
+    return produce;
+  };
+
+  beforeAll(async () => {
+    redisServer = await startRedis();
+    admin = new Redis(redisServer.url);
+  });
+  afterAll(async () => {
+    await admin.quit();
+    await redisServer.stop();
+  });
+  beforeEach(() => admin.flushall());
+  afterEach(async () => {
+    await Promise.all(opened.map((close) => close()));
+    opened = [];
+  });
+
+  it("lets a waiter take over once a lock held by a dead owner expires", async () => {
+    await admin.set("test:{sf}:l:k1", "owner-that-died", "PX", 500);
+    const produce = counted();
+
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => flight().flight.run("k1", 60, produce, live())),
+    );
+
+    expect(produce.calls).toBe(1);
+    expect(results.every((r) => r.value.answer === 42)).toBe(true);
+    expect(results.filter((r) => r.cache === "miss")).toHaveLength(1);
+  });
+
+  it("recovers when the holder's connection is lost mid-read and its lock lapses", async () => {
+    const holder = flight();
+    const holderSignal = new AbortController();
+    const stuck = holder.flight.run("k2", 60, counted(60_000), holderSignal.signal).catch(() => "abandoned");
+    while ((await admin.exists("test:{sf}:l:k2")) === 0) await new Promise((r) => setTimeout(r, 10));
+    // From Redis' point of view the holder is now dead: it can no longer renew its lock.
+    holder.redis.disconnect();
+    const produce = counted();
+
+    const result = await flight().flight.run("k2", 60, produce, live());
+
+    expect(result.cache).toBe("miss");
+    expect(produce.calls).toBe(1);
+    holderSignal.abort();
+    await stuck;
+  });
+
+  it("keeps the lock of a live holder past its TTL, so nobody reads twice", async () => {
+    const slow = counted(1_500);
+    const other = counted();
+
+    const [a, b] = await Promise.all([
+      flight().flight.run("k3", 60, slow, live()),
+      new Promise((r) => setTimeout(r, 100)).then(() => flight().flight.run("k3", 60, other, live())),
+    ]);
+
+    expect([a.cache, b.cache]).toEqual(["miss", "hit"]);
+    expect(slow.calls + other.calls).toBe(1);
+  });
+
+  it("gives up after wait_timeout_ms while another worker is still reading", async () => {
+    const holderSignal = new AbortController();
+    const holding = flight()
+      .flight.run("k4", 60, counted(60_000), holderSignal.signal)
+      .catch(() => "abandoned");
+    while ((await admin.exists("test:{sf}:l:k4")) === 0) await new Promise((r) => setTimeout(r, 10));
+
+    const waiting = flight({ waitTimeoutMs: 400 }).flight.run("k4", 60, counted(), live());
+
+    await expect(waiting).rejects.toBeInstanceOf(UpstreamError);
+    await expect(waiting).rejects.toMatchObject({ code: "upstream_timeout" });
+    holderSignal.abort();
+    await holding;
+  });
+
+  it("does not fail callers coalesced onto a read whose own caller cancelled", async () => {
+    const { flight: shared } = flight();
+    const produce = counted(300);
+    const leader = new AbortController();
+
+    const first = shared.run("k5", 60, produce, leader.signal);
+    const second = shared.run("k5", 60, produce, live());
+    setTimeout(() => leader.abort(new Error("leader cancelled")), 50);
+
+    await expect(first).rejects.toThrow("leader cancelled");
+    await expect(second).resolves.toMatchObject({ value: { answer: 42 } });
+    expect(produce.calls).toBe(2);
+  });
+
+  it("stops waiting as soon as the caller's signal aborts", async () => {
+    await admin.set("test:{sf}:l:k6", "someone", "PX", 60_000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("deadline")), 100);
+
+    await expect(flight().flight.run("k6", 60, counted(), controller.signal)).rejects.toThrow("deadline");
+  });
+});

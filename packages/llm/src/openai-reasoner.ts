@@ -1,0 +1,213 @@
+import type { Config } from "@orch/config";
+import {
+  composeOfflineAnswer,
+  describeError,
+  formatContext,
+  planOffline,
+  type Answer,
+  type AnswerInput,
+  type Plan,
+  type PlanInput,
+  type Reasoned,
+  type Reasoner,
+  type StepDraft,
+} from "@orch/core";
+import { abortError } from "./abort-error.js";
+import { ANSWER_JSON_SCHEMA, checkAnswerReply } from "./answer-output.js";
+import { ChatCaller, type ChatMessage, type TokenLimitParam } from "./chat-caller.js";
+import { boundedHistory } from "./conversation-history.js";
+import { groundAnswer } from "./grounded-answer.js";
+import { metricMenu } from "./metric-menu.js";
+import { checkPlanReply, PLAN_JSON_SCHEMA } from "./plan-output.js";
+import { PromptLibrary, renderPrompt, type PromptTemplate } from "./prompt-template.js";
+import { requestStructured } from "./structured-reply.js";
+
+export interface OpenAIReasonerOptions {
+  readonly apiKey: string;
+  /** An OpenAI-compatible server (OPENAI_BASE_URL); default OpenAI's API. */
+  readonly baseUrl?: string;
+  readonly llm: Config["llm"];
+  /** Default: `max_completion_tokens` for OpenAI's API, `max_tokens` for other servers. */
+  readonly tokenLimitParam?: TokenLimitParam;
+  readonly now?: () => number;
+}
+
+/** System prompt, earlier conversation, then the question: both prompt parts rendered with `values`. */
+function messagesOf(
+  prompt: PromptTemplate,
+  values: Readonly<Record<string, string | number>>,
+  history: ChatMessage[],
+): ChatMessage[] {
+  return [
+    ...(prompt.system ? [{ role: "system" as const, content: renderPrompt(prompt.system, values) }] : []),
+    ...history,
+    { role: "user", content: renderPrompt(prompt.user, values) },
+  ];
+}
+
+/**
+ * The reasoner on a model behind the Chat Completions API: structured outputs for the plan and
+ * the answer, checked again with zod, one repair request, and the offline reasoner's result
+ * (with the reason in the trace) whenever the model cannot give a usable one.
+ */
+export class OpenAIReasoner implements Reasoner {
+  readonly id: string;
+  private readonly caller: ChatCaller;
+  private readonly prompts = new PromptLibrary();
+  private readonly now: () => number;
+
+  constructor(private readonly options: OpenAIReasonerOptions) {
+    this.id = `openai:${options.llm.model}`;
+    this.now = options.now ?? Date.now;
+    this.caller = new ChatCaller({
+      apiKey: options.apiKey,
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      model: options.llm.model,
+      temperature: options.llm.temperature,
+      maxTokens: options.llm.max_tokens,
+      timeoutMs: options.llm.timeout_ms,
+      maxRetries: options.llm.max_retries,
+      ...(options.tokenLimitParam ? { tokenLimitParam: options.tokenLimitParam } : {}),
+      now: this.now,
+    });
+  }
+
+  async plan(input: PlanInput, signal: AbortSignal): Promise<Reasoned<Plan>> {
+    const steps: StepDraft[] = [];
+    let failure: string;
+    try {
+      const [prompt, repair] = await Promise.all([
+        this.prompts.get("planning.v1"),
+        this.prompts.get("repair.v1"),
+      ]);
+      const menu = metricMenu(input.available_metrics, input.question);
+      const values = {
+        service_id: input.scope.service_id,
+        window: input.window.label,
+        question: input.question,
+        metric_summary: menu.summary,
+        metrics: menu.text,
+        max_steps: input.max_steps,
+      };
+      const outcome = await requestStructured(
+        this.caller,
+        {
+          name: "llm.plan",
+          prompt: prompt.name,
+          messages: messagesOf(
+            prompt,
+            values,
+            boundedHistory(input.history, input.question, this.options.llm.history_messages),
+          ),
+          schemaName: "plan",
+          schema: PLAN_JSON_SCHEMA,
+          check: (content) => checkPlanReply(content, input),
+          describe: (p) => `${p.steps.length} step(s), intent ${p.intent}`,
+          repair,
+        },
+        signal,
+      );
+      steps.push(...outcome.steps);
+      if (outcome.value) {
+        const { intent, rationale, steps: planSteps } = outcome.value;
+        return { value: { intent, window: input.window, steps: planSteps, rationale, source: "llm" }, steps };
+      }
+      failure = outcome.failure ?? "no usable plan";
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal);
+      failure = `planning failed (${describeError(error)})`;
+    }
+    const t0 = this.now();
+    const plan = planOffline(input);
+    steps.push({
+      kind: "analysis",
+      name: "plan.fallback",
+      started_at: new Date(t0).toISOString(),
+      duration_ms: this.now() - t0,
+      status: "ok",
+      summary: `offline plan used (${plan.steps.length} step(s)) because ${failure}`.slice(0, 600),
+    });
+    return { value: { ...plan, source: "fallback" }, steps };
+  }
+
+  async answer(input: AnswerInput, signal: AbortSignal): Promise<Reasoned<Answer>> {
+    const steps: StepDraft[] = [];
+    let failure: string;
+    try {
+      const [prompt, repair] = await Promise.all([
+        this.prompts.get("answer.v1"),
+        this.prompts.get("repair.v1"),
+      ]);
+      const budget = this.options.llm.context_token_budget;
+      const context = formatContext({
+        question: input.question,
+        analysis: input.analysis,
+        evidence: input.evidence,
+        budgetTokens: budget,
+      });
+      const { analysis } = input;
+      const values = {
+        service_id: input.scope.service_id,
+        question: input.question,
+        rationale: input.plan.rationale.slice(0, 600),
+        finding_ids: analysis.findings.length > 0 ? analysis.findings.map((f) => f.id).join(", ") : "none",
+        missing: analysis.missing.length > 0 ? analysis.missing.join("; ") : "none",
+        coverage: `${Math.round(analysis.coverage * 100)}%`,
+        context: context.text,
+      };
+      const contextNote = `context ${context.tokens}/${budget} tokens${context.truncated ? " (truncated)" : ""}`;
+      const outcome = await requestStructured(
+        this.caller,
+        {
+          name: "llm.answer",
+          prompt: prompt.name,
+          messages: messagesOf(
+            prompt,
+            values,
+            boundedHistory(input.history, input.question, this.options.llm.history_messages),
+          ),
+          schemaName: "answer",
+          schema: ANSWER_JSON_SCHEMA,
+          check: checkAnswerReply,
+          describe: (a) =>
+            `${contextNote}; ${a.findings_used.length} finding(s) cited, model confidence ${a.confidence}`,
+          repair,
+        },
+        signal,
+      );
+      steps.push(...outcome.steps);
+      if (outcome.value) {
+        const t0 = this.now();
+        const grounded = groundAnswer(outcome.value, analysis);
+        const unknown =
+          grounded.unknownIds.length > 0
+            ? `; dropped unknown finding id(s) ${grounded.unknownIds.join(", ")}`
+            : "";
+        steps.push({
+          kind: "analysis",
+          name: "answer.grounding",
+          started_at: new Date(t0).toISOString(),
+          duration_ms: this.now() - t0,
+          status: "ok",
+          summary: `confidence ${grounded.answer.confidence} (model ${outcome.value.confidence}, data ${grounded.grounded})${unknown}`,
+        });
+        return { value: grounded.answer, steps };
+      }
+      failure = outcome.failure ?? "no usable answer";
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal);
+      failure = `answering failed (${describeError(error)})`;
+    }
+    const t0 = this.now();
+    const answer = composeOfflineAnswer(input);
+    steps.push({
+      kind: "analysis",
+      name: "answer.fallback",
+      started_at: new Date(t0).toISOString(),
+      duration_ms: this.now() - t0,
+      status: "ok",
+      summary: `offline answer used because ${failure}`.slice(0, 600),
+    });
+    return { value: answer, steps };
+  }
+}

@@ -1,0 +1,59 @@
+import type {
+  Evidence,
+  JobError,
+  JobRequest,
+  JobResult,
+  JobStatus,
+  Phase,
+  Plan,
+  ServiceScope,
+  TraceStep,
+  Usage,
+} from "@orch/core";
+
+/** Output a phase saves to the record; the next phase reads it. */
+export interface PhaseOutputs {
+  readonly planning?: { readonly plan: Plan; readonly available_metrics: readonly string[] };
+  readonly execution?: Evidence;
+  readonly feedback?: JobResult;
+}
+
+/** A job as stored in Redis, parsed. */
+export interface StoredJob {
+  readonly id: string;
+  readonly owner: string;
+  readonly status: JobStatus;
+  readonly phase?: Phase;
+  readonly request: JobRequest;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly started_at?: string;
+  readonly finished_at?: string;
+  readonly deadline_ms: number;
+  readonly outputs: PhaseOutputs;
+  readonly error?: JobError;
+  readonly usage: Usage;
+  readonly reasoner?: string;
+  readonly data_source?: string;
+  /** How many times each phase started its work (a re-run after a crash counts again). */
+  readonly runs: Readonly<Record<Phase, number>>;
+  readonly step_count: number;
+  readonly callback_url?: string;
+  /** The scope planning resolved (config or backend service info); later phases keep to it. */
+  readonly service_scope?: ServiceScope;
+}
+
+/** The full reasoning trace of a job, as GET /jobs/:id/trace returns it. */
+export interface JobTrace {
+  readonly job_id: string;
+  readonly status: JobStatus;
+  readonly total_steps: number;
+  readonly execution_time_ms: number;
+  readonly phases: readonly Phase[];
+  readonly confidence_score: number | null;
+  readonly reasoner: string | null;
+  readonly data_source: string | null;
+  readonly usage: Usage;
+  readonly plan: Plan | null;
+  readonly steps: readonly TraceStep[];
+}

@@ -1,0 +1,158 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { StepDraft } from "@orch/core";
+import { startRedis, type RedisServer } from "@orch/testkit";
+import { JobEvents, JobStore, jobKeys } from "../src/index.js";
+
+const step = (name: string): StepDraft => ({
+  kind: "tool",
+  name,
+  started_at: new Date().toISOString(),
+  duration_ms: 1,
+  status: "ok",
+  summary: name,
+});
+
+describe("JobStore", () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let store: JobStore;
+  let now = Date.now();
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  beforeEach(() => {
+    now = Date.now();
+    store = new JobStore(redis, { retentionSeconds: 600, now: () => now });
+  });
+
+  const create = () =>
+    store.create({
+      owner: "alice",
+      request: { service_id: "web-app", user_message: "hi" },
+      deadlineMs: now + 60_000,
+    });
+
+  it("creates a queued job visible to its owner only", async () => {
+    const id = await create();
+    expect((await store.get(id))?.status).toBe("queued");
+    expect(await store.getOwned(id, "alice")).toBeDefined();
+    expect(await store.getOwned(id, "bob")).toBeUndefined();
+  });
+
+  it("runs a phase once: a second begin after completion reports it done", async () => {
+    const id = await create();
+    expect(await store.beginPhase(id, "planning", "planning")).toEqual({ state: "started", runs: 1 });
+    expect(
+      await store.completePhase(
+        id,
+        "planning",
+        { plan: 1 },
+        [step("a"), step("b")],
+        { datadog_calls: 2 },
+        "executing",
+      ),
+    ).toBe(true);
+    expect(await store.beginPhase(id, "planning", "planning")).toEqual({ state: "done" });
+    expect(await store.completePhase(id, "planning", { plan: 2 }, [step("c")], {}, "executing")).toBe(false);
+    const job = await store.get(id);
+    expect(job?.outputs.planning).toEqual({ plan: 1 });
+    expect(job?.usage.datadog_calls).toBe(2);
+    expect((await store.steps(id)).map((s) => [s.index, s.phase, s.name])).toEqual([
+      [0, "planning", "a"],
+      [1, "planning", "b"],
+    ]);
+  });
+
+  it("counts a restarted phase as a second run", async () => {
+    const id = await create();
+    await store.beginPhase(id, "planning", "planning");
+    expect(await store.beginPhase(id, "planning", "planning")).toEqual({ state: "started", runs: 2 });
+  });
+
+  it("lets only one of two concurrent completions win", async () => {
+    const id = await create();
+    await store.beginPhase(id, "planning", "planning");
+    const results = await Promise.all([
+      store.completePhase(id, "planning", { by: 1 }, [step("x")], {}, "executing"),
+      store.completePhase(id, "planning", { by: 2 }, [step("y")], {}, "executing"),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.steps(id)).toHaveLength(1);
+  });
+
+  it("refuses to save a phase of a cancelled job", async () => {
+    const id = await create();
+    await store.beginPhase(id, "planning", "planning");
+    expect(await store.end(id, "cancelled", { code: "cancelled", message: "by the user" })).toBe("cancelled");
+    expect(await store.completePhase(id, "planning", {}, [], {}, "executing")).toBe(false);
+    expect(await store.beginPhase(id, "execution", "executing")).toEqual({
+      state: "terminal",
+      status: "cancelled",
+    });
+    // Ending again keeps the first outcome.
+    expect(await store.end(id, "failed", { code: "internal", message: "late" })).toBe("cancelled");
+  });
+
+  it("refuses to start a phase past the deadline", async () => {
+    const id = await create();
+    now += 61_000;
+    expect(await store.beginPhase(id, "planning", "planning")).toEqual({ state: "expired" });
+    expect(await store.expired()).toContain(id);
+  });
+
+  it("completes a job and sets the retention on all its keys", async () => {
+    const id = await create();
+    for (const [phase, next] of [
+      ["planning", "executing"],
+      ["execution", "synthesizing"],
+      ["feedback", "completed"],
+    ] as const) {
+      await store.beginPhase(
+        id,
+        phase,
+        phase === "planning" ? "planning" : phase === "execution" ? "executing" : "synthesizing",
+      );
+      await store.completePhase(id, phase, { phase }, [step(phase)], {}, next);
+    }
+    const job = await store.get(id);
+    expect(job?.status).toBe("completed");
+    expect(job?.finished_at).toBeTruthy();
+    for (const key of [jobKeys.record(id), jobKeys.steps(id), jobKeys.events(id)]) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(600);
+    }
+    expect(await store.expired()).not.toContain(id);
+    const trace = await store.trace(job!);
+    expect(trace.phases).toEqual(["planning", "execution", "feedback"]);
+    expect(trace.total_steps).toBe(3);
+  });
+
+  it("wakes a waiter as soon as the job ends, and at once when it already had", async () => {
+    const subscriber = new Redis(server.url);
+    const events = new JobEvents(subscriber);
+    try {
+      const id = await create();
+      const waiting = events.waitForEnd(id, 10_000, () => store.status(id));
+      await new Promise((r) => setTimeout(r, 50));
+      const t0 = performance.now();
+      await store.end(id, "failed", { code: "internal", message: "boom" });
+      expect(await waiting).toBe("ended");
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(await events.waitForEnd(id, 10_000, () => store.status(id))).toBe("ended");
+      const other = await create();
+      expect(await events.waitForEnd(other, 100, () => store.status(other))).toBe("timeout");
+      expect(events.listenerCount).toBe(0);
+    } finally {
+      await events.close();
+      subscriber.disconnect();
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { demoScenarioFor, type Scenario } from "@orch/core";
+import { FaultQueue, type FakeDatadogFault } from "./fake-fault.js";
+import { routeFakeRequest } from "./fake-datadog-routes.js";
+import { readBody } from "../read-body.js";
+
+export interface FakeDatadogOptions {
+  readonly port?: number;
+  /** The keys it accepts in DD-API-KEY / DD-APPLICATION-KEY. */
+  readonly apiKey?: string;
+  readonly appKey?: string;
+  /** The scenario a service's data comes from; default the built-in demo scenarios. */
+  readonly scenarios?: (service: string) => Scenario;
+  /** The scenario anchor for a request received at `now`; default `now` rounded up to the minute, like DemoSource. */
+  readonly anchor?: (now: number) => number;
+  readonly now?: () => number;
+}
+
+/** A request the fake received, without credential headers. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly at: number;
+}
+
+export interface FakeDatadog {
+  /** Base URL, e.g. http://127.0.0.1:4321 — use as DATADOG_API_URL. */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly appKey: string;
+  /** Every request received, oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** Requests received whose path starts with `pathPrefix` (all when absent). */
+  count(pathPrefix?: string): number;
+  inject(fault: FakeDatadogFault): void;
+  /** Forgets recorded requests and pending faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const CREDENTIAL_HEADERS = new Set(["dd-api-key", "dd-application-key", "authorization"]);
+const ceilMinute = (now: number): number => Math.ceil(now / 60_000) * 60_000;
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(typeof body === "string" ? body : JSON.stringify(body));
+}
+
+/**
+ * A local HTTP server speaking Datadog's wire format for the endpoints we read (metrics
+ * query and list, monitors, events, logs aggregate and search), serving the same
+ * deterministic scenario data as the demo source, with injectable faults.
+ */
+export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promise<FakeDatadog> {
+  const apiKey = options.apiKey ?? "fake-dd-api-key";
+  const appKey = options.appKey ?? "fake-dd-app-key";
+  const scenarios = options.scenarios ?? demoScenarioFor;
+  const anchorOf = options.anchor ?? ceilMinute;
+  const clock = options.now ?? Date.now;
+  const faults = new FaultQueue();
+  const timers = new Set<NodeJS.Timeout>();
+  let requests: RecordedRequest[] = [];
+  let baseUrl = "";
+
+  const scenarioFor = (service: string | undefined): Scenario | undefined => {
+    if (service === undefined) return undefined;
+    try {
+      return scenarios(service);
+    } catch {
+      return undefined;
+    }
+  };
+
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? "/", baseUrl);
+    const text = await readBody(req);
+    let body: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        body = text;
+      }
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!CREDENTIAL_HEADERS.has(name) && typeof value === "string") headers[name] = value;
+    }
+    const method = req.method ?? "GET";
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers,
+      at: started,
+    });
+
+    const fault = faults.take(url.pathname);
+    if (fault?.kind === "disconnect") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "rate_limit") {
+      const reset = fault.reset_s ?? 1;
+      send(
+        res,
+        429,
+        { errors: ["Rate limit of 100 requests in 10 seconds reached. Please try again later."] },
+        {
+          "x-ratelimit-limit": "100",
+          "x-ratelimit-period": "10",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": String(reset),
+          "x-ratelimit-name": "fake",
+        },
+      );
+      return;
+    }
+    if (fault?.kind === "server_error") {
+      send(res, fault.status ?? 500, { errors: ["Internal Server Error"] });
+      return;
+    }
+    if (fault?.kind === "malformed") {
+      send(res, 200, '{"status":"ok","series":[{"metric":');
+      return;
+    }
+    if (fault?.kind === "slow") await delay(fault.delay_ms);
+
+    if (req.headers["dd-api-key"] !== apiKey || req.headers["dd-application-key"] !== appKey) {
+      send(res, 403, { errors: ["Forbidden"] });
+      return;
+    }
+    const now = clock();
+    const result = routeFakeRequest(
+      { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body },
+      { scenarioFor, anchor: anchorOf(now), now, baseUrl, started },
+    );
+    send(res, result.status, result.body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      send(res, 500, { errors: [error instanceof Error ? error.message : "fake datadog failed"] });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    url: baseUrl,
+    apiKey,
+    appKey,
+    get requests() {
+      return requests;
+    },
+    count(pathPrefix?: string) {
+      return pathPrefix === undefined
+        ? requests.length
+        : requests.filter((r) => r.path.startsWith(pathPrefix)).length;
+    },
+    inject(fault: FakeDatadogFault) {
+      faults.add(fault);
+    },
+    reset() {
+      requests = [];
+      faults.clear();
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./fake-datadog.js";
+export type { FakeDatadogFault } from "./fake-fault.js";
+export { parseMetricQuery, type ParsedMetricQuery } from "./metric-query.js";
