@@ -2,7 +2,12 @@ import { z } from "zod";
 import { evalTotals, type EvalTotals } from "./eval-totals.js";
 import { startEvalStack, type EvalStack } from "./eval-stack.js";
 import { pinTimeOfDay } from "./pin-time-of-day.js";
-import type { ScenarioFile, ScenarioLibrary } from "./scenario-library.js";
+import {
+  waveRouting,
+  type ScenarioFile,
+  type ScenarioFileError,
+  type ScenarioLibrary,
+} from "./scenario-library.js";
 import { scoreScenario, type ScenarioScore, type ScoredFinding } from "./score-scenario.js";
 
 export type EvalReasoner = "offline" | "openai";
@@ -21,7 +26,7 @@ export interface EvalOptions {
   readonly onScore?: (run: ScenarioRun) => void;
 }
 
-/** One scenario's job and its score. */
+/** One scenario's job and its score (or a file that could not be run, scored as failed). */
 export interface ScenarioRun {
   readonly score: ScenarioScore;
   readonly file: string;
@@ -29,6 +34,8 @@ export interface ScenarioRun {
   /** Submit to end of the job, as the client saw it. */
   readonly ms: number;
   readonly anchor: string;
+  /** The wave it ran in (1-based); scenarios sharing a service run in different waves. 0: not run. */
+  readonly wave: number;
   /** The job's findings as the API returned them. */
   readonly findings: readonly ScoredFinding[];
 }
@@ -86,10 +93,33 @@ interface JobOutcome {
   readonly error?: string;
 }
 
+/** How long a 429 or 503 asks a client to wait: `retry_after_seconds` of the problem, else `Retry-After`. */
+async function retryDelayMs(response: Response): Promise<number> {
+  const body = (await response.json().catch(() => ({}))) as { retry_after_seconds?: unknown };
+  const header = Number(response.headers.get("retry-after"));
+  const seconds =
+    typeof body.retry_after_seconds === "number"
+      ? body.retry_after_seconds
+      : Number.isFinite(header)
+        ? header
+        : 1;
+  return Math.min(5_000, Math.max(100, seconds * 1000));
+}
+
+/** POST /jobs as a client should: a 429 or 503 (the API briefly unable to take jobs) is retried after its hint. */
+async function submitJob(stack: EvalStack, body: unknown): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await stack.post("/jobs", body);
+    if ((response.status !== 429 && response.status !== 503) || attempt >= 5) return response;
+    const wait = await retryDelayMs(response);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 async function runJob(stack: EvalStack, entry: ScenarioFile, options: EvalOptions): Promise<JobOutcome> {
   const { scenario } = entry;
   const reasonerOption = (options.reasoner ?? "offline") === "offline" ? { reasoner: "offline" } : {};
-  const submitted = await stack.post("/jobs", {
+  const submitted = await submitJob(stack, {
     service_id: scenario.service,
     user_message: scenario.question,
     options: { timeframe: scenario.window, ...reasonerOption },
@@ -116,54 +146,69 @@ async function runJob(stack: EvalStack, entry: ScenarioFile, options: EvalOption
   }
 }
 
+/** The row of a file that could not be used: a failed run that found nothing. */
+function invalidRun(error: ScenarioFileError, at: number): ScenarioRun {
+  // A file whose findings cannot even be counted still counts one miss, so that it shows in the totals.
+  const expected = Math.max(1, error.expectedFindings);
+  return {
+    score: {
+      id: error.file.replace(/\.json$/, ""),
+      service: "",
+      expected,
+      reported: 0,
+      matched: 0,
+      false_positives: [],
+      corroborating: [],
+      forbidden: [],
+      outcomes: [],
+      window_hits: 0,
+      window_checked: 0,
+      recall: 0,
+      precision: 1,
+      error: `invalid scenario file: ${error.message}`,
+    },
+    file: error.file,
+    ms: 0,
+    anchor: new Date(at).toISOString(),
+    wave: 0,
+    findings: [],
+  };
+}
+
 /**
  * Runs every scenario of the library end to end (API → queue → workers → fake Datadog) and
- * scores each job's findings. Scenarios of one batch share an anchor and run concurrently.
+ * scores each job's findings. Scenarios of one batch share an anchor and run concurrently;
+ * scenarios sharing a service run in later waves, each wave with its own routing in the fake
+ * Datadog and an emptied Datadog cache. Files that could not be used are scored as failed rows.
  */
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const reasoner = options.reasoner ?? "offline";
   const started = Date.now();
-  let anchor = batchAnchor(started);
+  // The anchor the fake Datadog reads at: one per batch.
+  const clock = { anchor: batchAnchor(started) };
+  const waves = options.library.waves;
+  let route = waveRouting(waves[0] ?? []);
   const stack = await startEvalStack({
-    scenarioFor: (service) => pinTimeOfDay(options.library.forService(service), anchor),
-    anchor: () => anchor,
+    scenarioFor: (service) => pinTimeOfDay(route(service), clock.anchor),
+    anchor: () => clock.anchor,
     ...(options.openai ? { openai: options.openai } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
-  const runs: ScenarioRun[] = [];
+  const runs: ScenarioRun[] = options.library.invalid.map((error) => {
+    const run = invalidRun(error, clock.anchor);
+    options.onScore?.(run);
+    return run;
+  });
   let datadogRequests = 0;
   try {
-    const all = options.library.scenarios;
-    const size = Math.max(1, options.batchSize ?? (reasoner === "offline" ? all.length : 4));
-    for (let i = 0; i < all.length; i += size) {
-      if (i > 0) anchor = batchAnchor(Date.now());
-      const batchAnchorMs = anchor;
-      const batch = all.slice(i, i + size);
-      const done = await Promise.all(
-        batch.map(async (entry) => {
-          const t0 = Date.now();
-          const outcome = await runJob(stack, entry, options).catch((error: unknown): JobOutcome => ({
-            error: error instanceof Error ? error.message : String(error),
-          }));
-          const score = scoreScenario({
-            scenario: entry.scenario,
-            anchor: batchAnchorMs,
-            findings: outcome.findings,
-            ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-          });
-          const run: ScenarioRun = {
-            score,
-            file: entry.file,
-            ...(outcome.jobId ? { job_id: outcome.jobId } : {}),
-            ms: Date.now() - t0,
-            anchor: new Date(batchAnchorMs).toISOString(),
-            findings: outcome.findings ?? [],
-          };
-          options.onScore?.(run);
-          return run;
-        }),
-      );
-      runs.push(...done);
+    for (const [w, wave] of waves.entries()) {
+      if (w > 0) {
+        // The same service names other data now: nothing cached from the last wave may answer for it.
+        await stack.flushDatadogCache();
+        route = waveRouting(wave);
+        clock.anchor = batchAnchor(Date.now());
+      }
+      runs.push(...(await runWave(stack, wave, w + 1, options, reasoner, clock)));
     }
     datadogRequests = stack.datadog.count();
   } finally {
@@ -177,4 +222,49 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     runs,
     totals: evalTotals(runs.map((r) => r.score)),
   };
+}
+
+/** One wave's scenarios, in batches that each share an anchor. */
+async function runWave(
+  stack: EvalStack,
+  all: readonly ScenarioFile[],
+  wave: number,
+  options: EvalOptions,
+  reasoner: EvalReasoner,
+  clock: { anchor: number },
+): Promise<ScenarioRun[]> {
+  const runs: ScenarioRun[] = [];
+  const size = Math.max(1, options.batchSize ?? (reasoner === "offline" ? all.length : 4));
+  for (let i = 0; i < all.length; i += size) {
+    if (i > 0) clock.anchor = batchAnchor(Date.now());
+    const batchAnchorMs = clock.anchor;
+    const batch = all.slice(i, i + size);
+    const done = await Promise.all(
+      batch.map(async (entry) => {
+        const t0 = Date.now();
+        const outcome = await runJob(stack, entry, options).catch((error: unknown): JobOutcome => ({
+          error: error instanceof Error ? error.message : String(error),
+        }));
+        const score = scoreScenario({
+          scenario: entry.scenario,
+          anchor: batchAnchorMs,
+          findings: outcome.findings,
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+        });
+        const run: ScenarioRun = {
+          score,
+          file: entry.file,
+          ...(outcome.jobId ? { job_id: outcome.jobId } : {}),
+          ms: Date.now() - t0,
+          anchor: new Date(batchAnchorMs).toISOString(),
+          wave,
+          findings: outcome.findings ?? [],
+        };
+        options.onScore?.(run);
+        return run;
+      }),
+    );
+    runs.push(...done);
+  }
+  return runs;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { pino } from "pino";
 import { loadConfig } from "@orch/config";
 import type { Scenario } from "@orch/core";
@@ -26,8 +27,13 @@ export interface EvalStack {
   readonly datadog: FakeDatadog;
   post(path: string, body: unknown): Promise<Response>;
   get(path: string): Promise<Response>;
+  /** Empties the Datadog read cache, so that a wave serving other data under a service's name reads afresh. */
+  flushDatadogCache(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** The Datadog cache's keys (CachedSource's default prefix). */
+const DATADOG_CACHE_KEYS = "orch:dd:{cache}:*";
 
 /**
  * Starts a private redis-server, the fake Datadog, the workers and the API (on a free port),
@@ -99,6 +105,22 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
       datadog,
       post: (path, body) => fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) }),
       get: (path) => fetch(`${base}${path}`, { headers }),
+      async flushDatadogCache() {
+        const admin = new Redis(redis.url, { lazyConnect: true });
+        try {
+          await admin.connect();
+          let removed = 0;
+          let cursor = "0";
+          do {
+            const [next, keys] = await admin.scan(cursor, "MATCH", DATADOG_CACHE_KEYS, "COUNT", 500);
+            cursor = next;
+            if (keys.length > 0) removed += await admin.del(...keys);
+          } while (cursor !== "0");
+          return removed;
+        } finally {
+          admin.disconnect();
+        }
+      },
       close: closeAll,
     };
   } catch (error) {

@@ -54,6 +54,9 @@ export function formatReport(report: EvalReport): string {
       (t.meets_targets ? "met" : "NOT met"),
   );
   lines.push("(found = matched/reported; window = expected findings found in time / found at all)");
+  const waves = Math.max(0, ...report.runs.map((r) => r.wave));
+  if (waves > 1)
+    lines.push(`scenarios sharing a service ran in ${waves} waves, each with its own data and cache`);
   for (const { score } of report.runs) {
     const problems = [
       ...(score.error !== undefined ? [`job: ${score.error}`] : []),

@@ -55,6 +55,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const library = loadScenarioDir(resolve(values.scenarios));
+  // A bad file does not stop the others: it is named here and scored as a failed row.
+  for (const error of library.invalid) console.error(`skipped ${error.message}`);
   if (values.noise !== undefined) {
     const draws = Number(values.noise);
     if (!Number.isInteger(draws) || draws < 1) {

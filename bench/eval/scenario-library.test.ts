@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { committedScenarioSchema, scenarioSchemaDocument } from "./scenario-schema-file.js";
@@ -7,6 +9,7 @@ import {
   parseScenarioFile,
   scenarioLibrary,
   ScenarioFileError,
+  waveRouting,
 } from "./scenario-library.js";
 
 const DIR = fileURLToPath(new URL("../scenarios/", import.meta.url));
@@ -32,6 +35,8 @@ describe("the committed scenario set", () => {
   it("has at least twenty scenarios, one service each, all pointing at the published schema", () => {
     const library = loadScenarioDir(DIR);
 
+    expect(library.invalid).toEqual([]);
+    expect(library.waves).toHaveLength(1);
     expect(library.scenarios.length).toBeGreaterThanOrEqual(20);
     expect(new Set(library.scenarios.map((s) => s.scenario.service)).size).toBe(library.scenarios.length);
     for (const name of names) {
@@ -79,11 +84,69 @@ describe("loading scenario files", () => {
     expect(() => parseScenarioFile("both.json", both)).toThrow(ScenarioFileError);
   });
 
-  it("refuses two scenarios of one service, since the fake Datadog routes reads by service", () => {
+  it("runs scenarios sharing a service in separate waves, since the fake Datadog routes reads by service", () => {
     const a = parseScenarioFile("a.json", minimal());
     const b = parseScenarioFile("b.json", minimal({ id: "b" }));
+    const c = parseScenarioFile("c.json", minimal({ id: "c", service: "svc-c" }));
 
-    expect(() => scenarioLibrary([a, b])).toThrow(/b\.json: service "svc-a" is also used by a\.json/);
-    expect(scenarioLibrary([a]).forService("svc-a").id).toBe("a");
+    const library = scenarioLibrary([a, b, c]);
+
+    expect(library.waves.map((w) => w.map((f) => f.file))).toEqual([["a.json", "c.json"], ["b.json"]]);
+    expect(waveRouting(library.waves[1]!)("svc-a").id).toBe("b");
+    expect(() => waveRouting(library.waves[1]!)("svc-c")).toThrow(/no scenario for service "svc-c"/);
+  });
+
+  it("sets a file it cannot use aside, naming it and its problem, and loads the rest", () => {
+    const dir = mkdtempSync(join(tmpdir(), "scenarios-"));
+    try {
+      writeFileSync(join(dir, "a.json"), minimal());
+      writeFileSync(
+        join(dir, "b.json"),
+        minimal({ id: "b", windwo: "2h", expected: { findings: [{ category: "errors" }] } }),
+      );
+      writeFileSync(join(dir, "c.json"), "{ not json");
+
+      const library = loadScenarioDir(dir);
+
+      expect(library.scenarios.map((s) => s.file)).toEqual(["a.json"]);
+      expect(library.invalid.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^b\.json: \(root\): Unrecognized key: "windwo" \(unknown fields are errors/),
+        expect.stringMatching(/^c\.json: not valid JSON/),
+      ]);
+      expect(library.invalid.map((e) => e.expectedFindings)).toEqual([1, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("accepts notes and descriptions for people, and $schema, anywhere they are harmless", () => {
+    const annotated = minimal({
+      $schema: "../../docs/scenario.schema.json",
+      description: "a quiet service",
+      notes: ["written by hand", "checked with --noise 20"],
+      series: [
+        {
+          metric: "system.cpu.user",
+          baseline: 30,
+          max: 100,
+          description: "CPU",
+          incidents: [{ type: "spike", start: "-20m", notes: "a short one" }],
+        },
+      ],
+      expected: { findings: [{ category: "saturation", description: "the spike" }] },
+    });
+
+    expect(parseScenarioFile("annotated.json", annotated).scenario.notes).toEqual([
+      "written by hand",
+      "checked with --noise 20",
+    ]);
+  });
+
+  it.each([
+    ["2m", /window: the window must be from 5m to 30d \(got "2m"\)/],
+    ["45d", /window: the window must be from 5m to 30d \(got "45d"\)/],
+    ["soon", /window: a duration such as 30m, 6h or 7d, from 5m to 30d \(got "soon"\)/],
+  ])("refuses the window %s, saying which range the format allows", (window, message) => {
+    expect(() => parseScenarioFile("w.json", minimal({ window }))).toThrow(message);
   });
 });

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
@@ -11,17 +11,14 @@ import {
   SessionStore,
   WebhookQueue,
   createRedis,
+  phasePolicy,
   waitForRedis,
   webhookOnEnd,
-} from "@orch/queue";
-import {
-  countJobEnds,
-  phasePolicy,
-  startMetricsServer,
   webhookPolicy,
-  type MetricsServer,
-} from "@orch/worker";
+} from "@orch/queue";
+import { countJobEnds, startMetricsServer, type MetricsServer } from "@orch/runtime";
 import { createApp } from "./app.js";
+import { createHttpServer, type HttpTimeouts } from "./http-server.js";
 import { ApiMetrics } from "./ops/api-metrics.js";
 
 export interface ApiRuntime {
@@ -38,6 +35,8 @@ export interface ApiRuntime {
 export interface ApiRuntimeOptions {
   /** Share a metrics registry (`npm start` runs the API and workers on one). */
   readonly registry?: Registry;
+  /** How long a client may take to send a request (DEFAULT_TIMEOUTS: 10 s for headers, 30 s in all). */
+  readonly timeouts?: HttpTimeouts;
 }
 
 /** Builds the API's adapters from config, and listens (and on metrics.port, when set). */
@@ -54,12 +53,11 @@ export async function startApiRuntime(
     log.warn({ err: error, role }, "Redis connection error (reconnecting)");
   const redis = createRedis(redisUrl, "http", {}, redisErrors);
   const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
-  const producer = createRedis(redisUrl, "worker", {}, redisErrors);
   await waitForRedis(redis, redisUrl);
   // Cancellations end jobs here, so this process queues their webhooks too.
   const webhooks =
     config.webhooks.allowed_hosts.length > 0
-      ? new WebhookQueue(producer, config.queue.prefix, webhookPolicy(config))
+      ? new WebhookQueue(redis, config.queue.prefix, webhookPolicy(config))
       : undefined;
   const webhookEnd = webhooks ? webhookOnEnd(redis, webhooks) : undefined;
   const store = new JobStore(redis, {
@@ -74,7 +72,9 @@ export async function startApiRuntime(
   const closing = new AbortController();
   // Every open event stream and long-wait listens to it.
   setMaxListeners(0, closing.signal);
-  const queues = new PhaseQueues(producer, config.queue.prefix, phasePolicy(config));
+  // Queueing shares the fail-fast, auto-pipelined HTTP connection: a submit meets Redis errors
+  // as a 503 instead of hanging, and concurrent requests share one socket write per tick.
+  const queues = new PhaseQueues(redis, config.queue.prefix, phasePolicy(config));
   const events = new JobEvents(subscriber);
   await events.start();
   const sessions = new SessionStore(redis, {
@@ -94,11 +94,9 @@ export async function startApiRuntime(
     metrics,
   });
   const handle = app.callback();
-  const server = createServer((req, res) => {
+  const server = createHttpServer((req, res) => {
     void handle(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = (config.api.max_wait_seconds + 30) * 1000;
+  }, options.timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, config.host, () => {
@@ -131,7 +129,7 @@ export async function startApiRuntime(
       await queues.close();
       await webhooks?.close();
       await metricsServer?.close();
-      await Promise.all([redis, subscriber, producer].map((r) => r.quit().catch(() => undefined)));
+      await Promise.all([redis, subscriber].map((r) => r.quit().catch(() => undefined)));
     },
   };
 }

@@ -10,9 +10,11 @@ import { JobService } from "./jobs/job-service.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { errorHandler } from "./middleware/error-handler.js";
 import { jsonBody } from "./middleware/json-body.js";
+import { methodNotAllowed } from "./middleware/method-not-allowed.js";
 import { requestContext } from "./middleware/request-context.js";
 import { ApiMetrics } from "./ops/api-metrics.js";
 import { apiDocsRouter } from "./ops/api-docs-router.js";
+import { AuthFailureLimit } from "./ops/auth-failure-limit.js";
 import { bullBoard } from "./ops/bull-board.js";
 import { metricsRouter } from "./ops/metrics-router.js";
 import { openApiDocument } from "./ops/openapi-document.js";
@@ -41,8 +43,9 @@ export interface AppDeps {
 
 /** Builds the Koa app: a short list of middleware, then the routers. It never listens. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: false });
   const { config } = deps;
+  // Behind a reverse proxy the client address (for the auth-failure limit) is in X-Forwarded-For.
+  const app = new Koa<AppState>({ proxy: config.api.trust_proxy });
   const metrics = deps.metrics ?? new ApiMetrics(new Registry(), deps.queues);
   const jobs = new JobService({
     config,
@@ -81,25 +84,36 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     sessionsRouter({ sessions: deps.sessions }),
   ];
 
-  app.use(requestContext(deps.log, metrics.observeRequest));
-  app.use(errorHandler());
-  app.use(health.routes());
-  app.use(apiDocsRouter(openApiDocument({ maxWaitSeconds: config.api.max_wait_seconds })).routes());
-  app.use(
+  const authFailures = new AuthFailureLimit({
+    redis: deps.redis,
+    perMinute: config.api.auth_failures_per_minute,
+    onLimited: () => metrics.rateLimited("auth_failures"),
+  });
+  // Served without the API's bearer auth: health, docs and metrics (which checks its own token).
+  const open = [
+    health,
+    apiDocsRouter(openApiDocument({ maxWaitSeconds: config.api.max_wait_seconds })),
     metricsRouter({
       registry: metrics.registry,
       tokens: config.tokens,
       scrapeToken: config.metrics.token,
-    }).routes(),
-  );
+      failures: authFailures,
+    }),
+  ];
+
+  app.use(requestContext(deps.log, metrics.observeRequest));
+  app.use(errorHandler());
+  for (const router of open) app.use(router.routes());
+  app.use(methodNotAllowed(open));
   app.use(
     bullBoard({
       queues: Object.values(deps.queues.queues),
       tokens: config.tokens,
       readOnly: config.admin.read_only,
+      failures: authFailures,
     }),
   );
-  app.use(authenticate(config.tokens));
+  app.use(authenticate(config.tokens, authFailures));
   app.use(
     rateLimit({
       redis: deps.redis,

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger, createMetricsRegistry, onShutdownSignal } from "@orch/worker";
+import { createLogger, createMetricsRegistry, onShutdownSignal } from "@orch/runtime";
 import { startApiRuntime } from "./api-runtime.js";
 
 /** The API process alone; workers run as their own processes (npm run start:worker). */

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { loadConfig, parseApiTokens, type Config } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger, createMetricsRegistry, onShutdownSignal, startWorkerRuntime } from "@orch/worker";
+import { createLogger, createMetricsRegistry, onShutdownSignal } from "@orch/runtime";
+import { startWorkerRuntime } from "@orch/worker";
 import { startApiRuntime } from "./api-runtime.js";
 import { locateRedis } from "./redis-locator.js";
 

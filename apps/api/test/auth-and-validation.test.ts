@@ -129,6 +129,90 @@ describe("validation of bad input", () => {
     expect((await problemOf(res)).detail).toMatch(/application\/json/);
   });
 
+  it("reads a body sent as application/problem+json, like any application/*+json type, as JSON", async () => {
+    const body = JSON.stringify({ service_id: "web-app", user_message: "How is it going?" });
+    for (const type of ["application/problem+json", "application/vnd.orchestrator+json; charset=utf-8"]) {
+      const res = await post(body, { "Content-Type": type });
+      expect(res.status, type).toBe(202);
+    }
+  });
+
+  it("refuses a body declared in a charset other than UTF-8 with 415, naming the charset", async () => {
+    const res = await post(JSON.stringify({ service_id: "web-app", user_message: "Caf\u00e9?" }), {
+      "Content-Type": "application/json; charset=iso-8859-1",
+    });
+    expect(res.status).toBe(415);
+    const p = await problemOf(res);
+    expect(p.code).toBe("unsupported_media_type");
+    expect(p.detail).toMatch(/charset=iso-8859-1.*UTF-8/);
+    expect((await post("{}", { "Content-Type": "application/json; charset=UTF-8" })).status).toBe(400);
+  });
+
+  it("refuses a body with bytes that are not UTF-8 with 415 instead of storing it mangled", async () => {
+    const latin1 = Buffer.from('{"service_id":"web-app","user_message":"Caf\xe9 down?"}', "latin1");
+    const res = await h.request("/jobs", { method: "POST", body: latin1 });
+    expect(res.status).toBe(415);
+    expect((await problemOf(res)).detail).toMatch(/not valid UTF-8/);
+  });
+
+  it("says a body that is JSON but not an object must be a JSON object", async () => {
+    for (const body of ["null", '"str"', "123", "[1,2,3]", "true"]) {
+      const res = await post(body);
+      expect(res.status, body).toBe(400);
+      const p = await problemOf(res);
+      expect(p.detail, body).toMatch(/^The body must be a JSON object/);
+      expect(p.detail, body).not.toMatch(/not valid JSON/);
+    }
+  });
+
+  it("says a field of the wrong type must be a string, rather than that it is missing", async () => {
+    for (const value of [123, null, ["a"], { id: "web-app" }]) {
+      const res = await post(JSON.stringify({ service_id: value, user_message: "hi" }));
+      expect(res.status).toBe(400);
+      const p = await problemOf(res);
+      expect(p.detail, JSON.stringify(value)).toMatch(/^service_id must be a string/);
+      expect(p.errors).toEqual([{ field: "service_id", message: p.detail }]);
+    }
+    const question = await post(JSON.stringify({ service_id: "web-app", user_message: 42 }));
+    expect((await problemOf(question)).detail).toMatch(/^user_message must be a string/);
+  });
+
+  it("words every field error as a sentence that names the field and says what it must be", async () => {
+    const res = await post(
+      JSON.stringify({
+        service_id: "web-app",
+        user_message: "hi",
+        session_id: "s".repeat(129),
+        options: { max_steps: 0, reasoner: "gpt", timeframe: "forever", colour: "red" },
+        extra: true,
+      }),
+    );
+    expect(res.status).toBe(400);
+    const p = await problemOf(res);
+    const byField = Object.fromEntries((p.errors ?? []).map((e) => [e.field, e.message]));
+    expect(Object.keys(byField).sort()).toEqual(
+      [
+        "extra",
+        "options.colour",
+        "options.max_steps",
+        "options.reasoner",
+        "options.timeframe",
+        "session_id",
+      ].sort(),
+    );
+    for (const [field, message] of Object.entries(byField)) {
+      expect(message, field).toMatch(new RegExp(`^${field.replace(".", "\\.")} `));
+      expect(message, field).not.toMatch(/Too big|Too small|Invalid input|Invalid option|Unrecognized key/);
+    }
+    expect(byField.session_id).toBe("session_id must be at most 128 characters");
+    expect(byField["options.max_steps"]).toBe("options.max_steps must be at least 1.");
+    expect(byField["options.reasoner"]).toBe('options.reasoner must be one of "auto", "offline".');
+    expect(byField.extra).toMatch(
+      /is not a field of this request; the fields here are service_id, user_message/,
+    );
+    expect(p.detail).toBe(`${p.errors?.[0]?.message} (and 5 more)`);
+  });
+
   it("rejects a body over 64 KiB with 413", async () => {
     const res = await post(JSON.stringify({ service_id: "web-app", user_message: "x".repeat(70 * 1024) }));
     expect(res.status).toBe(413);
@@ -158,6 +242,16 @@ describe("validation of bad input", () => {
     const res = await h.request("/nope");
     expect(res.status).toBe(404);
     expect((await problemOf(res)).code).toBe("not_found");
+  });
+
+  it("answers a wrong method on the health, docs and metrics routes with 405 and Allow, not 401", async () => {
+    for (const path of ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]) {
+      const res = await h.request(path, { method: "POST", token: null, body: "{}" });
+      expect(res.status, path).toBe(405);
+      expect(res.headers.get("allow"), path).toMatch(/GET/);
+      expect((await problemOf(res)).code, path).toBe("method_not_allowed");
+    }
+    expect((await h.request("/healthz", { method: "HEAD", token: null })).status).toBe(200);
   });
 
   it("answers a wrong method with a 405 problem naming the allowed methods", async () => {

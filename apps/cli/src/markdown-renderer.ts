@@ -1,13 +1,15 @@
+import { printable } from "./terminal-text.js";
 import { terminalStyle, visibleLength, type Style } from "./terminal-style.js";
 
 /**
  * Renders the markdown of an answer for a terminal: headings, bold and italic, inline code and
  * code blocks, lists, block quotes, rules, links and tables (columns aligned). A small subset of
- * CommonMark: what answers use, nothing more.
+ * CommonMark: what answers use, nothing more. Control characters in the markdown are dropped
+ * first, so the only escape sequences in the output are the renderer's own styles.
  */
 export function renderMarkdown(markdown: string, options: { color: boolean }): string {
   const style = terminalStyle(options.color);
-  const lines = markdown.replace(/\r\n?/g, "\n").split("\n");
+  const lines = printable(markdown.replace(/\r\n?/g, "\n")).split("\n");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;

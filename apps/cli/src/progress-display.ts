@@ -1,5 +1,9 @@
 import type { SseMessage } from "./sse-parser.js";
+import { oneLine } from "./terminal-text.js";
 import { terminalStyle, type Style } from "./terminal-style.js";
+
+export const HIDE_CURSOR = "\x1b[?25l";
+export const SHOW_CURSOR = "\x1b[?25h";
 
 /** Where progress goes: stderr, so stdout carries only the answer (or --json). */
 export interface Output {
@@ -73,7 +77,7 @@ class LiveDisplay implements ProgressDisplay {
     private readonly style: Style,
     private readonly now: () => number,
   ) {
-    this.out.write("\x1b[?25l");
+    this.out.write(HIDE_CURSOR);
     this.timer = setInterval(() => {
       this.frame += 1;
       this.draw();
@@ -91,14 +95,14 @@ class LiveDisplay implements ProgressDisplay {
         Object.assign(state, {
           state: "running",
           started: timeOf(data.at) ?? this.now(),
-          ...(Number(data.run) > 1 ? { note: `run ${String(data.run)}` } : {}),
+          ...(Number(data.run) > 1 ? { note: oneLine(`run ${String(data.run)}`) } : {}),
         });
     } else if (message.event === "step") {
       const step = data as StepData;
       const state = step.phase && this.phases.get(step.phase);
       if (state) {
         state.steps += 1;
-        state.last = `${step.name ?? "step"}${step.status === "error" ? " (error)" : ""}`;
+        state.last = oneLine(`${step.name ?? "step"}${step.status === "error" ? " (error)" : ""}`);
       }
     } else if (message.event === "phase") {
       const state = this.phases.get(data.phase as PhaseName);
@@ -113,7 +117,9 @@ class LiveDisplay implements ProgressDisplay {
     } else if (message.event === "retry") {
       const state = this.phases.get(data.phase as PhaseName);
       if (state)
-        state.note = `retrying (${String(data.attempt)}/${String(data.attempts)}): ${String(data.error)}`;
+        state.note = oneLine(
+          `retrying (${String(data.attempt)}/${String(data.attempts)}): ${String(data.error)}`,
+        );
     } else if (message.event === "end") {
       for (const state of this.phases.values()) if (state.state === "running") state.state = "stopped";
     }
@@ -123,7 +129,7 @@ class LiveDisplay implements ProgressDisplay {
   stop(): void {
     clearInterval(this.timer);
     this.draw();
-    this.out.write("\x1b[?25h");
+    this.out.write(SHOW_CURSOR);
   }
 
   private line(phase: PhaseName, s: PhaseState): string {
@@ -173,7 +179,8 @@ class PlainDisplay implements ProgressDisplay {
           return undefined;
       }
     })();
-    if (line) this.out.write(`${line}\n`);
+    // Every field comes from the server: one line each, without control characters.
+    if (line) this.out.write(`${oneLine(line)}\n`);
   }
 
   stop(): void {}

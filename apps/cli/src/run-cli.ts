@@ -3,6 +3,7 @@ import { CliError, EXIT, type ExitCode } from "./cli-error.js";
 import { renderMarkdown } from "./markdown-renderer.js";
 import { OrchestratorClient, isTerminal, type JobView, type NewJob } from "./orchestrator-client.js";
 import { createProgressDisplay, type Output } from "./progress-display.js";
+import { oneLine, printable } from "./terminal-text.js";
 import { terminalStyle, wantsColor } from "./terminal-style.js";
 
 export const VERSION = "0.1.0";
@@ -93,12 +94,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (command === "cancel") return await cancel(client, values, single(rest, "cancel"), io);
     throw usage(`unknown command "${command}"`);
   } catch (error) {
+    // Messages may quote the server (a problem's detail): printed without control characters.
     if (error instanceof CliError) {
-      io.stderr.write(`orchestrator: ${error.message}\n`);
+      io.stderr.write(`orchestrator: ${printable(error.message)}\n`);
       return error.exitCode;
     }
     io.stderr.write(
-      `orchestrator: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+      `orchestrator: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`,
     );
     return EXIT.connection;
   }
@@ -141,7 +143,7 @@ async function ask(
     ...(Object.keys(options).length > 0 ? { options } : {}),
   };
   const accepted = await client.submit(job, io.signal);
-  if (!values.quiet) io.stderr.write(`job ${accepted.job_id} accepted\n`);
+  if (!values.quiet) io.stderr.write(`job ${oneLine(accepted.job_id)} accepted\n`);
   return follow(client, accepted.job_id, values, io);
 }
 
@@ -153,7 +155,7 @@ async function watch(client: OrchestratorClient, values: Values, id: string, io:
 async function cancel(client: OrchestratorClient, values: Values, id: string, io: CliIo): Promise<number> {
   const view = await client.cancel(id);
   if (values.json) io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-  else io.stderr.write(`job ${id} ${view.status}\n`);
+  else io.stderr.write(`job ${oneLine(id)} ${oneLine(view.status)}\n`);
   return EXIT.completed;
 }
 
@@ -192,10 +194,11 @@ function report(view: JobView, values: Values, io: CliIo): ExitCode {
   const style = terminalStyle(wantsColor(io.stderr, io.env, Boolean(values["no-color"])));
   if (view.status === "completed" && view.result) {
     const color = wantsColor(io.stdout, io.env, Boolean(values["no-color"]));
-    // A terminal gets the answer rendered; a pipe or file gets the markdown itself.
+    // A terminal gets the answer rendered; a pipe or file gets the markdown itself. Either way
+    // without control characters (--json keeps them, escaped by JSON).
     const answer = io.stdout.isTTY
       ? renderMarkdown(view.result.answer_markdown, { color })
-      : view.result.answer_markdown;
+      : printable(view.result.answer_markdown);
     io.stdout.write(`\n${answer.trimEnd()}\n\n`);
     const took =
       view.started_at && view.finished_at
@@ -204,11 +207,11 @@ function report(view: JobView, values: Values, io: CliIo): ExitCode {
     const confidence =
       view.result.confidence !== undefined ? ` · confidence ${view.result.confidence.toFixed(2)}` : "";
     io.stderr.write(
-      `${style.dim(`job ${view.job_id} · ${view.reasoner ?? "?"} · ${view.data_source ?? "?"}${confidence}${took}`)}\n`,
+      `${style.dim(oneLine(`job ${view.job_id} · ${view.reasoner ?? "?"} · ${view.data_source ?? "?"}${confidence}${took}`))}\n`,
     );
   } else {
     const why = view.error ? `${view.error.code}: ${view.error.message}` : "no detail";
-    io.stderr.write(`${style.red(`job ${view.job_id} ${view.status}`)} (${why})\n`);
+    io.stderr.write(`${style.red(oneLine(`job ${view.job_id} ${view.status}`))} (${oneLine(why)})\n`);
   }
   return code;
 }

@@ -45,4 +45,16 @@ describe("renderMarkdown", () => {
     expect(out).toContain("\x1b[36mcode\x1b[39m");
     expect(out).not.toContain("**");
   });
+
+  it("drops control characters and escape sequences in the answer, keeping only its own styles", () => {
+    const hostile =
+      "## Title\u001b]0;PWNED\u0007\n- item \u001b[2J**bold**\u009b31m\n\tindented\r\nend\u0000";
+    expect(plain(hostile).split("\n")).toEqual(["Title]0;PWNED", "  • item [2Jbold31m", "\tindented", "end"]);
+    const colored = renderMarkdown(hostile, { color: true });
+    // eslint-disable-next-line no-control-regex
+    const escapes = colored.match(/\x1b\[[0-9;]*m/g) ?? [];
+    // eslint-disable-next-line no-control-regex
+    expect(colored.replace(/\x1b\[[0-9;]*m/g, "")).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(escapes.length).toBeGreaterThan(0);
+  });
 });

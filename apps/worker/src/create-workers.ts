@@ -1,10 +1,17 @@
-import { Worker, type Job } from "bullmq";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { PHASES, type Phase } from "@orch/core";
-import { JobEvents, type JobStore, type PhasePayload, type PhaseQueues } from "@orch/queue";
-import { DeadlineSweeper } from "./deadline-sweeper.js";
-import { PhaseRunner, type AfterComplete, type PhaseHandler, type PhaseObserver } from "./phase-runner.js";
+import {
+  JobEvents,
+  phasePayloadSchema,
+  type JobStore,
+  type PhasePayload,
+  type PhaseQueues,
+} from "@orch/queue";
+import type { JobEndHooks } from "./job-end-hooks.js";
+import { JobSweeper } from "./job-sweeper.js";
+import { PhaseRunner, type PhaseHandler, type PhaseObserver } from "./phase-runner.js";
 import type { PhaseDeps } from "./phases/phase-deps.js";
 import { planningPhase } from "./phases/planning-phase.js";
 import { executionPhase } from "./phases/execution-phase.js";
@@ -27,14 +34,15 @@ export interface CreateWorkersInput {
   readonly deps: PhaseDeps;
   readonly log: Logger;
   readonly options: WorkerOptions;
-  readonly afterComplete?: AfterComplete;
+  /** The job's end side effects (session, webhook, backend), at least once. */
+  readonly endHooks?: JobEndHooks;
   /** Sees every phase run (metrics). */
   readonly observer?: PhaseObserver;
 }
 
 export interface WorkerSet {
   readonly workers: readonly Worker<PhasePayload>[];
-  readonly sweeper: DeadlineSweeper;
+  readonly sweeper: JobSweeper;
   /** Stops taking jobs, lets running phases finish, and closes. */
   close(): Promise<void>;
 }
@@ -45,6 +53,26 @@ const HANDLERS: Readonly<Record<Phase, (deps: PhaseDeps) => PhaseHandler>> = {
   feedback: (deps) => (ctx) => feedbackPhase(deps, ctx),
 };
 
+/** BullMQ retries no more: an unrecoverable error (stalled too often included), or the last attempt. */
+function failedForGood(job: Job<PhasePayload>, error: Error): boolean {
+  return (
+    error instanceof UnrecoverableError ||
+    error.name === "UnrecoverableError" ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
+}
+
+/** BullMQ's reasons in words a client understands. */
+function describeFailure(error: Error): string {
+  if (/stalled more than allowable limit/.test(error.message)) {
+    return `its worker stopped or lost the job too many times (BullMQ: ${error.message}); it is not retried again`;
+  }
+  if (/started more than allowable limit/.test(error.message)) {
+    return `it was started too many times (BullMQ: ${error.message}); it is not retried again`;
+  }
+  return error.message;
+}
+
 /** One BullMQ worker per phase queue, sharing a runner, plus the deadline sweeper. */
 export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSet> {
   const events = new JobEvents(input.subscriber);
@@ -54,7 +82,7 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
     queues: input.queues,
     events,
     log: input.log,
-    ...(input.afterComplete ? { afterComplete: input.afterComplete } : {}),
+    ...(input.endHooks ? { endHooks: input.endHooks } : {}),
     ...(input.observer ? { observer: input.observer } : {}),
   });
   const workers = PHASES.map((phase) => {
@@ -72,17 +100,28 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
       },
     );
     worker.on("failed", (job, error) => {
-      // Stalled too often, or failed outside our processor: make sure the record says so.
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      const id = job.data.job_id;
-      input.store
-        .end(id, "failed", { code: "internal", message: `${phase} failed: ${error.message}`, phase })
-        .catch((err: unknown) => input.log.warn({ err, jobId: id }, "could not mark job failed"));
+      // Failed for good outside the runner's own handling (stalled too often, BullMQ's deferred
+      // failure): the record must say so now, not at the deadline. When the runner failed the
+      // job itself the record has already ended and this is a no-op.
+      if (!job || !failedForGood(job, error)) return;
+      const parsed = phasePayloadSchema.safeParse(job.data);
+      if (!parsed.success) return;
+      const id = parsed.data.job_id;
+      const failure = { code: "internal", message: `${phase} failed: ${describeFailure(error)}`, phase };
+      const end = () => input.store.end(id, "failed", failure);
+      (input.endHooks ? input.endHooks.ending(id, end) : end()).catch((err: unknown) =>
+        input.log.warn({ err, jobId: id }, "could not mark job failed"),
+      );
     });
     worker.on("error", (error) => input.log.error({ err: error, phase }, "worker error"));
     return worker;
   });
-  const sweeper = new DeadlineSweeper(input.store, input.log);
+  const sweeper = new JobSweeper({
+    store: input.store,
+    log: input.log,
+    queuePlanning: (id) => input.queues.enqueue("planning", id),
+    ...(input.endHooks ? { endHooks: input.endHooks } : {}),
+  });
   sweeper.start();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {

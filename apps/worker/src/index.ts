@@ -1,10 +1,7 @@
 export * from "./create-workers.js";
-export * from "./deadline-sweeper.js";
-export * from "./logger.js";
-export * from "./metrics-registry.js";
-export * from "./metrics-server.js";
+export * from "./job-end-hooks.js";
+export * from "./job-sweeper.js";
 export * from "./phase-runner.js";
-export * from "./process-signals.js";
 export * from "./worker-runtime.js";
 export * from "./worker-metrics.js";
 export type { PhaseDeps } from "./phases/phase-deps.js";

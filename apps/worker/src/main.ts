@@ -1,10 +1,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger } from "./logger.js";
-import { createMetricsRegistry } from "./metrics-registry.js";
-import { startMetricsServer } from "./metrics-server.js";
-import { onShutdownSignal } from "./process-signals.js";
+import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer } from "@orch/runtime";
 import { startWorkerRuntime } from "./worker-runtime.js";
 
 /** The worker process: the three phase workers, scaled by running more of these. */

@@ -8,11 +8,13 @@ import {
   UpstreamError,
   describeError,
   nextPhase,
+  type JobError,
   type Phase,
   type StepDraft,
   type Usage,
 } from "@orch/core";
 import {
+  PHASE_MS_FIELD,
   phasePayloadSchema,
   type JobEvents,
   type JobStore,
@@ -20,6 +22,8 @@ import {
   type PhaseQueues,
   type StoredJob,
 } from "@orch/queue";
+import type { JobEndHooks } from "./job-end-hooks.js";
+import { LiveSteps } from "./live-steps.js";
 
 /** What a phase hands back: its output for the record, its steps and usage. */
 export interface PhaseWork {
@@ -38,9 +42,6 @@ export interface PhaseContext {
 }
 
 export type PhaseHandler = (ctx: PhaseContext) => Promise<PhaseWork>;
-
-/** Runs after a job's last phase saved its result (sessions, webhooks); must be idempotent. */
-export type AfterComplete = (job: StoredJob) => Promise<void>;
 
 /** How one run of a phase ended, for metrics. `discarded`: the work was done but the job had ended. */
 export interface PhaseObservation {
@@ -61,9 +62,17 @@ export interface PhaseRunnerDeps {
   readonly events: JobEvents;
   readonly log: Logger;
   readonly now?: () => number;
-  readonly afterComplete?: AfterComplete;
+  /** What follows a job's end (session, webhook, backend), run at least once by whoever ends it. */
+  readonly endHooks?: Pick<JobEndHooks, "ending" | "settleIfPending">;
   readonly observer?: PhaseObserver;
 }
+
+/** The saved outputs each phase reads: only feedback needs the (large) evidence. */
+const PHASE_INPUTS: Readonly<Record<Phase, readonly Phase[]>> = {
+  planning: [],
+  execution: ["planning"],
+  feedback: ["planning", "execution"],
+};
 
 function retryable(error: unknown): boolean {
   if (error instanceof UpstreamError) return error.retryable;
@@ -80,12 +89,33 @@ export class PhaseRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly now: () => number;
   private readonly offCancel: () => void;
+  private readonly offResync: () => void;
 
   constructor(private readonly deps: PhaseRunnerDeps) {
     this.now = deps.now ?? Date.now;
     this.offCancel = deps.events.onAny((notice) => {
       if (notice.status === "cancelled") this.running.get(notice.id)?.abort(new Cancelled());
     });
+    // A cancellation published while the subscription was down is read from the records instead.
+    this.offResync = deps.events.onResync(() => {
+      for (const [id, controller] of this.running) {
+        deps.store.status(id).then(
+          (status) => {
+            if (status === "cancelled") controller.abort(new Cancelled());
+          },
+          (error: unknown) => deps.log.warn({ err: error, jobId: id }, "could not re-check cancellation"),
+        );
+      }
+    });
+  }
+
+  /** Runs a transition that may end the job, with its end hooks made durable (see JobEndHooks). */
+  private ending<T>(id: string, transition: () => Promise<T>): Promise<T> {
+    return this.deps.endHooks ? this.deps.endHooks.ending(id, transition) : transition();
+  }
+
+  private fail(id: string, error: JobError): Promise<unknown> {
+    return this.ending(id, () => this.deps.store.end(id, "failed", error));
   }
 
   async run(phase: Phase, bullJob: Job<PhasePayload>, handler: PhaseHandler): Promise<void> {
@@ -95,17 +125,22 @@ export class PhaseRunner {
     const log = this.deps.log.child({ jobId: id, phase });
     const { store } = this.deps;
 
-    const begin = await store.beginPhase(id, phase, RUNNING_STATUS[phase]);
-    if (begin.state === "missing" || begin.state === "terminal") {
-      log.debug({ state: begin.state }, "phase skipped");
+    // The record is read in the same round trip as the claim (Redis runs them in order); it is
+    // only used when the claim succeeds.
+    const [begin, loaded] = await Promise.all([
+      store.beginPhase(id, phase, RUNNING_STATUS[phase]),
+      store.get(id, PHASE_INPUTS[phase]),
+    ]);
+    if (begin.state === "missing") return;
+    if (begin.state === "terminal") {
+      // Delivered again after the job ended: if the process that ended it died before its end
+      // hooks ran (or one failed), they run here.
+      log.debug({ status: begin.status }, "phase skipped: the job has ended");
+      await this.deps.endHooks?.settleIfPending(id);
       return;
     }
     if (begin.state === "expired") {
-      await store.end(id, "failed", {
-        code: "deadline_exceeded",
-        message: new DeadlineExceeded().message,
-        phase,
-      });
+      await this.fail(id, { code: "deadline_exceeded", message: new DeadlineExceeded().message, phase });
       return;
     }
     if (begin.state === "done") {
@@ -114,7 +149,7 @@ export class PhaseRunner {
       return;
     }
 
-    const job = await store.get(id);
+    const job = loaded;
     if (!job) return;
     const controller = new AbortController();
     this.running.set(id, controller);
@@ -124,32 +159,42 @@ export class PhaseRunner {
     );
     const started = this.now();
     const run = begin.runs;
+    const live = new LiveSteps((steps) =>
+      store
+        .emitMany(
+          id,
+          steps.map((payload) => ({ kind: "step", payload })),
+        )
+        .catch((error: unknown) => log.warn({ err: error }, "live steps not published")),
+    );
     try {
       const work = await handler({
         job,
         signal: controller.signal,
         log,
-        onStep: (step) => {
-          store
-            .emit(id, "step", { ...step, phase, run })
-            .catch((error: unknown) => log.warn({ err: error }, "live step not published"));
-        },
+        onStep: (step) => live.add({ ...step, phase, run }),
       });
+      live.flush();
       if (controller.signal.aborted) throw controller.signal.reason;
+      const workMs = this.now() - started;
       const next = nextPhase(phase);
-      const saved = await store.completePhase(
-        id,
-        phase,
-        work.output,
-        work.steps,
-        work.usage,
-        next ? RUNNING_STATUS[next] : "completed",
-        {
-          ...work.fields,
-          phase: next ?? phase,
-        },
-      );
-      log.info({ ms: this.now() - started, steps: work.steps.length, saved }, "phase finished");
+      const save = () =>
+        store.completePhase(
+          id,
+          phase,
+          work.output,
+          work.steps,
+          work.usage,
+          next ? RUNNING_STATUS[next] : "completed",
+          {
+            ...work.fields,
+            phase: next ?? phase,
+            [`${PHASE_MS_FIELD}${phase}`]: String(workMs),
+          },
+        );
+      // The last phase's save completes the job: its end hooks (session, webhook) follow it.
+      const saved = next ? await save() : await this.ending(id, save);
+      log.info({ ms: workMs, steps: work.steps.length, saved }, "phase finished");
       this.observe(bullJob, { phase, job, work, outcome: saved ? "completed" : "discarded" }, started);
       if (saved) await this.chain(phase, id);
     } catch (error) {
@@ -166,7 +211,7 @@ export class PhaseRunner {
         return;
       }
       if (reason instanceof DeadlineExceeded) {
-        await store.end(id, "failed", { code: reason.code, message: reason.message, phase });
+        await this.fail(id, { code: reason.code, message: reason.message, phase });
         return;
       }
       const attempts = bullJob.opts.attempts ?? 1;
@@ -175,7 +220,7 @@ export class PhaseRunner {
       if (!retryable(reason) || last) {
         const code = reason instanceof AppError ? reason.code : "internal";
         log.error({ err: reason, attempt: bullJob.attemptsMade + 1 }, "phase failed");
-        await store.end(id, "failed", { code, message: `${phase} failed: ${message}`, phase });
+        await this.fail(id, { code, message: `${phase} failed: ${message}`, phase });
         throw new UnrecoverableError(message);
       }
       log.warn({ err: reason, attempt: bullJob.attemptsMade + 1, attempts }, "phase will be retried");
@@ -187,14 +232,10 @@ export class PhaseRunner {
     }
   }
 
+  /** Adds the next phase's job; after the last phase there is none (its save ended the job). */
   private async chain(phase: Phase, id: string): Promise<void> {
     const next = nextPhase(phase);
-    if (next) {
-      await this.deps.queues.enqueue(next, id);
-      return;
-    }
-    const job = await this.deps.store.get(id);
-    if (job?.status === "completed") await this.deps.afterComplete?.(job);
+    if (next) await this.deps.queues.enqueue(next, id);
   }
 
   private observe(
@@ -219,5 +260,6 @@ export class PhaseRunner {
   /** Stops watching for cancellations; running phases finish (BullMQ's close waits for them). */
   close(): void {
     this.offCancel();
+    this.offResync();
   }
 }

@@ -68,6 +68,11 @@ export class ServiceResolver {
     return { scope, source, steps };
   }
 
+  /** Loads what the configured data sources need before the first job (the Datadog SDK). */
+  async warmUp(): Promise<void> {
+    await this.sources.warmUp();
+  }
+
   async close(): Promise<void> {
     await this.sources.close();
   }

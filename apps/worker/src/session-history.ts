@@ -84,16 +84,20 @@ export class SessionHistory {
     }
   }
 
-  /** Records the job's question and answer in the orchestrator's copy; once per job. */
-  async remember(job: StoredJob, answer: string): Promise<void> {
+  /**
+   * Records a completed job's question and its saved answer in the orchestrator's copy; once per
+   * job (a repeat finds the job id already there). An end hook: failures throw, to be retried.
+   */
+  async remember(job: StoredJob): Promise<void> {
     const sessionId = job.request.session_id;
-    if (!sessionId) return;
+    const result = job.outputs.feedback;
+    if (!sessionId || job.status !== "completed" || !result) return;
     await this.options.sessions.recordExchange(
       job.owner,
       sessionId,
       job.id,
       job.request.user_message,
-      answer,
+      result.answer_markdown,
     );
   }
 
@@ -102,7 +106,7 @@ export class SessionHistory {
     const sessionId = job.request.session_id;
     const result = job.outputs.feedback;
     const { backend } = this.options;
-    if (!sessionId || !result || !backend) return;
+    if (!sessionId || job.status !== "completed" || !result || !backend) return;
     const at = job.finished_at ?? new Date(this.now()).toISOString();
     const base = { job_id: job.id, service_id: job.request.service_id, client: job.owner, at };
     try {

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { checkCallbackUrl, guardedLookup, type CallbackPolicy } from "@orch/queue";
+import { checkCallbackUrl, guardedLookup, type CallbackPolicy, type ResolveHost } from "@orch/queue";
 
 /** One POST of a job's view to its callback URL. */
 export interface WebhookDelivery {
@@ -24,6 +24,8 @@ export interface WebhookSenderOptions {
   readonly policy: CallbackPolicy;
   readonly timeoutMs: number;
   readonly now?: () => number;
+  /** DNS for the URL check and for dialling; the system resolver unless a test passes its own. */
+  readonly resolve?: ResolveHost;
 }
 
 /** HMAC-SHA256 of `<timestamp>.<body>` with the webhook secret, hex. */
@@ -52,7 +54,8 @@ export class WebhookSender {
   }
 
   async send(delivery: WebhookDelivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    const check = await checkCallbackUrl(delivery.url, this.options.policy);
+    const { policy, resolve: dns } = this.options;
+    const check = await checkCallbackUrl(delivery.url, policy, dns);
     if (!check.ok) return { ok: false, retryable: false, reason: check.reason };
     const timestamp = Math.floor(this.now() / 1000);
     const headers = {
@@ -73,7 +76,7 @@ export class WebhookSender {
           method: "POST",
           headers,
           agent: false,
-          lookup: guardedLookup(this.options.policy),
+          lookup: guardedLookup(policy, dns),
           signal: abort,
         });
         req.once("response", resolve);

@@ -1,26 +1,9 @@
 import { Counter, Histogram, type Metric, type Registry } from "prom-client";
 import type { JobEnd } from "@orch/queue";
-import { sharedMetric } from "./metrics-registry.js";
+import { countJobEnds, sharedMetric } from "@orch/runtime";
 import type { PhaseObservation } from "./phase-runner.js";
 
 const PHASE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
-
-/** Counts job ends by status; both the API (cancellations) and workers (the rest) end jobs. */
-export function countJobEnds(registry: Registry): (end: JobEnd) => void {
-  const ended = sharedMetric(
-    registry,
-    "orch_jobs_ended_total",
-    (registers) =>
-      new Counter({
-        name: "orch_jobs_ended_total",
-        help: "Jobs that reached a final status",
-        labelNames: ["status"],
-        registers,
-      }),
-  );
-  for (const status of ["completed", "failed", "cancelled"]) ended.labels(status).inc(0);
-  return (end) => ended.labels(end.status).inc();
-}
 
 /**
  * The workers' metrics, all derived from what a phase run returns: its duration and outcome, and

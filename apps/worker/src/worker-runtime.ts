@@ -9,12 +9,14 @@ import {
   PhaseQueues,
   SessionStore,
   WebhookQueue,
+  phasePolicy,
   waitForRedis,
-  webhookOnEnd,
+  webhookPolicy,
   type StoredJob,
 } from "@orch/queue";
 import { Registry } from "prom-client";
 import { createWorkers, type WorkerSet } from "./create-workers.js";
+import { JobEndHooks, type EndHook } from "./job-end-hooks.js";
 import { WorkerMetrics } from "./worker-metrics.js";
 import { ServiceResolver } from "./service-resolver.js";
 import { SessionHistory } from "./session-history.js";
@@ -33,21 +35,6 @@ export interface WorkerRuntimeOptions {
   readonly registry?: Registry;
 }
 
-/** The phase policy shared by producers and workers, from config. */
-export function phasePolicy(config: Config) {
-  return {
-    attempts: config.orchestrator.retry_attempts,
-    backoffMs: config.orchestrator.retry_backoff_ms,
-    keepCompletedSeconds: 3600,
-    keepFailedSeconds: 7 * 86_400,
-  };
-}
-
-/** The retry policy of webhook deliveries, shared by the processes that queue them. */
-export function webhookPolicy(config: Config) {
-  return { attempts: config.webhooks.attempts, backoffMs: config.webhooks.backoff_ms };
-}
-
 /** Builds the adapters from config and starts the three phase workers. */
 export async function startWorkerRuntime(
   config: Config,
@@ -59,25 +46,26 @@ export async function startWorkerRuntime(
   const metrics = new WorkerMetrics(registry);
   const redisErrors = (error: Error, role: string) =>
     log.warn({ err: error, role }, "Redis connection error (reconnecting)");
+  // BullMQ's workers on one connection; records, cache, sessions and queueing the next phase on
+  // another that auto-pipelines, so the commands of all concurrent phases leave in shared writes.
   const connection = createRedis(redisUrl, "worker", {}, redisErrors);
+  const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true }, redisErrors);
   const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
-  await waitForRedis(connection, redisUrl);
+  await Promise.all([waitForRedis(connection, redisUrl), waitForRedis(data, redisUrl)]);
   // Jobs that complete, fail or hit their deadline end here: their webhooks are queued from here.
   const webhooks =
     config.webhooks.allowed_hosts.length > 0
-      ? new WebhookQueue(connection, config.queue.prefix, webhookPolicy(config))
+      ? new WebhookQueue(data, config.queue.prefix, webhookPolicy(config))
       : undefined;
-  const queueWebhook = webhooks ? webhookOnEnd(connection, webhooks) : undefined;
-  const store = new JobStore(connection, {
+  // The store's own hook only counts ends (once, where they happen); the side effects clients
+  // rely on are end hooks, run at least once (JobEndHooks).
+  const store = new JobStore(data, {
     retentionSeconds: config.orchestrator.job_retention_seconds,
-    onEnd: async (end) => {
-      metrics.jobEnded(end);
-      await queueWebhook?.(end);
-    },
+    onEnd: (end) => metrics.jobEnded(end),
     onHookError: (error, end) => log.warn({ err: error, jobId: end.id }, "job end hook failed"),
   });
-  const queues = new PhaseQueues(connection, config.queue.prefix, phasePolicy(config));
-  const sessions = new SessionStore(connection, {
+  const queues = new PhaseQueues(data, config.queue.prefix, phasePolicy(config));
+  const sessions = new SessionStore(data, {
     retentionSeconds: config.sessions.retention_seconds,
     maxMessages: config.sessions.max_messages,
   });
@@ -85,7 +73,7 @@ export async function startWorkerRuntime(
   const services = new ServiceResolver({
     datadog: config.datadog,
     services: config.services,
-    redis: connection,
+    redis: data,
     ...(backend ? { directory: backend.directory } : {}),
   });
   const history = new SessionHistory({
@@ -94,6 +82,24 @@ export async function startWorkerRuntime(
     limit: config.llm.history_messages,
     log,
   });
+  const hooks: EndHook[] = [
+    // The saved answer joins the session first: a follow-up is planned with it.
+    { name: "session", run: (job) => history.remember(job) },
+    ...(webhooks
+      ? [
+          {
+            name: "webhook",
+            run: async (job: StoredJob) => {
+              if (job.callback_url) await webhooks.enqueue(job.id);
+            },
+          },
+        ]
+      : []),
+    // Best effort (the backend client retries; a failure is logged, not thrown), so last.
+    { name: "backend", run: (job) => history.share(job) },
+  ];
+  const endHooks = new JobEndHooks({ redis: data, store, hooks, log });
+  await services.warmUp();
   const reasoner = createReasoner(config);
   const offline: Reasoner = config.openai ? createReasoner(config, { forceOffline: true }) : reasoner;
 
@@ -113,14 +119,13 @@ export async function startWorkerRuntime(
       serviceFor: (job, signal) => services.resolve(job, signal),
       reasonerFor: (job: StoredJob) => (job.request.options?.reasoner === "offline" ? offline : reasoner),
       historyFor: (job, signal) => history.forJob(job, signal),
-      rememberAnswer: (job, answer) => history.remember(job, answer),
       now: Date.now,
       defaultTimeframe: config.datadog.default_timeframe,
       maxSteps: config.orchestrator.max_reasoning_steps,
       toolConcurrency: config.orchestrator.tool_concurrency,
     },
     observer: metrics.observePhase,
-    afterComplete: (job) => history.share(job),
+    endHooks,
   });
   const webhookWorker =
     webhooks && config.webhookSecret
@@ -153,7 +158,7 @@ export async function startWorkerRuntime(
       await queues.close();
       await webhooks?.close();
       await services.close();
-      await Promise.all([connection.quit().catch(() => undefined), subscriber.quit().catch(() => undefined)]);
+      await Promise.all([connection, data, subscriber].map((r) => r.quit().catch(() => undefined)));
     },
   };
 }

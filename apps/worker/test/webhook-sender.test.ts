@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ResolveHost } from "@orch/queue";
 import { WebhookSender, webhookSignature, type WebhookDelivery } from "../src/webhook-sender.js";
 
 describe("WebhookSender", () => {
@@ -91,6 +92,32 @@ describe("WebhookSender", () => {
       const outcome = await sender(false).send({ ...delivery("/ok"), url });
       expect(outcome).toMatchObject({ ok: false, retryable: false });
     }
+    expect(seen.length).toBe(before);
+  });
+
+  it("refuses to dial when DNS answers a private address at delivery time, after a public one passed the check", async () => {
+    // A rebinding name: public when the URL is checked, then the receiver's loopback address when dialled.
+    const port = new URL(base).port;
+    const answers = ["93.184.216.34", "127.0.0.1"];
+    const asked: string[] = [];
+    const rebinding: ResolveHost = (host) => {
+      asked.push(host);
+      const address = answers.shift() ?? "127.0.0.1";
+      return Promise.resolve([{ address, family: 4 }]);
+    };
+    const before = seen.length;
+    const outcome = await new WebhookSender({
+      secret: "s3cret",
+      policy: { allowedHosts: ["hooks.example.com"], allowPrivate: false },
+      timeoutMs: 1000,
+      resolve: rebinding,
+    }).send({ ...delivery("/ok"), url: `http://hooks.example.com:${port}/ok` });
+    expect(outcome).toEqual({
+      ok: false,
+      retryable: false,
+      reason: "refusing to connect to hooks.example.com: it resolves to a non-public address",
+    });
+    expect(asked).toEqual(["hooks.example.com", "hooks.example.com"]);
     expect(seen.length).toBe(before);
   });
 });

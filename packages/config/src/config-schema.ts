@@ -1,10 +1,15 @@
 import { z } from "zod";
-import { parseDuration } from "@orch/core";
+import { parseWindowDuration } from "@orch/core";
 
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 /** A lower-case host name or IPv4 address, optionally `*.` + a domain. */
 const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-const duration = z.string().refine((s) => parseDuration(s) !== undefined, "a duration such as 1h, 30m or 1d");
+const duration = z
+  .string()
+  .refine(
+    (s) => parseWindowDuration(s) !== undefined,
+    "a duration of at least 1 minute, such as 30m, 1h or 1d",
+  );
 
 export const serviceConfigSchema = z
   .object({
@@ -83,6 +88,15 @@ export const fileConfigSchema = z
         max_wait_seconds: int(1, 600, 60),
         rate_limit_per_minute: int(1, 1_000_000, 600).describe("requests per token per minute"),
         max_jobs_in_flight: int(1, 100_000, 100).describe("unfinished jobs per token"),
+        auth_failures_per_minute: int(0, 100_000, 60).describe(
+          "requests with an unknown token allowed per client address per minute (0: no limit)",
+        ),
+        trust_proxy: z
+          .boolean()
+          .default(false)
+          .describe(
+            "take the client address from X-Forwarded-For (only behind a reverse proxy that sets it)",
+          ),
       })
       .strict()
       .prefault({}),

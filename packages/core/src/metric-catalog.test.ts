@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyMetric, isLimitMetric, limitMetricOf } from "./metric-catalog.js";
+import { classifyMetric, isLimitMetric, limitMetricOf, shareUnitOf } from "./metric-catalog.js";
 
 describe("classifyMetric", () => {
   it.each([
@@ -72,5 +72,22 @@ describe("limit metrics", () => {
     expect(isLimitMetric("kubernetes.memory.limits")).toBe(true);
     expect(isLimitMetric("mysql.net.max_connections")).toBe(true);
     expect(isLimitMetric("jvm.heap_memory")).toBe(false);
+  });
+});
+
+describe("shares", () => {
+  it("read postgresql.percent_usage_connections as a fraction of max connections", () => {
+    expect(classifyMetric("postgresql.percent_usage_connections")).toMatchObject({
+      kind: "saturation",
+      unit: "fraction",
+    });
+  });
+
+  it("read a share-named pool metric as a fraction or a percent by its values, and nothing else", () => {
+    expect(shareUnitOf("myapp.db.pool.usage_pct", "saturation", "number", 0.93)).toBe("fraction");
+    expect(shareUnitOf("myapp.db.pool.usage_pct", "saturation", "number", 93)).toBe("percent");
+    expect(shareUnitOf("myapp.db.pool.usage_pct", "saturation", "number", 930)).toBe("number");
+    expect(shareUnitOf("rabbitmq.queue.messages", "saturation", "number", 0.5)).toBe("number");
+    expect(shareUnitOf("container.memory.usage", "memory", "bytes", 0.5)).toBe("bytes");
   });
 });

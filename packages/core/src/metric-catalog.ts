@@ -216,7 +216,8 @@ const CATALOG: readonly CatalogEntry[] = [
     6,
     { asCount: true },
   ),
-  // Saturation: pools, queues, connections.
+  // Saturation: pools, queues, connections. A pool's usage as a share of its limit first.
+  entry(/^postgresql\.percent_usage_connections$/, "saturation", "fraction", "max", 6),
   entry(
     /^(postgresql|mysql|redis|mongodb|pgbouncer)\.[a-z0-9_.]*(connections|clients)[a-z0-9_.]*$/,
     "saturation",
@@ -308,4 +309,25 @@ export function isLimitMetric(metric: string): boolean {
     LIMIT_PAIRS.some(([, limit]) => limit === name) ||
     /(heap_memory_max|mem(ory)?\.limits?$|memory_limit|max_connections)/.test(name)
   );
+}
+
+/** Names that promise a share of a limit: a pool's usage, a utilisation, a ratio. */
+const SHARE_NAME = /(pct|percent|usage|utili[sz]ation|ratio)/;
+
+/**
+ * The unit to read a series in: its catalogued unit, except that a saturation metric whose name
+ * promises a share (`…usage_pct`, `…utilization`, `…ratio`) but is catalogued as a plain number
+ * reads as a fraction when its values stay within 0–1, or as a percent within 0–100, so that a
+ * pool at 0.92 shows as 92 % like CPU and disk do.
+ */
+export function shareUnitOf(
+  metric: string,
+  kind: SignalKind | undefined,
+  unit: string | undefined,
+  max: number,
+): string | undefined {
+  if (kind !== "saturation" || (unit !== undefined && unit !== "number")) return unit;
+  if (!SHARE_NAME.test(metric.toLowerCase()) || !Number.isFinite(max) || max < 0) return unit;
+  if (max <= 1) return "fraction";
+  return max <= 100 ? "percent" : unit;
 }

@@ -62,6 +62,8 @@ export interface PlanInput {
   /** Metric names discovered for the service; empty when discovery failed. */
   readonly available_metrics: readonly string[];
   readonly max_steps: number;
+  /** When the job must be done (epoch ms): a reasoner on a slow model falls back before it. */
+  readonly deadline_ms?: number;
 }
 
 export interface AnswerInput {
@@ -71,6 +73,8 @@ export interface AnswerInput {
   readonly evidence: Evidence;
   readonly analysis: AnalysisResult;
   readonly history: readonly ConversationMessage[];
+  /** When the job must be done (epoch ms): a reasoner on a slow model falls back before it. */
+  readonly deadline_ms?: number;
 }
 
 /** A reasoner's output and the trace steps (LLM calls, fallbacks) it took to produce it. */

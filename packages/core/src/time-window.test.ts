@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, parseTimeframe } from "./time-window.js";
+import { parseDuration, parseTimeframe, parseWindowDuration } from "./time-window.js";
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -30,6 +30,51 @@ describe("parseTimeframe", () => {
     expect(window.end).toBe(Date.UTC(2026, 10, 25));
   });
 
+  it("says in the label when a window was clamped, and to what", () => {
+    const short = parseTimeframe("last 1m", "1h", NOW);
+    expect(short.end - short.start).toBe(5 * 60_000);
+    expect(short.label).toBe("last 5 minutes (the shortest window; asked for 1 minute)");
+    const long = parseTimeframe("last 90d", "1h", NOW);
+    expect(long.end - long.start).toBe(30 * 86_400_000);
+    expect(long.label).toBe("last 30 days (the longest window; asked for 90 days)");
+  });
+
+  it.each([
+    ["last 1s", "1 second"],
+    ["last 30s", "30 seconds"],
+    ["in the past 45 secs", "45 seconds"],
+  ])("reads %j as seconds and widens it to the shortest window, saying so", (question, amount) => {
+    const window = parseTimeframe(question, "1h", NOW);
+    expect(window.end - window.start).toBe(5 * 60_000);
+    expect(window.label).toBe(`last 5 minutes (the shortest window; asked for ${amount})`);
+  });
+
+  it.each(["last 0m", "last 0h", "over the past 0 days"])(
+    "answers %j over the default window and never calls it 'last 0 minutes'",
+    (question) => {
+      const window = parseTimeframe(question, "1h", NOW);
+      expect(window.end - window.start).toBe(3600_000);
+      expect(window.label).toMatch(/^last hour \(the default: "0 \w+" is no window\)$/);
+      expect(window.explicit).toBe(false);
+    },
+  );
+
+  it("marks whether the question named its window", () => {
+    expect(parseTimeframe("errors in the last 6 hours", "1h", NOW).explicit).toBe(true);
+    expect(parseTimeframe("what went wrong yesterday?", "1h", NOW).explicit).toBe(true);
+    expect(parseTimeframe("Why is memory growing?", "1h", NOW).explicit).toBe(false);
+  });
+
+  it("does not read a plural unit as a count of seconds", () => {
+    const window = parseTimeframe("errors over the past hours", "1h", NOW);
+    expect(window.end - window.start).toBe(3600_000);
+    expect(parseTimeframe("the last few hours", "1h", NOW).label).toBe("last 3 hours");
+  });
+
+  it("labels a day-long default window in hours", () => {
+    expect(parseTimeframe("How is it doing?", "24h", NOW).label).toBe("last 24 hours");
+  });
+
   it("clamps absurd windows to 30 days and tiny ones to 5 minutes", () => {
     expect(
       parseTimeframe("last 5000 days", "1h", NOW).end - parseTimeframe("last 5000 days", "1h", NOW).start,
@@ -37,6 +82,16 @@ describe("parseTimeframe", () => {
     expect(
       parseTimeframe("last 10 seconds", "1h", NOW).end - parseTimeframe("last 10 seconds", "1h", NOW).start,
     ).toBe(5 * 60_000);
+  });
+});
+
+describe("parseWindowDuration", () => {
+  it("rejects what is no window — zero, under a minute, unparseable — and accepts the rest", () => {
+    for (const bad of ["0m", "0h", "0d", "1s", "30s", "59s", "soon", ""])
+      expect(parseWindowDuration(bad)).toBeUndefined();
+    expect(parseWindowDuration("1m")).toBe(60_000);
+    expect(parseWindowDuration("24h")).toBe(86_400_000);
+    expect(parseWindowDuration("90d")).toBe(90 * 86_400_000);
   });
 });
 

@@ -2,8 +2,14 @@
 export interface TimeWindow {
   readonly start: number;
   readonly end: number;
-  /** Human form, e.g. "last 24 hours". */
+  /**
+   * Human form, e.g. "last 24 hours"; when the window differs from what was asked (clamped,
+   * widened, carried over from an earlier question) it says so, e.g. "last 5 minutes (the
+   * shortest window; asked for 1 minute)".
+   */
   readonly label: string;
+  /** Whether the question or the request named this window; false or absent for the default. */
+  readonly explicit?: boolean;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -41,6 +47,11 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
   thirty: 30,
   "forty-eight": 48,
   "forty eight": 48,
+  few: 3,
+  "a few": 3,
+  several: 3,
+  "couple of": 2,
+  "a couple of": 2,
 };
 
 /** Shortest and longest windows we accept; Datadog's own limits are wider but answers degrade. */
@@ -61,6 +72,20 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * (UNIT_MS[unit] ?? 0));
 }
 
+/** The shortest window a request may ask for; shorter ones (and zero) are no window at all. */
+export const MIN_REQUESTED_WINDOW_MS = 60_000;
+
+/**
+ * A window length as a request gives it (`options.timeframe`: "30m", "24h", "7d"), in
+ * milliseconds, or undefined when it is no window: unparseable, zero or under a minute. Windows
+ * between a minute and MIN_WINDOW_MS, or beyond MAX_WINDOW_MS, are accepted: `parseTimeframe`
+ * clamps them and the window's label says so.
+ */
+export function parseWindowDuration(text: string): number | undefined {
+  const ms = parseDuration(text);
+  return ms !== undefined && Number.isFinite(ms) && ms >= MIN_REQUESTED_WINDOW_MS ? ms : undefined;
+}
+
 const UNIT_NAMES: Readonly<Record<string, string>> = {
   s: "second",
   m: "minute",
@@ -69,12 +94,18 @@ const UNIT_NAMES: Readonly<Record<string, string>> = {
   w: "week",
 };
 
-function labelOf(count: number, unit: string): string {
+/** "1 minute", "30 seconds", "1.5 hours". */
+function amountOf(count: number, unit: string): string {
   const name = UNIT_NAMES[unit] ?? unit;
-  return count === 1 ? `last ${name}` : `last ${count} ${name}s`;
+  return `${count} ${name}${count === 1 ? "" : "s"}`;
 }
 
-function describeDuration(ms: number): string {
+function labelOf(count: number, unit: string): string {
+  return count === 1 ? `last ${UNIT_NAMES[unit] ?? unit}` : `last ${amountOf(count, unit)}`;
+}
+
+/** "last 5 minutes", "last day", "last 36 hours". */
+export function describeWindow(ms: number): string {
   const units: ReadonlyArray<readonly [number, string]> = [
     [604_800_000, "week"],
     [86_400_000, "day"],
@@ -82,6 +113,8 @@ function describeDuration(ms: number): string {
     [60_000, "minute"],
   ];
   for (const [size, name] of units) {
+    // "last 24 hours" rather than "last day": days count from two on.
+    if (name === "day" && ms < 2 * size) continue;
     if (ms % size === 0) {
       const n = ms / size;
       return n === 1 ? `last ${name}` : `last ${n} ${name}s`;
@@ -90,55 +123,86 @@ function describeDuration(ms: number): string {
   return `last ${Math.round(ms / 60_000)} minutes`;
 }
 
-const RELATIVE =
-  /\b(?:last|past|previous|over the last|over the past|in the last|in the past|during the last|for the last|for the past)\s+(\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?)?\s*(seconds?|secs?|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b/i;
+const COUNT_WORDS = Object.keys(NUMBER_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/ /g, "\\s+"))
+  .join("|");
+const RELATIVE = new RegExp(
+  `\\b(?:last|past|previous|over the last|over the past|in the last|in the past|during the last|for the last|for the past)\\s+(\\d+(?:\\.\\d+)?|(?:${COUNT_WORDS})\\b)?\\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)\\b`,
+  "i",
+);
 const COMPACT = /\b(\d+)\s*(m|h|d|w)\b/i;
+
+/** A duration the question asked for, in its own words ("30 seconds"), before any clamping. */
+interface Asked {
+  readonly ms: number;
+  readonly amount: string;
+  readonly label: string;
+}
+
+function askedFor(count: number, unitWord: string): Asked | undefined {
+  const unit = unitOf(unitWord);
+  if (!unit || !Number.isFinite(count)) return undefined;
+  return {
+    ms: Math.round(count * (UNIT_MS[unit] ?? 0)),
+    amount: amountOf(count, unit),
+    label: labelOf(count, unit),
+  };
+}
 
 /**
  * Finds the time window a question asks about ("last 24 hours", "past 30m", "today",
  * "yesterday", "this week"), else uses `defaultTimeframe` (a duration such as "1h").
- * The result is clamped to [MIN_WINDOW_MS, MAX_WINDOW_MS] and always ends at or before `now`.
+ * The result is clamped to [MIN_WINDOW_MS, MAX_WINDOW_MS] and always ends at or before `now`;
+ * the label says when the window is not what was asked: clamped ("last 5 minutes (the shortest
+ * window; asked for 1 minute)") or, for a zero length, the default instead.
  */
 export function parseTimeframe(question: string, defaultTimeframe: string, now: number): TimeWindow {
   const text = question.toLowerCase();
-  let durationMs: number | undefined;
-  let label: string | undefined;
+  let asked: Asked | undefined;
 
   const rel = RELATIVE.exec(text);
   if (rel) {
     const rawCount = rel[1];
     const count =
-      rawCount === undefined ? 1 : /^\d/.test(rawCount) ? Number(rawCount) : (NUMBER_WORDS[rawCount] ?? 1);
-    const unit = unitOf(rel[2] ?? "");
-    if (unit) {
-      durationMs = count * (UNIT_MS[unit] ?? 0);
-      label = labelOf(count, unit);
-    }
+      rawCount === undefined
+        ? 1
+        : /^\d/.test(rawCount)
+          ? Number(rawCount)
+          : (NUMBER_WORDS[rawCount.replace(/\s+/g, " ")] ?? 1);
+    asked = askedFor(count, rel[2] ?? "");
   } else if (/\byesterday\b/.test(text)) {
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    return { start: dayStart - 86_400_000, end: dayStart, label: "yesterday (UTC)" };
+    return { start: dayStart - 86_400_000, end: dayStart, label: "yesterday (UTC)", explicit: true };
   } else if (/\btoday\b/.test(text)) {
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    return { start: Math.min(dayStart, now - MIN_WINDOW_MS), end: now, label: "today (UTC)" };
+    return { start: Math.min(dayStart, now - MIN_WINDOW_MS), end: now, label: "today (UTC)", explicit: true };
   } else if (/\bthis week\b/.test(text)) {
-    durationMs = UNIT_MS.w;
+    asked = { ms: UNIT_MS.w ?? 0, amount: "this week", label: "last week" };
   } else if (/\b(overnight|last night)\b/.test(text)) {
-    durationMs = 12 * 3_600_000;
+    asked = { ms: 12 * 3_600_000, amount: "overnight", label: "last 12 hours" };
   } else {
     const compact = COMPACT.exec(text);
-    if (compact) {
-      const unit = unitOf(compact[2] ?? "");
-      if (unit) {
-        durationMs = Number(compact[1]) * (UNIT_MS[unit] ?? 0);
-        label = labelOf(Number(compact[1]), unit);
-      }
-    }
+    if (compact) asked = askedFor(Number(compact[1]), compact[2] ?? "");
   }
 
-  if (durationMs === undefined || !Number.isFinite(durationMs) || durationMs <= 0) {
-    durationMs = parseDuration(defaultTimeframe) ?? 3_600_000;
+  const fallback = parseDuration(defaultTimeframe) ?? 3_600_000;
+  if (asked === undefined || !(asked.ms > 0)) {
+    const ms = clamp(fallback > 0 ? fallback : 3_600_000);
+    const label =
+      asked === undefined
+        ? describeWindow(ms)
+        : `${describeWindow(ms)} (the default: "${asked.amount}" is no window)`;
+    return { start: now - ms, end: now, label, explicit: false };
   }
-  const clamped = Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, durationMs));
-  if (clamped !== durationMs || label === undefined) label = describeDuration(clamped);
-  return { start: now - clamped, end: now, label };
+  const ms = clamp(asked.ms);
+  const label =
+    ms === asked.ms
+      ? asked.label
+      : `${describeWindow(ms)} (the ${ms > asked.ms ? "shortest" : "longest"} window; asked for ${asked.amount})`;
+  return { start: now - ms, end: now, label, explicit: true };
+}
+
+function clamp(ms: number): number {
+  return Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, ms));
 }

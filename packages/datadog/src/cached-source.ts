@@ -11,7 +11,7 @@ import type {
   TimeWindow,
 } from "@orch/core";
 import { alignWindow, cacheKey, ttlFor, type CacheTtls } from "./cache-key.js";
-import { RedisSingleFlight, type Produce } from "./redis-single-flight.js";
+import { RedisSingleFlight, type Prepare, type Produce } from "./redis-single-flight.js";
 import { scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
 
 /** The cache settings of config.datadog.cache. */
@@ -32,6 +32,14 @@ export interface CachedSourceOptions {
   readonly errorTtlMs?: number;
 }
 
+/** A source with work to do once before its first upstream read (DatadogSource loads its SDK). */
+interface Preparable {
+  prepare(): Promise<void>;
+}
+
+const isPreparable = (source: MetricsSource): source is MetricsSource & Preparable =>
+  typeof (source as Partial<Preparable>).prepare === "function";
+
 /**
  * Any MetricsSource behind a Redis cache keyed by the normalised request and the window
  * aligned to cache buckets, with single-flight across processes: N workers asking the same
@@ -42,6 +50,7 @@ export class CachedSource implements MetricsSource {
   private readonly flight: RedisSingleFlight;
   private readonly namespace: string;
   private readonly now: () => number;
+  private readonly prepare: Prepare | undefined;
 
   constructor(
     private readonly inner: MetricsSource,
@@ -50,6 +59,8 @@ export class CachedSource implements MetricsSource {
     this.id = inner.id;
     this.namespace = options.namespace ?? inner.id;
     this.now = options.now ?? Date.now;
+    // Prepared on a miss before the lock is taken, never while holding it (see Prepare).
+    this.prepare = isPreparable(inner) ? () => inner.prepare() : undefined;
     this.flight = new RedisSingleFlight(options.redis, {
       prefix: options.prefix ?? "orch:dd:{cache}",
       lockTtlMs: options.cache.lock_ttl_ms,
@@ -68,7 +79,7 @@ export class CachedSource implements MetricsSource {
   ): Promise<SourceRead<T>> {
     const key = cacheKey([this.namespace, ...parts, window?.start ?? null, window?.end ?? null]);
     const ttl = ttlFor(window, this.now(), { ...this.options.cache, bucket_seconds: bucketSeconds });
-    const result = await this.flight.run(key, ttl, produce, signal);
+    const result = await this.flight.run(key, ttl, produce, signal, this.prepare);
     return { value: result.value, cache: result.cache, upstream_calls: result.upstream_calls };
   }
 

@@ -1,4 +1,4 @@
-import { client, v1, v2 } from "@datadog/datadog-api-client";
+import type { client, v1, v2 } from "@datadog/datadog-api-client";
 import {
   autoInterval,
   UpstreamError,
@@ -15,15 +15,19 @@ import {
 import {
   errorCounts,
   eventInfo,
+  eventInScope,
   intervalText,
+  logTimes,
   monitorInfo,
+  monitorInScope,
   seriesFromQuery,
-  taggedInScope,
   topMessages,
 } from "./datadog-responses.js";
 import { FetchHttpLibrary } from "./fetch-http-library.js";
+import { loadDatadogSdk } from "./datadog-sdk.js";
+import { normaliseWireBody } from "./normalise-wire-body.js";
 import type { RequestBudget } from "./redis-token-bucket.js";
-import { scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
+import { scopedLogSearch, scopedMetricQuery, scopedTagFilter, scopedTagList } from "./scope-guard.js";
 import type { SourceLogger } from "./source-logger.js";
 import { callUpstream, type UpstreamPolicy } from "./upstream-call.js";
 
@@ -46,11 +50,30 @@ export interface DatadogSourceOptions {
   readonly logSampleSize?: number;
 }
 
+/** The SDK objects of one Datadog org. */
+interface DatadogApis {
+  readonly configuration: (signal?: AbortSignal) => client.Configuration;
+  readonly metrics: v1.MetricsApi;
+  readonly monitors: v1.MonitorsApi;
+  readonly events: v1.EventsApi;
+  readonly logs: v2.LogsApi;
+}
+
 const MONITOR_PAGE = 100;
 const MAX_MONITOR_PAGES = 10;
 const EVENT_PAGE = 1000;
 const MAX_EVENT_PAGES = 5;
 const seconds = (ms: number): number => Math.floor(ms / 1000);
+
+/** The items not seen before (by `key`), recording them as seen. */
+function firstSightings<T>(items: readonly T[], seen: Set<string>, key: (item: T) => string | number): T[] {
+  return items.filter((item) => {
+    const k = String(key(item));
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
 
 /**
  * Datadog through the official SDK: metric queries, active metrics, monitors, events and logs
@@ -59,23 +82,15 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
  */
 export class DatadogSource implements MetricsSource {
   readonly id: string;
-  private readonly baseServer: client.BaseServerConfiguration;
-  private readonly http = new FetchHttpLibrary();
   private readonly policy: UpstreamPolicy;
-  private readonly metricsApi: v1.MetricsApi;
-  private readonly monitorsApi: v1.MonitorsApi;
-  private readonly eventsApi: v1.EventsApi;
-  private readonly logsApi: v2.LogsApi;
   private readonly maxSeries: number;
   private readonly logSampleSize: number;
+  private clients?: Promise<DatadogApis>;
 
   constructor(private readonly options: DatadogSourceOptions) {
     const site = options.site ?? "datadoghq.com";
     const where = options.apiUrl ? new URL(options.apiUrl).host : site;
     this.id = `datadog:${where}`;
-    this.baseServer = options.apiUrl
-      ? new client.ServerConfiguration(options.apiUrl.replace(/\/+$/, ""), {})
-      : new client.ServerConfiguration("https://{subdomain}.{site}", { site, subdomain: "api" });
     this.policy = {
       site: where,
       timeoutMs: options.requestTimeoutMs ?? 10_000,
@@ -88,28 +103,56 @@ export class DatadogSource implements MetricsSource {
     };
     this.maxSeries = options.maxMetricsPerRequest ?? 100;
     this.logSampleSize = options.logSampleSize ?? 1000;
-    const configuration = this.configuration();
-    this.metricsApi = new v1.MetricsApi(configuration);
-    this.monitorsApi = new v1.MonitorsApi(configuration);
-    this.eventsApi = new v1.EventsApi(configuration);
-    this.logsApi = new v2.LogsApi(configuration);
   }
 
-  /** A configuration per call: the SDK reads the AbortSignal from it, not from the call. */
-  private configuration(signal?: AbortSignal): client.Configuration {
-    return client.createConfiguration({
-      baseServer: this.baseServer,
-      authMethods: { apiKeyAuth: this.options.apiKey, appKeyAuth: this.options.appKey },
-      httpApi: this.http,
-      httpConfig: { compress: false, ...(signal ? { signal } : {}) },
-      enableRetry: false,
+  /** The SDK's API objects, built on first use (the SDK loads lazily: see datadog-sdk.ts). */
+  private apis(): Promise<DatadogApis> {
+    this.clients ??= loadDatadogSdk().then((sdk) => {
+      const { apiUrl } = this.options;
+      const site = this.options.site ?? "datadoghq.com";
+      const baseServer = apiUrl
+        ? new sdk.client.ServerConfiguration(apiUrl.replace(/\/+$/, ""), {})
+        : new sdk.client.ServerConfiguration("https://{subdomain}.{site}", { site, subdomain: "api" });
+      // Bodies are normalised before the SDK's strict models read them: one odd record must not sink a read.
+      const http = new FetchHttpLibrary(sdk.client.ResponseContext, normaliseWireBody);
+      // A configuration per call: the SDK reads the AbortSignal from it, not from the call.
+      const configuration = (signal?: AbortSignal): client.Configuration =>
+        sdk.client.createConfiguration({
+          baseServer,
+          authMethods: { apiKeyAuth: this.options.apiKey, appKeyAuth: this.options.appKey },
+          httpApi: http,
+          httpConfig: { compress: false, ...(signal ? { signal } : {}) },
+          enableRetry: false,
+        });
+      const shared = configuration();
+      return {
+        configuration,
+        metrics: new sdk.v1.MetricsApi(shared),
+        monitors: new sdk.v1.MonitorsApi(shared),
+        events: new sdk.v1.EventsApi(shared),
+        logs: new sdk.v2.LogsApi(shared),
+      };
     });
+    return this.clients;
   }
 
-  private call<T>(endpoint: string, run: (options: client.Configuration) => Promise<T>, signal: AbortSignal) {
+  /**
+   * Loads the SDK. Its first load blocks the event loop for a moment: a cache calls this before
+   * taking its single-flight lock, so that the lock's renewal is never starved while it is held.
+   */
+  async prepare(): Promise<void> {
+    await this.apis();
+  }
+
+  private async call<T>(
+    endpoint: string,
+    run: (apis: DatadogApis, options: client.Configuration) => Promise<T>,
+    signal: AbortSignal,
+  ) {
+    const apis = await this.apis();
     return callUpstream(
       endpoint,
-      (attemptSignal) => run(this.configuration(attemptSignal)),
+      (attemptSignal) => run(apis, apis.configuration(attemptSignal)),
       this.policy,
       signal,
     );
@@ -120,12 +163,19 @@ export class DatadogSource implements MetricsSource {
     window: TimeWindow,
     signal: AbortSignal,
   ): Promise<SourceRead<readonly string[]>> {
-    const tagFilter = scopedTagList(scope);
-    const { value, calls } = await this.call(
-      "GET /api/v1/metrics",
-      (o) => this.metricsApi.listActiveMetrics({ from: seconds(window.start), tagFilter }, o),
-      signal,
-    );
+    const list = (tagFilter: string) =>
+      this.call(
+        "GET /api/v1/metrics",
+        (api, o) => api.metrics.listActiveMetrics({ from: seconds(window.start), tagFilter }, o),
+        signal,
+      );
+    let { value, calls } = await list(scopedTagFilter(scope));
+    if ((value.metrics ?? []).length === 0 && scope.tags.length > 1) {
+      // Nothing for the documented AND expression: ask again with the comma list some servers read instead.
+      const again = await list(scopedTagList(scope));
+      value = again.value;
+      calls += again.calls;
+    }
     return { value: [...new Set(value.metrics ?? [])].sort(), upstream_calls: calls };
   }
 
@@ -140,7 +190,7 @@ export class DatadogSource implements MetricsSource {
     const to = seconds(window.end);
     const { value, calls } = await this.call(
       "GET /api/v1/query",
-      (o) => this.metricsApi.queryMetrics({ from, to, query: text }, o),
+      (api, o) => api.metrics.queryMetrics({ from, to, query: text }, o),
       signal,
     );
     if (value.status === "error") {
@@ -160,20 +210,23 @@ export class DatadogSource implements MetricsSource {
   async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>> {
     const monitorTags = scopedTagList(scope);
     const found: v1.Monitor[] = [];
+    const seen = new Set<string>();
     let upstream = 0;
     for (let page = 0; page < MAX_MONITOR_PAGES; page++) {
       const { value, calls } = await this.call(
         "GET /api/v1/monitor",
-        (o) =>
-          this.monitorsApi.listMonitors({ monitorTags, groupStates: "all", page, pageSize: MONITOR_PAGE }, o),
+        (api, o) =>
+          api.monitors.listMonitors({ monitorTags, groupStates: "all", page, pageSize: MONITOR_PAGE }, o),
         signal,
       );
       upstream += calls;
-      found.push(...value);
-      if (value.length < MONITOR_PAGE) break;
+      const fresh = firstSightings(value, seen, (m) => m.id ?? `${m.name ?? ""}|${m.query}`);
+      found.push(...fresh);
+      // A server that ignores `page` answers the same page again: nothing new means the end.
+      if (value.length < MONITOR_PAGE || fresh.length === 0) break;
     }
     const monitors = found
-      .filter((m) => taggedInScope(m.tags ?? [], scope))
+      .filter((m) => monitorInScope(m.tags ?? [], m.query ?? "", scope))
       .map(monitorInfo)
       .sort((a, b) => a.id - b.id);
     return { value: monitors, upstream_calls: upstream };
@@ -186,12 +239,13 @@ export class DatadogSource implements MetricsSource {
   ): Promise<SourceRead<readonly EventInfo[]>> {
     const tags = scopedTagList(scope);
     const found: v1.Event[] = [];
+    const seen = new Set<string>();
     let upstream = 0;
     for (let page = 0; page < MAX_EVENT_PAGES; page++) {
       const { value, calls } = await this.call(
         "GET /api/v1/events",
-        (o) =>
-          this.eventsApi.listEvents(
+        (api, o) =>
+          api.events.listEvents(
             { start: seconds(window.start), end: seconds(window.end), tags, unaggregated: true, page },
             o,
           ),
@@ -199,11 +253,16 @@ export class DatadogSource implements MetricsSource {
       );
       upstream += calls;
       const events = value.events ?? [];
-      found.push(...events);
-      if (events.length < EVENT_PAGE) break;
+      const fresh = firstSightings(
+        events,
+        seen,
+        (e) => e.idStr ?? e.id ?? `${e.title ?? ""}|${e.dateHappened ?? ""}`,
+      );
+      found.push(...fresh);
+      if (events.length < EVENT_PAGE || fresh.length === 0) break;
     }
     const events = found
-      .filter((e) => taggedInScope(e.tags ?? [], scope))
+      .filter((e) => eventInScope(e.tags ?? [], scope))
       .map(eventInfo)
       .sort((a, b) => a.time - b.time);
     return { value: events, upstream_calls: upstream };
@@ -227,8 +286,8 @@ export class DatadogSource implements MetricsSource {
       const [aggregate, sample] = await Promise.all([
         this.call(
           "POST /api/v2/logs/analytics/aggregate",
-          (o) =>
-            this.logsApi.aggregateLogs(
+          (api, o) =>
+            api.logs.aggregateLogs(
               {
                 body: {
                   compute: [{ aggregation: "count", type: "timeseries", interval: intervalText(bucketS) }],
@@ -241,21 +300,22 @@ export class DatadogSource implements MetricsSource {
         ),
         this.call(
           "POST /api/v2/logs/events/search",
-          (o) =>
-            this.logsApi.listLogs(
+          (api, o) =>
+            api.logs.listLogs(
               { body: { filter: range, sort: "-timestamp", page: { limit: this.logSampleSize } } },
               o,
             ),
           both,
         ),
       ]);
-      const counts = errorCounts(aggregate.value, start, end, bucketS * 1000);
+      const logs = sample.value.data ?? [];
+      const counts = errorCounts(aggregate.value, start, end, bucketS * 1000, logTimes(logs));
       const total = counts.reduce((a, [, n]) => a + n, 0);
       return {
         value: {
           error_counts: counts,
           total_errors: total,
-          top_messages: topMessages(sample.value.data ?? [], total),
+          top_messages: topMessages(logs, total),
         },
         upstream_calls: aggregate.calls + sample.calls,
       };

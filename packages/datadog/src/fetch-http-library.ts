@@ -1,4 +1,4 @@
-import { client } from "@datadog/datadog-api-client";
+import type { client } from "@datadog/datadog-api-client";
 
 /** A non-2xx answer, raised by the transport so that the retry policy sees status and headers. */
 export class HttpStatusError extends Error {
@@ -33,14 +33,18 @@ export class MalformedResponseError extends Error {
   }
 }
 
-function isJson(text: string): boolean {
+/** The parsed body, or MALFORMED. */
+const MALFORMED = Symbol("malformed");
+function parseJson(text: string): unknown {
   try {
-    JSON.parse(text);
-    return true;
+    return JSON.parse(text) as unknown;
   } catch {
-    return false;
+    return MALFORMED;
   }
 }
+
+/** Rewrites a 2xx JSON body (undefined when empty) before the SDK reads it; undefined keeps it as it is. */
+export type BodyNormaliser = (endpoint: string, body: unknown) => unknown;
 
 /** "GET /api/v1/query": method and path only, never the query string. */
 export function endpointOf(request: client.RequestContext): string {
@@ -50,10 +54,16 @@ export function endpointOf(request: client.RequestContext): string {
 /**
  * The SDK's transport, on Node's own fetch: honours the per-call AbortSignal (timeouts and
  * cancellation), never retries (our policy does), turns non-2xx answers into
- * HttpStatusError before the SDK's response processor drops their headers, and refuses
- * bodies that are not JSON.
+ * HttpStatusError before the SDK's response processor drops their headers, refuses bodies
+ * that are not JSON, and lets `normalise` make a body safe for the SDK's strict models.
  */
 export class FetchHttpLibrary implements client.HttpLibrary {
+  /** The SDK's response class, handed in so that this module does not load the SDK. */
+  constructor(
+    private readonly ResponseContext: typeof client.ResponseContext,
+    private readonly normalise?: BodyNormaliser,
+  ) {}
+
   async send(request: client.RequestContext): Promise<client.ResponseContext> {
     const endpoint = endpointOf(request);
     const configured: unknown = request.getHttpConfig().signal;
@@ -83,10 +93,18 @@ export class FetchHttpLibrary implements client.HttpLibrary {
       headers[name] = value;
     });
     if (!response.ok) throw new HttpStatusError(response.status, headers, text, endpoint);
-    if (text.length > 0 && !isJson(text)) throw new MalformedResponseError(endpoint);
-    return new client.ResponseContext(response.status, headers, {
-      text: () => Promise.resolve(text),
-      binary: () => Promise.resolve(Buffer.from(text)),
-    });
+    const parsed = text.trim().length > 0 ? parseJson(text) : undefined;
+    if (parsed === MALFORMED) throw new MalformedResponseError(endpoint);
+    const normalised = this.normalise?.(endpoint, parsed);
+    const answer = normalised === undefined ? text : JSON.stringify(normalised);
+    // The SDK's response processors only read a body under exactly 200; any 2xx carries one here.
+    return new this.ResponseContext(
+      200,
+      { ...headers, "content-type": "application/json" },
+      {
+        text: () => Promise.resolve(answer),
+        binary: () => Promise.resolve(Buffer.from(answer)),
+      },
+    );
   }
 }

@@ -2,14 +2,17 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError, UpstreamError, type CacheStatus, type ErrorCode } from "@orch/core";
 import { abortError, untilAborted } from "@orch/core";
-import { LuaScript } from "./lua-script.js";
+import { LuaScript } from "@orch/queue";
 
 export interface SingleFlightOptions {
   /** Key prefix with a hash tag, e.g. "orch:dd:{cache}". */
   readonly prefix: string;
   /** Lock lifetime; the holder renews it while it works, so it only lapses when the holder dies. */
   readonly lockTtlMs: number;
-  /** Longest a caller waits for another worker's read. */
+  /**
+   * Longest a caller waits for another worker's read without a sign of life from it (a renewal
+   * of its lock); a holder that keeps renewing is waited for as long as the caller's signal allows.
+   */
   readonly waitTimeoutMs: number;
   /** How often a waiter re-checks without a notification; default 100 ms. */
   readonly pollMs?: number;
@@ -26,6 +29,12 @@ export interface FlightResult<T> {
 export type Produce<T> = (
   signal: AbortSignal,
 ) => Promise<{ readonly value: T; readonly upstream_calls: number }>;
+
+/**
+ * Work a caller does on a miss before it may take the lock: work that blocks the event loop
+ * (loading an SDK) would keep the holder from renewing its lock, which would then lapse.
+ */
+export type Prepare = () => Promise<unknown>;
 
 interface Stored {
   readonly v?: unknown;
@@ -54,7 +63,8 @@ function revive(e: NonNullable<Stored["e"]>): AppError {
  * One read per key at a time across every process sharing a Redis: callers in a process
  * share one promise; across processes the first takes a lock (SET NX PX, compare-and-delete
  * release) and stores the value, the others wait for it (pub/sub wake-up, polling as a
- * fallback) and take over if the holder dies. Every wait is bounded.
+ * fallback) and take over if the holder dies. Every wait is bounded: by the caller's signal,
+ * and by `waitTimeoutMs` once the holder stops renewing its lock.
  */
 export class RedisSingleFlight {
   private readonly inflight = new Map<
@@ -79,6 +89,7 @@ export class RedisSingleFlight {
     ttlSeconds: number,
     produce: Produce<T>,
     signal: AbortSignal,
+    prepare?: Prepare,
   ): Promise<FlightResult<T>> {
     for (;;) {
       if (signal.aborted) throw abortError(signal);
@@ -97,7 +108,7 @@ export class RedisSingleFlight {
         }
       }
       const entry = {
-        promise: this.fly(key, ttlSeconds, produce, signal) as Promise<FlightResult<unknown>>,
+        promise: this.fly(key, ttlSeconds, produce, signal, prepare) as Promise<FlightResult<unknown>>,
         signal,
       };
       this.inflight.set(key, entry);
@@ -114,15 +125,23 @@ export class RedisSingleFlight {
     ttlSeconds: number,
     produce: Produce<T>,
     signal: AbortSignal,
+    prepare?: Prepare,
   ): Promise<FlightResult<T>> {
     const valueKey = `${this.options.prefix}:v:${key}`;
     const lockKey = `${this.options.prefix}:l:${key}`;
-    const deadline = Date.now() + this.options.waitTimeoutMs;
+    const waitMs = this.options.waitTimeoutMs;
+    let deadline = Date.now() + waitMs;
+    let lastTtl: number | undefined;
     let listening = false;
     for (;;) {
       if (signal.aborted) throw abortError(signal);
       const stored = await this.load<T>(valueKey);
       if (stored) return stored;
+      if (prepare) {
+        await untilAborted(prepare(), signal);
+        prepare = undefined;
+        continue;
+      }
       const token = randomUUID();
       if ((await this.redis.set(lockKey, token, "PX", this.options.lockTtlMs, "NX")) === "OK") {
         return this.lead(key, valueKey, lockKey, token, ttlSeconds, produce, signal);
@@ -133,11 +152,17 @@ export class RedisSingleFlight {
         listening = true;
         continue;
       }
+      // A holder renews its lock while it works (retries and 429 waits can take long): each renewal
+      // is a sign of life that extends the wait, which the caller's signal still bounds. A dead
+      // holder stops renewing; its lock lapses and the next round takes it over.
+      const ttl = await this.redis.pttl(lockKey);
+      if (ttl > 0 && (lastTtl === undefined || ttl > lastTtl)) deadline = Date.now() + waitMs;
+      lastTtl = ttl;
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new UpstreamError(
           "upstream_timeout",
-          `waited ${this.options.waitTimeoutMs} ms for another worker reading the same Datadog data`,
+          `waited ${waitMs} ms for another worker reading the same Datadog data, which stopped renewing its lock`,
           true,
         );
       }

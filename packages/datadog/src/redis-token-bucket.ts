@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { UpstreamError } from "@orch/core";
 import { abortError } from "@orch/core";
 import { delay } from "./abortable-delay.js";
-import { LuaScript } from "./lua-script.js";
+import { LuaScript } from "@orch/queue";
 
 /** A request budget consulted before every upstream call. */
 export interface RequestBudget {

@@ -42,6 +42,16 @@ export function scopedTagList(scope: ServiceScope): string {
   return tags;
 }
 
+/**
+ * The scope as the `tag_filter` of GET /api/v1/metrics, checked. That parameter takes a tag
+ * expression ("supports boolean and wildcard expressions"), so several scope tags are joined
+ * with AND: "service:checkout AND env:prod".
+ */
+export function scopedTagFilter(scope: ServiceScope): string {
+  scopedTagList(scope);
+  return scope.tags.join(" AND ");
+}
+
 /** The Datadog query string of a metric read within the scope, checked. */
 export function scopedMetricQuery(query: MetricQuery, scope: ServiceScope): string {
   checkScope(scope);

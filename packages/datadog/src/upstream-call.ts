@@ -24,8 +24,27 @@ export interface UpstreamPolicy {
 
 interface Failure {
   readonly error: UpstreamError;
-  /** Wait before the next attempt, when the upstream said (429 reset). */
+  /** Wait before the next attempt, when the upstream said (429 reset, Retry-After). */
   readonly waitMs?: number;
+  /** A 429: the whole organisation's budget pauses for the wait. */
+  readonly rateLimited?: boolean;
+}
+
+/**
+ * How long the upstream asked us to wait, in ms: Datadog's `X-RateLimit-Reset` (seconds), else
+ * the standard `Retry-After` (seconds or an HTTP date), as gateways and proxies send it.
+ */
+export function retryAfterMs(
+  headers: Readonly<Record<string, string>>,
+  now = Date.now(),
+): number | undefined {
+  const reset = headers["x-ratelimit-reset"]?.trim();
+  if (reset && /^\d+(\.\d+)?$/.test(reset)) return Number(reset) * 1000;
+  const retryAfter = headers["retry-after"]?.trim();
+  if (!retryAfter) return undefined;
+  if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter) * 1000;
+  const at = Date.parse(retryAfter);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function datadogErrors(body: string): string {
@@ -68,10 +87,9 @@ function classify(error: unknown, endpoint: string, timedOut: boolean, policy: U
         "check DATADOG_API_KEY and DATADOG_APP_KEY (or the service's own api_key and app_key)";
       return { error: new UpstreamError("upstream_auth", message, false, details) };
     }
+    const waitMs = retryAfterMs(error.headers);
     if (error.status === 429) {
-      const reset = Number(error.headers["x-ratelimit-reset"]);
-      const waitMs = Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
-      const when = waitMs !== undefined ? ` (resets in ${reset} s)` : "";
+      const when = waitMs !== undefined ? ` (resets in ${Math.ceil(waitMs / 1000)} s)` : "";
       return {
         error: new UpstreamError(
           "rate_limited",
@@ -79,13 +97,18 @@ function classify(error: unknown, endpoint: string, timedOut: boolean, policy: U
           true,
           details,
         ),
+        rateLimited: true,
         ...(waitMs !== undefined ? { waitMs } : {}),
       };
     }
     const retryable = error.status >= 500 || error.status === 408;
     const reason = redact(datadogErrors(error.body).slice(0, 300), secrets);
     const message = `Datadog answered HTTP ${error.status} on ${endpoint} (${site})${reason ? `: ${reason}` : ""}`;
-    return { error: new UpstreamError("upstream_error", message, retryable, details) };
+    return {
+      error: new UpstreamError("upstream_error", message, retryable, details),
+      // A 503 with Retry-After says when to come back; it is not a rate limit of the organisation.
+      ...(retryable && waitMs !== undefined ? { waitMs } : {}),
+    };
   }
   if (error instanceof NetworkError) {
     return {
@@ -110,8 +133,8 @@ function classify(error: unknown, endpoint: string, timedOut: boolean, policy: U
 
 /**
  * Calls Datadog once per attempt under a per-attempt timeout combined with the caller's
- * signal, after taking a token from the shared budget; retries 429 (after its reset),
- * 5xx, timeouts, network errors and malformed bodies with exponential backoff and full
+ * signal, after taking a token from the shared budget; retries 429 (after X-RateLimit-Reset
+ * or Retry-After), 5xx (after Retry-After when given), timeouts, network errors and malformed bodies with exponential backoff and full
  * jitter, at most `maxRetries` times. Returns the value and the attempts made.
  */
 export async function callUpstream<T>(
@@ -138,7 +161,7 @@ export async function callUpstream<T>(
       const backoff = Math.random() * Math.min(max, base * 2 ** retry);
       const waitMs = failure.waitMs !== undefined ? failure.waitMs + Math.random() * 100 : backoff;
       if (waitMs > (policy.maxRateLimitWaitMs ?? 60_000)) throw failed;
-      if (failure.waitMs !== undefined) await policy.budget?.pause(failure.waitMs);
+      if (failure.rateLimited && failure.waitMs !== undefined) await policy.budget?.pause(failure.waitMs);
       policy.logger?.warn(
         { endpoint, code: failed.code, retry: retry + 1, wait_ms: Math.round(waitMs) },
         failed.message,

@@ -206,6 +206,17 @@ describe("DatadogSource faults", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it("waits for a bare Retry-After after a 429, as a proxy or gateway sends it", async () => {
+    fake.inject({ kind: "rate_limit", retry_after_s: 1, path: "/api/v1/query" });
+
+    const read = await source({ maxRetries: 2 }).queryMetrics(errors, scope, HOUR, live());
+
+    expect(read.upstream_calls).toBe(2);
+    const [first, second] = fake.requests;
+    expect(first!.path).toBe("/api/v1/query");
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
   it("gives up with rate_limited when 429s outlast max_retries", async () => {
     fake.inject({ kind: "rate_limit", reset_s: 0, times: Infinity });
 
@@ -281,6 +292,245 @@ describe("DatadogSource faults", () => {
     expect((error as Error).message).toContain("Datadog rejected the API or application key (HTTP 403)");
     for (const key of [wrong.apiKey, wrong.appKey, fake.apiKey, fake.appKey]) expect(text).not.toContain(key);
     expect(fake.count()).toBe(1);
+  });
+});
+
+describe("DatadogSource on wire formats other than our fake's", () => {
+  let fake: FakeDatadog;
+  let source: DatadogSource;
+  const monitor = (id: number, extra: Record<string, unknown> = {}) => ({
+    id,
+    name: `monitor ${id}`,
+    type: "query alert",
+    query: `avg(last_5m):avg:system.cpu.user{service:api-gateway} > ${id}`,
+    tags: ["service:api-gateway"],
+    overall_state: "OK",
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    fake = await startFakeDatadog({ anchor: () => ANCHOR });
+    source = new DatadogSource({ apiKey: fake.apiKey, appKey: fake.appKey, apiUrl: fake.url, maxRetries: 0 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  it("keeps every valid monitor when one lacks the query and type the SDK calls required", async () => {
+    const { query: _q, type: _t, ...bare } = monitor(1, { overall_state: "Alert" });
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/monitor",
+      body: [
+        bare,
+        monitor(2, { overall_state: "Warn", priority: "high" }),
+        monitor(3, { overall_state: "no_data" }),
+        "not a monitor",
+        null,
+      ],
+    });
+
+    const read = await source.monitors(scope, live());
+
+    expect(read.value.map((m) => [m.id, m.state, m.query])).toEqual([
+      [1, "Alert", undefined],
+      [2, "Warn", "avg(last_5m):avg:system.cpu.user{service:api-gateway} > 2"],
+      [3, "No Data", "avg(last_5m):avg:system.cpu.user{service:api-gateway} > 3"],
+    ]);
+  });
+
+  it("stops paging when the server answers the same page again, and lists each monitor once", async () => {
+    const page = Array.from({ length: 100 }, (_, i) => monitor(i + 1));
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: page, times: Infinity });
+
+    const read = await source.monitors(scope, live());
+
+    expect(read.value).toHaveLength(100);
+    expect(new Set(read.value.map((m) => m.id)).size).toBe(100);
+    expect(fake.count("/api/v1/monitor")).toBe(2);
+  });
+
+  it("reads a monitor's start from overall_state_modified when it has no group states", async () => {
+    const since = new Date(ANCHOR - 42 * 60_000).toISOString();
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/monitor",
+      body: [
+        monitor(1, { overall_state: "Alert", overall_state_modified: since }),
+        monitor(2, { overall_state: "OK", overall_state_modified: since }),
+      ],
+    });
+
+    const read = await source.monitors(scope, live());
+
+    expect(read.value[0]).toMatchObject({ id: 1, last_triggered: ANCHOR - 42 * 60_000 });
+    // An OK monitor's last change is its recovery, not a trigger.
+    expect(read.value[1]).not.toHaveProperty("last_triggered");
+  });
+
+  it("keeps monitors and events without a service tag, and drops those naming another service", async () => {
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/monitor",
+      body: [
+        monitor(1, { tags: [] }),
+        monitor(2, {
+          tags: ["service:billing"],
+          query: "avg(last_5m):avg:system.cpu.user{service:billing} > 9",
+        }),
+        monitor(3, { tags: ["service:billing", "team:edge"] }),
+        monitor(4, { tags: ["team:edge"], query: "avg(last_5m):avg:system.cpu.user{service:billing} > 9" }),
+      ],
+    });
+    const at = ANCHOR / 1000 - 600;
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/events",
+      body: {
+        events: [
+          { id: 1, title: "Deployed api-gateway v2", date_happened: at, tags: [] },
+          { id: 2, title: "Deployed billing v9", date_happened: at, tags: ["service:billing"] },
+          { id: 3, title: "Config flag flipped", date_happened: at, tags: ["env:prod", "team:edge"] },
+        ],
+        status: "ok",
+      },
+    });
+
+    const monitors = await source.monitors(scope, live());
+    const events = await source.events(scope, HOUR, live());
+
+    // Monitor 3 is tagged for billing but its query reads api-gateway: it is about this service.
+    expect(monitors.value.map((m) => m.id)).toEqual([1, 3]);
+    expect(events.value.map((e) => e.title)).toEqual(["Deployed api-gateway v2", "Config flag flipped"]);
+  });
+
+  it("recognises deploys by their integration, tags and titles, without an event_type tag", async () => {
+    const at = ANCHOR / 1000 - 600;
+    const events: Array<Record<string, unknown>> = [
+      { title: "checkout v5.2.0 to prod", source_type_name: "My Apps" },
+      { title: "Sync succeeded for api-gateway", source_type_name: "ArgoCD" },
+      { title: "api-gateway #412 finished", source_type_name: "Jenkins" },
+      { title: "Pull request #77 opened", source_type_name: "GitHub" },
+      { title: "Deployment api-gateway rolled out", source_type_name: "kubernetes" },
+      { title: "api-gateway", tags: ["deployment"] },
+      { title: "api-gateway", tags: ["version:2.15.0"] },
+      { title: "api-gateway 2.15 is out", text: "release notes inside" },
+      { title: "CPU high on api-gateway", alert_type: "error", tags: ["version:2.15.0"] },
+      { title: "Weekly report", source_type_name: "my apps" },
+    ].map((e, i) => ({ id: i + 1, date_happened: at + i, tags: [], ...e }));
+    fake.inject({ kind: "respond", path: "/api/v1/events", body: { events, status: "ok" } });
+
+    const read = await source.events(scope, HOUR, live());
+
+    expect(read.value.map((e) => [e.title, e.type])).toEqual([
+      ["checkout v5.2.0 to prod", "deploy"],
+      ["Sync succeeded for api-gateway", "deploy"],
+      ["api-gateway #412 finished", "deploy"],
+      ["Pull request #77 opened", "other"],
+      ["Deployment api-gateway rolled out", "deploy"],
+      ["api-gateway", "deploy"],
+      ["api-gateway", "deploy"],
+      ["api-gateway 2.15 is out", "deploy"],
+      ["CPU high on api-gateway", "alert"],
+      ["Weekly report", "other"],
+    ]);
+  });
+
+  it.each([
+    ["epoch milliseconds", (t: number) => t],
+    ["epoch seconds", (t: number) => t / 1000],
+    ["ISO 8601", (t: number) => new Date(t).toISOString()],
+  ])("reads log counts whose bucket times are %s", async (_how, time) => {
+    const points = [0, 1, 2].map((i) => ({ time: time(ANCHOR - (10 - i) * 60_000), value: 10 + i }));
+    fake.inject({
+      kind: "respond",
+      path: "/api/v2/logs/analytics/aggregate",
+      body: { data: { buckets: [{ by: {}, computes: { c0: points } }] }, meta: { status: "done" } },
+    });
+
+    const read = await source.logs(scope, HOUR, "status:error", live());
+
+    expect(read.value.total_errors).toBe(33);
+    const nonZero = read.value.error_counts.filter(([, n]) => n > 0);
+    expect(nonZero.map(([t, n]) => [t, n])).toEqual([
+      [ANCHOR - 10 * 60_000, 10],
+      [ANCHOR - 9 * 60_000, 11],
+      [ANCHOR - 8 * 60_000, 12],
+    ]);
+  });
+
+  it("spreads a log total (c0 as a number) over the window like the sampled logs, never as zeros", async () => {
+    fake.inject({
+      kind: "respond",
+      path: "/api/v2/logs/analytics/aggregate",
+      body: { data: { buckets: [{ by: {}, computes: { c0: 5000 } }] } },
+    });
+
+    const read = await source.logs(scope, HOUR, "status:error", live());
+
+    expect(read.value.total_errors).toBe(5000);
+    const counts = read.value.error_counts.map(([, n]) => n);
+    expect(counts).toHaveLength(180);
+    // The demo service's error burst shows in the sample's timestamps, so it shows in the spread too.
+    expect(Math.max(...counts)).toBeGreaterThan((2 * 5000) / 180);
+    expect(read.value.top_messages[0]!.count).toBeGreaterThan(1000);
+  });
+
+  it("reads a query answer whose points are in epoch seconds", async () => {
+    const from = HOUR.start / 1000;
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/query",
+      body: {
+        status: "ok",
+        series: [
+          {
+            metric: "trace.http.request.errors",
+            pointlist: [
+              [from, 1],
+              [from + 60, "2"],
+              [from + 120, null],
+            ],
+            interval: "60",
+            tag_set: [],
+            unit: "count",
+          },
+        ],
+      },
+    });
+
+    const read = await source.queryMetrics(errors, scope, HOUR, live());
+
+    expect(read.value[0]).toMatchObject({
+      interval_s: 60,
+      points: [
+        [HOUR.start, 1],
+        [HOUR.start + 60_000, 2],
+        [HOUR.start + 120_000, null],
+      ],
+    });
+  });
+
+  it("sends several scope tags to metric discovery as Datadog's AND expression", async () => {
+    const scoped = serviceScope("api-gateway", ["service:api-gateway", "team:edge"]);
+
+    const read = await source.discoverMetrics(scoped, HOUR, live());
+
+    expect(read.value).toContain("system.cpu.user");
+    expect(fake.requests[0]?.query.tag_filter).toBe("service:api-gateway AND team:edge");
+  });
+
+  it("asks discovery again with a comma list when a server finds nothing for the AND expression", async () => {
+    const scoped = serviceScope("api-gateway", ["service:api-gateway", "team:edge"]);
+    fake.inject({ kind: "respond", path: "/api/v1/metrics", body: { from: "0", metrics: [] } });
+
+    const read = await source.discoverMetrics(scoped, HOUR, live());
+
+    expect(read.upstream_calls).toBe(2);
+    expect(read.value).toContain("system.cpu.user");
+    expect(fake.requests.map((r) => r.query.tag_filter)).toEqual([
+      "service:api-gateway AND team:edge",
+      "service:api-gateway,team:edge",
+    ]);
   });
 });
 

@@ -101,19 +101,58 @@ describe("RedisSingleFlight", () => {
     expect(slow.calls + other.calls).toBe(1);
   });
 
-  it("gives up after wait_timeout_ms while another worker is still reading", async () => {
-    const holderSignal = new AbortController();
-    const holding = flight()
-      .flight.run("k4", 60, counted(60_000), holderSignal.signal)
-      .catch(() => "abandoned");
+  it("keeps waiting past wait_timeout_ms while the holder is alive and renewing its lock", async () => {
+    const slow = counted(1_500);
+    const holding = flight().flight.run("k4", 60, slow, live());
     while ((await admin.exists("test:{sf}:l:k4")) === 0) await new Promise((r) => setTimeout(r, 10));
+    const other = counted();
 
-    const waiting = flight({ waitTimeoutMs: 400 }).flight.run("k4", 60, counted(), live());
+    const waited = await flight({ waitTimeoutMs: 400 }).flight.run("k4", 60, other, live());
+
+    expect(waited).toMatchObject({ cache: "hit", value: { answer: 42 } });
+    expect(slow.calls + other.calls).toBe(1);
+    await expect(holding).resolves.toMatchObject({ cache: "miss" });
+  });
+
+  it("gives up after wait_timeout_ms when the lock is held but never renewed", async () => {
+    // A lock nobody renews (a holder stuck without its renewal timer) and that will not lapse soon.
+    await admin.set("test:{sf}:l:k4b", "stuck-owner", "PX", 60_000);
+    const started = Date.now();
+
+    const waiting = flight({ waitTimeoutMs: 400 }).flight.run("k4b", 60, counted(), live());
 
     await expect(waiting).rejects.toBeInstanceOf(UpstreamError);
     await expect(waiting).rejects.toMatchObject({ code: "upstream_timeout" });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("waiting on a renewing holder still ends as soon as the caller's signal aborts", async () => {
+    const holderSignal = new AbortController();
+    const holding = flight()
+      .flight.run("k4c", 60, counted(60_000), holderSignal.signal)
+      .catch(() => "abandoned");
+    while ((await admin.exists("test:{sf}:l:k4c")) === 0) await new Promise((r) => setTimeout(r, 10));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("job deadline")), 800);
+
+    const waiting = flight({ waitTimeoutMs: 200 }).flight.run("k4c", 60, counted(), controller.signal);
+
+    await expect(waiting).rejects.toThrow("job deadline");
     holderSignal.abort();
     await holding;
+  });
+
+  it("prepares on a miss before taking the lock, and not at all on a hit", async () => {
+    const { flight: f } = flight();
+    const seen: string[] = [];
+    const prepare = async () => {
+      seen.push((await admin.exists("test:{sf}:l:k7")) === 1 ? "locked" : "unlocked");
+    };
+
+    await f.run("k7", 60, counted(), live(), prepare);
+    await f.run("k7", 60, counted(), live(), prepare);
+
+    expect(seen).toEqual(["unlocked"]);
   });
 
   it("does not fail callers coalesced onto a read whose own caller cancelled", async () => {

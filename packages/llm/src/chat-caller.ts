@@ -1,5 +1,4 @@
 import OpenAI from "openai";
-import { abortError } from "./abort-error.js";
 import { describeLlmError } from "./describe-llm-error.js";
 
 /** A chat message as we send it. */
@@ -48,21 +47,60 @@ export type ChatCallResult = CallMeta &
     | { readonly kind: "refusal"; readonly message: string }
     | { readonly kind: "truncated" }
     | { readonly kind: "failed"; readonly error: string }
+    /** The signal aborted (the caller's, or a time budget under it) before the reply. */
+    | { readonly kind: "stopped" }
   );
 
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
-/** The default limit parameter for a base URL: OpenAI's own API or a compatible server. */
-export function defaultTokenLimitParam(baseUrl: string | undefined): TokenLimitParam {
-  return baseUrl === undefined || new URL(baseUrl).hostname === "api.openai.com"
+/**
+ * Whether a model is one of OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…), which reject
+ * `temperature` and `max_tokens`. Gateways prefix names ("openai/o3-mini"); the chat variants
+ * of gpt-5 are not reasoning models.
+ */
+export function isReasoningModel(model: string): boolean {
+  const name = (model.split("/").pop() ?? model).toLowerCase();
+  if (/^gpt-5(\.\d+)?-chat/.test(name)) return false;
+  return /^(o\d+)(-|$)/.test(name) || /^gpt-5(\.\d+)?(-|$)/.test(name);
+}
+
+/** The default limit parameter for a base URL and model: OpenAI's own API or a compatible server. */
+export function defaultTokenLimitParam(baseUrl: string | undefined, model = ""): TokenLimitParam {
+  return baseUrl === undefined || new URL(baseUrl).hostname === "api.openai.com" || isReasoningModel(model)
     ? "max_completion_tokens"
     : "max_tokens";
+}
+
+const count = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+
+/**
+ * Token counts of a reply's `usage`, when it has any: servers omit it, or send only some
+ * fields; a missing one counts 0, and no usage at all records no tokens (never NaN).
+ */
+export function tokensOf(usage: unknown): { prompt: number; completion: number } | undefined {
+  if (typeof usage !== "object" || usage === null) return undefined;
+  const u = usage as Record<string, unknown>;
+  const prompt = count(u.prompt_tokens) ?? count(u.input_tokens);
+  const completion = count(u.completion_tokens) ?? count(u.output_tokens);
+  if (prompt === undefined && completion === undefined) return undefined;
+  return { prompt: prompt ?? 0, completion: completion ?? 0 };
+}
+
+/** The JSON a model put in a function call instead of the content (some servers answer so). */
+function toolArguments(message: { tool_calls?: ReadonlyArray<unknown> | null }): string | undefined {
+  for (const call of message.tool_calls ?? []) {
+    if (typeof call !== "object" || call === null || !("function" in call)) continue;
+    const args = (call as { function?: { arguments?: unknown } }).function?.arguments;
+    if (typeof args === "string" && args.trim().length > 0) return args;
+  }
+  return undefined;
 }
 
 /**
  * Calls the Chat Completions API for structured replies. The SDK retries 429 and 5xx itself
  * (honouring `retry-after-ms` and `retry-after`) up to `maxRetries`, each attempt bounded by
- * `timeoutMs`; the caller's signal aborts all of it.
+ * `timeoutMs`; the caller's signal aborts all of it (the call then ends as "stopped").
  */
 export class ChatCaller {
   private readonly client: OpenAI;
@@ -79,7 +117,7 @@ export class ChatCaller {
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,
     });
-    this.limit = options.tokenLimitParam ?? defaultTokenLimitParam(options.baseUrl);
+    this.limit = options.tokenLimitParam ?? defaultTokenLimitParam(options.baseUrl, options.model);
     this.now = options.now ?? Date.now;
   }
 
@@ -95,7 +133,8 @@ export class ChatCaller {
         {
           model: this.options.model,
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-          temperature: this.options.temperature,
+          // Reasoning models reject any temperature but their default.
+          ...(isReasoningModel(this.options.model) ? {} : { temperature: this.options.temperature }),
           ...limit,
           response_format: {
             type: "json_schema",
@@ -104,22 +143,22 @@ export class ChatCaller {
         },
         { signal },
       );
-      const usage = completion.usage;
-      const meta: CallMeta = {
-        startedAt,
-        durationMs: this.now() - t0,
-        ...(usage ? { tokens: { prompt: usage.prompt_tokens, completion: usage.completion_tokens } } : {}),
-      };
-      const choice = completion.choices[0];
-      if (!choice) return { ...meta, kind: "failed", error: "the reply has no choices" };
+      const tokens = tokensOf(completion.usage);
+      const meta: CallMeta = { startedAt, durationMs: this.now() - t0, ...(tokens ? { tokens } : {}) };
+      const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
+      if (!choice?.message) return { ...meta, kind: "failed", error: "the reply has no choices" };
       if (choice.message.refusal)
         return { ...meta, kind: "refusal", message: choice.message.refusal.slice(0, 300) };
       if (choice.finish_reason === "content_filter")
         return { ...meta, kind: "refusal", message: "content filter" };
       if (choice.finish_reason === "length") return { ...meta, kind: "truncated" };
-      return { ...meta, kind: "content", content: choice.message.content ?? "" };
+      const content = choice.message.content;
+      if (typeof content === "string" && content.trim().length > 0)
+        return { ...meta, kind: "content", content };
+      // A server that answers structured output with a function call: its arguments are the reply.
+      return { ...meta, kind: "content", content: toolArguments(choice.message) ?? "" };
     } catch (error) {
-      if (signal.aborted) throw abortError(signal);
+      if (signal.aborted) return { startedAt, durationMs: this.now() - t0, kind: "stopped" };
       return {
         startedAt,
         durationMs: this.now() - t0,

@@ -15,5 +15,6 @@ export function createReasoner(config: Config, options: CreateReasonerOptions = 
     apiKey: config.openai.apiKey,
     ...(config.openai.baseUrl !== undefined ? { baseUrl: config.openai.baseUrl } : {}),
     llm: config.llm,
+    jobDeadlineMs: config.orchestrator.job_deadline_seconds * 1000,
   });
 }

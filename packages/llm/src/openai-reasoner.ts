@@ -19,8 +19,17 @@ import { boundedHistory } from "./conversation-history.js";
 import { groundAnswer } from "./grounded-answer.js";
 import { metricMenu } from "./metric-menu.js";
 import { checkPlanReply, PLAN_JSON_SCHEMA } from "./plan-output.js";
+import { describeSteps, topUpPlan } from "./plan-top-up.js";
 import { PromptLibrary, renderPrompt, type PromptTemplate } from "./prompt-template.js";
 import { requestStructured } from "./structured-reply.js";
+import {
+  ANSWER_TIME_SHARE,
+  budgetMs,
+  PLAN_TIME_SHARE,
+  TimeBudget,
+  type DeadlineHint,
+} from "./time-budget.js";
+import { loadTokenCounter } from "./token-counter.js";
 
 export interface OpenAIReasonerOptions {
   readonly apiKey: string;
@@ -29,8 +38,27 @@ export interface OpenAIReasonerOptions {
   readonly llm: Config["llm"];
   /** Default: `max_completion_tokens` for OpenAI's API, `max_tokens` for other servers. */
   readonly tokenLimitParam?: TokenLimitParam;
+  /**
+   * The job deadline's length (orchestrator.job_deadline_seconds): model calls get a share of
+   * it when an input carries no `deadline_ms` of its own. No time budget when neither is known.
+   */
+  readonly jobDeadlineMs?: number;
   readonly now?: () => number;
 }
+
+/** An analysis step of the trace, timed from `t0`. */
+function noteStep(name: string, t0: number, now: number, summary: string): StepDraft {
+  return {
+    kind: "analysis",
+    name,
+    started_at: new Date(t0).toISOString(),
+    duration_ms: now - t0,
+    status: "ok",
+    summary: summary.slice(0, 600),
+  };
+}
+
+const seconds = (ms: number | undefined): string => `${((ms ?? 0) / 1000).toFixed(1)} s`;
 
 /** System prompt, earlier conversation, then the question: both prompt parts rendered with `values`. */
 function messagesOf(
@@ -48,7 +76,8 @@ function messagesOf(
 /**
  * The reasoner on a model behind the Chat Completions API: structured outputs for the plan and
  * the answer, checked again with zod, one repair request, and the offline reasoner's result
- * (with the reason in the trace) whenever the model cannot give a usable one.
+ * (with the reason in the trace) whenever the model cannot give a usable one — in time: the
+ * calls get a share of the job's remaining time, so a slow model never fails the job.
  */
 export class OpenAIReasoner implements Reasoner {
   readonly id: string;
@@ -72,9 +101,14 @@ export class OpenAIReasoner implements Reasoner {
     });
   }
 
-  async plan(input: PlanInput, signal: AbortSignal): Promise<Reasoned<Plan>> {
+  private budget(share: number, input: DeadlineHint, signal: AbortSignal): TimeBudget {
+    return new TimeBudget(budgetMs(share, this.now(), input.deadline_ms, this.options.jobDeadlineMs), signal);
+  }
+
+  async plan(input: PlanInput & DeadlineHint, signal: AbortSignal): Promise<Reasoned<Plan>> {
     const steps: StepDraft[] = [];
     let failure: string;
+    const budget = this.budget(PLAN_TIME_SHARE, input, signal);
     try {
       const [prompt, repair] = await Promise.all([
         this.prompts.get("planning.v1"),
@@ -102,48 +136,76 @@ export class OpenAIReasoner implements Reasoner {
           schemaName: "plan",
           schema: PLAN_JSON_SCHEMA,
           check: (content) => checkPlanReply(content, input),
-          describe: (p) => `${p.steps.length} step(s), intent ${p.intent}`,
+          describe: (p) =>
+            `${p.steps.length} step(s), intent ${p.intent}` +
+            (p.dropped.length > 0
+              ? `; dropped step(s) naming metric(s) the service does not report: ${p.dropped.join(", ")}`
+              : ""),
           repair,
         },
-        signal,
+        budget.signal,
       );
+      if (signal.aborted) throw abortError(signal);
       steps.push(...outcome.steps);
       if (outcome.value) {
         const { intent, rationale, steps: planSteps } = outcome.value;
-        return { value: { intent, window: input.window, steps: planSteps, rationale, source: "llm" }, steps };
+        const t0 = this.now();
+        const topped = topUpPlan(planSteps, planOffline(input), input.question, input.max_steps);
+        if (topped.added.length > 0) {
+          steps.push(
+            noteStep(
+              "plan.top_up",
+              t0,
+              this.now(),
+              `added ${topped.added.length} step(s) from the offline plan for what the question needs and the model left out: ${describeSteps(topped.added)}`,
+            ),
+          );
+        }
+        return {
+          value: { intent, window: input.window, steps: topped.steps, rationale, source: "llm" },
+          steps,
+        };
       }
-      failure = outcome.failure ?? "no usable plan";
+      failure =
+        outcome.stopped && budget.expired
+          ? `the model did not answer within its time budget (${seconds(budget.ms)}, a share of the job's remaining time)`
+          : (outcome.failure ?? "no usable plan");
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
       failure = `planning failed (${describeError(error)})`;
+    } finally {
+      budget.clear();
     }
     const t0 = this.now();
     const plan = planOffline(input);
-    steps.push({
-      kind: "analysis",
-      name: "plan.fallback",
-      started_at: new Date(t0).toISOString(),
-      duration_ms: this.now() - t0,
-      status: "ok",
-      summary: `offline plan used (${plan.steps.length} step(s)) because ${failure}`.slice(0, 600),
-    });
+    steps.push(
+      noteStep(
+        "plan.fallback",
+        t0,
+        this.now(),
+        `offline plan used (${plan.steps.length} step(s)) because ${failure}`,
+      ),
+    );
     return { value: { ...plan, source: "fallback" }, steps };
   }
 
-  async answer(input: AnswerInput, signal: AbortSignal): Promise<Reasoned<Answer>> {
+  async answer(input: AnswerInput & DeadlineHint, signal: AbortSignal): Promise<Reasoned<Answer>> {
     const steps: StepDraft[] = [];
     let failure: string;
+    const budget = this.budget(ANSWER_TIME_SHARE, input, signal);
     try {
-      const [prompt, repair] = await Promise.all([
+      const [prompt, repair, countTokens] = await Promise.all([
         this.prompts.get("answer.v1"),
         this.prompts.get("repair.v1"),
+        loadTokenCounter(),
       ]);
-      const budget = this.options.llm.context_token_budget;
+      const tokenBudget = this.options.llm.context_token_budget;
       const context = formatContext({
         question: input.question,
         analysis: input.analysis,
         evidence: input.evidence,
-        budgetTokens: budget,
+        budgetTokens: tokenBudget,
+        countTokens,
       });
       const { analysis } = input;
       const values = {
@@ -155,7 +217,7 @@ export class OpenAIReasoner implements Reasoner {
         coverage: `${Math.round(analysis.coverage * 100)}%`,
         context: context.text,
       };
-      const contextNote = `context ${context.tokens}/${budget} tokens${context.truncated ? " (truncated)" : ""}`;
+      const contextNote = `context ${context.tokens}/${tokenBudget} tokens${context.truncated ? " (truncated)" : ""}`;
       const outcome = await requestStructured(
         this.caller,
         {
@@ -173,8 +235,9 @@ export class OpenAIReasoner implements Reasoner {
             `${contextNote}; ${a.findings_used.length} finding(s) cited, model confidence ${a.confidence}`,
           repair,
         },
-        signal,
+        budget.signal,
       );
+      if (signal.aborted) throw abortError(signal);
       steps.push(...outcome.steps);
       if (outcome.value) {
         const t0 = this.now();
@@ -193,21 +256,19 @@ export class OpenAIReasoner implements Reasoner {
         });
         return { value: grounded.answer, steps };
       }
-      failure = outcome.failure ?? "no usable answer";
+      failure =
+        outcome.stopped && budget.expired
+          ? `the model did not answer within its time budget (${seconds(budget.ms)}, a share of the job's remaining time)`
+          : (outcome.failure ?? "no usable answer");
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
       failure = `answering failed (${describeError(error)})`;
+    } finally {
+      budget.clear();
     }
     const t0 = this.now();
     const answer = composeOfflineAnswer(input);
-    steps.push({
-      kind: "analysis",
-      name: "answer.fallback",
-      started_at: new Date(t0).toISOString(),
-      duration_ms: this.now() - t0,
-      status: "ok",
-      summary: `offline answer used because ${failure}`.slice(0, 600),
-    });
+    steps.push(noteStep("answer.fallback", t0, this.now(), `offline answer used because ${failure}`));
     return { value: answer, steps };
   }
 }

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { INTENTS, planStepSchema, type Intent, type PlanInput, type PlanStep } from "@orch/core";
+import {
+  classifyIntent,
+  classifyMetric,
+  INTENTS,
+  planStepSchema,
+  type Intent,
+  type PlanInput,
+  type PlanStep,
+} from "@orch/core";
 import { describeIssues, parseJsonReply, type Checked } from "./json-reply.js";
 
 const stepReason = { type: "string", description: "what the step is for, in a few words" } as const;
@@ -59,10 +67,12 @@ export const PLAN_JSON_SCHEMA = {
 } as const;
 
 const reason = z.string().transform((s) => s.slice(0, 300));
+const AGGREGATORS: ReadonlySet<string> = new Set(["avg", "sum", "max", "min"]);
 
 /** The shape of the reply; values are checked again by the plan's own step schema. */
 const replySchema = z.object({
-  intent: z.enum(INTENTS as readonly [Intent, ...Intent[]]),
+  // An intent outside the four is read from the question instead (see checkPlanReply).
+  intent: z.string().default(""),
   rationale: z.string().transform((s) => s.slice(0, 1000)),
   steps: z
     .array(
@@ -70,7 +80,7 @@ const replySchema = z.object({
         z.object({
           tool: z.literal("metrics"),
           metric: z.string(),
-          aggregator: z.string(),
+          aggregator: z.string().default(""),
           by: z.array(z.string()).default([]),
           as_count: z.boolean().default(false),
           reason: reason.default(""),
@@ -91,13 +101,19 @@ export interface PlanOutput {
   readonly intent: Intent;
   readonly rationale: string;
   readonly steps: readonly PlanStep[];
+  /** Steps left out because they name metrics the service does not report, e.g. `"made.up.metric"`. */
+  readonly dropped: readonly string[];
 }
 
 type ReplyStep = z.infer<typeof replySchema>["steps"][number];
 
 function toPlanStep(step: ReplyStep, id: string): unknown {
   if (step.tool === "metrics") {
-    const { metric, aggregator, by, as_count } = step;
+    const { metric, by, as_count } = step;
+    // A missing or unknown aggregator ("mean") is the metric's usual one, not a reason to refuse the step.
+    const aggregator = AGGREGATORS.has(step.aggregator)
+      ? step.aggregator
+      : (classifyMetric(metric)?.aggregator ?? "avg");
     return { id, tool: "metrics", query: { metric, aggregator, by, as_count }, reason: step.reason };
   }
   return { ...step, id };
@@ -114,7 +130,7 @@ function namesScope(filter: string, scopeKeys: ReadonlySet<string>): string | un
 }
 
 /** Ids as the offline planner writes them: m1, m2… for metrics, the tool's name for the others. */
-function withIds(steps: readonly PlanStep[]): PlanStep[] {
+export function withIds(steps: readonly PlanStep[]): PlanStep[] {
   const counts = new Map<string, number>();
   return steps.map((step) => {
     const n = (counts.get(step.tool) ?? 0) + 1;
@@ -124,7 +140,8 @@ function withIds(steps: readonly PlanStep[]): PlanStep[] {
   });
 }
 
-function identity(step: PlanStep): string {
+/** What makes two steps the same read. */
+export function identity(step: PlanStep): string {
   if (step.tool === "metrics") return JSON.stringify(["metrics", step.query]);
   return JSON.stringify([step.tool, step.tool === "logs" ? step.filter : ""]);
 }
@@ -132,8 +149,9 @@ function identity(step: PlanStep): string {
 /**
  * Checks a plan reply: JSON, the reply schema, each step against the plan's step schema, metric
  * names against the ones the service reports, and no scope tags in log filters — the model
- * never writes the scope, the data source adds it. Duplicates are dropped; steps beyond
- * `max_steps` are cut.
+ * never writes the scope, the data source adds it. A step that could widen the scope rejects
+ * the plan; one naming a metric the service does not report is only dropped (and listed) while
+ * other valid steps remain. Duplicates are dropped; steps beyond `max_steps` are cut.
  */
 export function checkPlanReply(content: string, input: PlanInput): Checked<PlanOutput> {
   const json = parseJsonReply(content);
@@ -145,6 +163,7 @@ export function checkPlanReply(content: string, input: PlanInput): Checked<PlanO
   const known = new Set(input.available_metrics);
   const scopeKeys = new Set(["service", "env", ...input.scope.tags.map((t) => t.split(":")[0] ?? "")]);
   const problems: string[] = [];
+  const unknown: Array<{ readonly index: number; readonly metric: string }> = [];
   const steps: PlanStep[] = [];
   const seen = new Set<string>();
   for (const [i, raw] of reply.data.steps.entries()) {
@@ -155,7 +174,7 @@ export function checkPlanReply(content: string, input: PlanInput): Checked<PlanO
     }
     const step = parsed.data;
     if (step.tool === "metrics" && known.size > 0 && !known.has(step.query.metric)) {
-      problems.push(`steps[${i}].metric: "${step.query.metric}" is not one of the service's metrics listed`);
+      unknown.push({ index: i, metric: step.query.metric });
       continue;
     }
     const scopeTerm = step.tool === "logs" ? namesScope(step.filter, scopeKeys) : undefined;
@@ -169,13 +188,22 @@ export function checkPlanReply(content: string, input: PlanInput): Checked<PlanO
     seen.add(identity(step));
     steps.push(step);
   }
-  if (problems.length > 0) return { ok: false, error: `some steps are invalid: ${problems.join("; ")}` };
+  if (problems.length > 0 || steps.length === 0) {
+    const all = [
+      ...problems,
+      ...unknown.map(
+        (u) => `steps[${u.index}].metric: "${u.metric}" is not one of the service's metrics listed`,
+      ),
+    ];
+    return { ok: false, error: `some steps are invalid: ${all.join("; ")}` };
+  }
   return {
     ok: true,
     value: {
-      intent: reply.data.intent,
+      intent: INTENTS.find((i) => i === reply.data.intent) ?? classifyIntent(input.question, input.history),
       rationale: reply.data.rationale,
       steps: withIds(steps.slice(0, input.max_steps)),
+      dropped: [...new Set(unknown.map((u) => u.metric))],
     },
   };
 }

@@ -21,6 +21,8 @@ export interface StructuredRequest<T> {
 export interface StructuredOutcome<T> {
   readonly value?: T;
   readonly failure?: string;
+  /** The signal aborted before a reply: the caller decides whether that is a cancellation or a time budget. */
+  readonly stopped?: boolean;
   readonly steps: readonly StepDraft[];
 }
 
@@ -62,6 +64,10 @@ export async function requestStructured<T>(
       { messages, schemaName: request.schemaName, schema: request.schema },
       signal,
     );
+    if (result.kind === "stopped") {
+      steps.push(step(name, result, "error", `${prompt}: stopped`, "stopped before the model replied"));
+      return { failure: "the model did not reply in time", stopped: true, steps };
+    }
     if (result.kind === "failed") {
       steps.push(step(name, result, "error", `${prompt}: the call failed`, result.error));
       return { failure: `the model call failed (${result.error})`, steps };

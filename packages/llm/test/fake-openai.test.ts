@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { countTokens } from "gpt-tokenizer";
 import { fakeReply, startFakeOpenAI, type FakeOpenAI } from "@orch/testkit";
 
 let fake: FakeOpenAI;
@@ -69,5 +70,29 @@ describe("the fake OpenAI server", () => {
         .choices[0]?.message.content;
     expect(await ask()).toBe("scripted");
     expect(await ask()).toBe("from the handler");
+  });
+
+  it("reports usage counted with the o200k tokenizer, as OpenAI's API would", async () => {
+    const question = "Why did checkout get slower after the v5.2.0 deploy?";
+    const reply = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: question }],
+    });
+
+    // The content and role, plus a few tokens of chat framing.
+    expect(reply.usage?.prompt_tokens).toBe(countTokens(question) + countTokens("user") + 6);
+    expect(reply.usage?.completion_tokens).toBe(countTokens("OK (fake model)."));
+  });
+
+  it("sends usage exactly as scripted, or none at all", async () => {
+    fake.script(
+      fakeReply.withWireUsage(fakeReply.text("a"), null),
+      fakeReply.withWireUsage(fakeReply.text("b"), { total_tokens: 5 }),
+    );
+    const ask = () =>
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] });
+
+    expect((await ask()).usage).toBeUndefined();
+    expect((await ask()).usage).toEqual({ total_tokens: 5 });
   });
 });

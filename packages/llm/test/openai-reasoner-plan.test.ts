@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { usageOfSteps } from "@orch/core";
 import { fakeReply, startFakeOpenAI, type FakeOpenAI } from "@orch/testkit";
-import { defaultTokenLimitParam, OpenAIReasoner, PLAN_JSON_SCHEMA } from "../src/index.js";
+import { defaultTokenLimitParam, isReasoningModel, OpenAIReasoner, PLAN_JSON_SCHEMA } from "../src/index.js";
 import { goodPlanReply, llmConfig, planInput, reasonerOn, signal } from "./fixtures.js";
 
 let fake: FakeOpenAI;
@@ -46,14 +46,15 @@ describe("OpenAIReasoner.plan", () => {
     expect(plan.source).toBe("llm");
     expect(plan.intent).toBe("errors");
     expect(plan.window).toEqual(input.window);
-    expect(plan.steps.map((s) => s.id)).toEqual(["m1", "m2", "events", "logs"]);
+    // The model's four steps, then what its plan left out that an errors question needs (latency, monitors).
+    expect(plan.steps.map((s) => s.id)).toEqual(["m1", "m2", "events", "logs", "m3", "monitors"]);
     expect(plan.steps[0]).toEqual({
       id: "m1",
       tool: "metrics",
       query: { metric: "trace.http.request.errors", aggregator: "sum", by: [], as_count: true },
       reason: "5xx count",
     });
-    expect(steps).toHaveLength(1);
+    expect(steps.map((s) => s.name)).toEqual(["llm.plan", "plan.top_up"]);
     expect(steps[0]).toMatchObject({
       kind: "llm",
       name: "llm.plan",
@@ -77,6 +78,178 @@ describe("OpenAIReasoner.plan", () => {
     expect(user).toContain("Time window: last hour");
     expect(sent?.messages[0]?.content).toContain("Plan at most 6 steps");
     expect(JSON.stringify(sent?.messages)).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  it("tops a terse plan up from the offline plan with the signals the question needs, and says so", async () => {
+    fake.script(
+      fakeReply.json({
+        intent: "errors",
+        rationale: "Monitors and deploys say it all.",
+        steps: [
+          { tool: "monitors", reason: "alerts" },
+          { tool: "events", reason: "deploys" },
+        ],
+      }),
+    );
+    const { value: plan, steps } = await reasonerOn(fake).plan(planInput({ max_steps: 10 }), signal());
+
+    expect(plan.source).toBe("llm");
+    const metrics = plan.steps.flatMap((s) => (s.tool === "metrics" ? [s.query.metric] : []));
+    expect(metrics).toEqual(expect.arrayContaining(["trace.http.request.errors", "trace.http.request.hits"]));
+    expect(plan.steps.map((s) => s.tool)).toContain("logs");
+    expect(plan.steps.slice(0, 2).map((s) => s.id)).toEqual(["monitors", "events"]);
+    expect(plan.steps.length).toBeLessThanOrEqual(10);
+    const topUp = steps.find((s) => s.name === "plan.top_up");
+    expect(topUp?.summary).toMatch(/^added \d+ step\(s\) from the offline plan/);
+    expect(topUp?.summary).toContain("errors trace.http.request.errors");
+  });
+
+  it("adds nothing to a plan that already reads what the question needs, or has no room left", async () => {
+    fake.script(fakeReply.json(goodPlanReply));
+    const full = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
+
+    expect(full.value.steps).toHaveLength(4);
+    expect(full.steps.map((s) => s.name)).toEqual(["llm.plan"]);
+  });
+
+  it("drops steps naming metrics the service does not report, keeps the rest, and says which", async () => {
+    const mixed = {
+      ...goodPlanReply,
+      steps: [
+        {
+          tool: "metrics",
+          metric: "made.up.metric",
+          aggregator: "avg",
+          by: [],
+          as_count: false,
+          reason: "?",
+        },
+        ...goodPlanReply.steps,
+      ],
+    };
+    fake.script(fakeReply.json(mixed));
+    const { value: plan, steps } = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
+
+    expect(fake.requests).toHaveLength(1);
+    expect(plan.source).toBe("llm");
+    expect(JSON.stringify(plan.steps)).not.toContain("made.up.metric");
+    expect(plan.steps.map((s) => s.id)).toEqual(["m1", "m2", "events", "logs"]);
+    expect(steps[0]?.summary).toContain(
+      "dropped step(s) naming metric(s) the service does not report: made.up.metric",
+    );
+  });
+
+  it("reads an intent outside the four from the question, and an unknown aggregator from the metric", async () => {
+    fake.script(
+      fakeReply.json({
+        intent: "investigation",
+        rationale: "errors first",
+        steps: [{ tool: "metrics", metric: "trace.http.request.errors", aggregator: "mean", reason: "5xx" }],
+      }),
+    );
+    const { value: plan } = await reasonerOn(fake).plan(planInput({ max_steps: 1 }), signal());
+
+    expect(plan.source).toBe("llm");
+    expect(plan.intent).toBe("errors");
+    expect(plan.steps[0]).toMatchObject({
+      tool: "metrics",
+      query: { metric: "trace.http.request.errors", aggregator: "sum", by: [], as_count: false },
+    });
+  });
+
+  it("reads the plan from a function call when the reply's content is null", async () => {
+    fake.script(fakeReply.toolCalls({ name: "plan", arguments: goodPlanReply }));
+    const { value: plan, steps } = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
+
+    expect(plan.source).toBe("llm");
+    expect(plan.steps.map((s) => s.id)).toEqual(["m1", "m2", "events", "logs"]);
+    expect(steps[0]).toMatchObject({ name: "llm.plan", status: "ok" });
+  });
+
+  it("takes the JSON object out of prose around it, without a repair", async () => {
+    fake.script(
+      fakeReply.text(
+        `Sure! Here is the plan:\n${JSON.stringify(goodPlanReply, null, 2)}\nLet me know {if} you need more.`,
+      ),
+    );
+    const { value: plan } = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
+
+    expect(plan.source).toBe("llm");
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("records no tokens, and never NaN, when a server sends no usage or only part of it", async () => {
+    fake.script(
+      fakeReply.withWireUsage(fakeReply.json(goodPlanReply), null),
+      fakeReply.withWireUsage(fakeReply.json(goodPlanReply), { prompt_tokens: 700 }),
+      fakeReply.withWireUsage(fakeReply.json(goodPlanReply), { total_tokens: 900 }),
+    );
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal()));
+    const calls = runs.map((r) => r.steps[0]!);
+
+    expect(calls.map((s) => s.tokens)).toEqual([undefined, { prompt: 700, completion: 0 }, undefined]);
+    expect(calls.every((s) => !("tokens" in s) || s.tokens !== undefined)).toBe(true);
+    const usage = usageOfSteps(calls);
+    expect(usage).toMatchObject({ llm_calls: 3, prompt_tokens: 700, completion_tokens: 0 });
+    expect(JSON.stringify(runs.map((r) => r.steps))).not.toMatch(/NaN|null/);
+  });
+
+  it("does not send temperature to reasoning models, which reject it", async () => {
+    expect(["o1", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "openai/o3"].every(isReasoningModel)).toBe(
+      true,
+    );
+    expect(
+      ["gpt-4o", "gpt-4.1-mini", "gpt-5-chat-latest", "llama3.1:8b", "omni"].some(isReasoningModel),
+    ).toBe(false);
+    await reasonerOn(fake, { model: "o3-mini" }).plan(planInput(), signal());
+    await reasonerOn(fake).plan(planInput(), signal());
+
+    const [reasoning, chat] = fake.requests.map((r) => r.body.raw);
+    expect(reasoning).not.toHaveProperty("temperature");
+    expect(reasoning).toHaveProperty("max_completion_tokens", 2000);
+    expect(reasoning).not.toHaveProperty("max_tokens");
+    expect(chat).toHaveProperty("temperature", 0.1);
+  });
+
+  it("falls back to the offline plan when the model is slower than its share of the job's remaining time", async () => {
+    fake.script(fakeReply.slow(10_000), fakeReply.slow(10_000));
+    const started = Date.now();
+    const reasoner = new OpenAIReasoner({
+      apiKey: fake.apiKey,
+      baseUrl: fake.url,
+      llm: llmConfig,
+      jobDeadlineMs: 60_000,
+    });
+
+    const { value: plan, steps } = await reasoner.plan(
+      { ...planInput(), deadline_ms: Date.now() + 2_000 },
+      signal(),
+    );
+
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(plan.source).toBe("fallback");
+    expect(steps.map((s) => [s.name, s.status])).toEqual([
+      ["llm.plan", "error"],
+      ["plan.fallback", "ok"],
+    ]);
+    expect(steps[1]?.summary).toMatch(
+      /did not answer within its time budget \(0\.5 s, a share of the job's remaining time\)/,
+    );
+  });
+
+  it("takes its time budget from the job's deadline length when the input carries no deadline", async () => {
+    fake.script(fakeReply.slow(10_000));
+    const reasoner = new OpenAIReasoner({
+      apiKey: fake.apiKey,
+      baseUrl: fake.url,
+      llm: llmConfig,
+      jobDeadlineMs: 1_200,
+    });
+
+    const { value: plan } = await reasoner.plan(planInput(), signal());
+
+    expect(plan.source).toBe("fallback");
   });
 
   it("sends max_completion_tokens to OpenAI's own API, or when told to", async () => {
@@ -110,7 +283,7 @@ describe("OpenAIReasoner.plan", () => {
 
   it("repairs a reply that is not JSON with one more request that names the error", async () => {
     fake.script(fakeReply.invalidJson(), fakeReply.json(goodPlanReply));
-    const { value: plan, steps } = await reasonerOn(fake).plan(planInput(), signal());
+    const { value: plan, steps } = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
 
     expect(plan.source).toBe("llm");
     expect(steps.map((s) => [s.name, s.status])).toEqual([
@@ -159,7 +332,7 @@ describe("OpenAIReasoner.plan", () => {
   it("waits out a 429 as retry-after-ms says, then succeeds", async () => {
     fake.script(fakeReply.rateLimited(50), fakeReply.json(goodPlanReply));
     const started = Date.now();
-    const { value: plan, steps } = await reasonerOn(fake).plan(planInput(), signal());
+    const { value: plan, steps } = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
     expect(plan.source).toBe("llm");
     expect(fake.requests).toHaveLength(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
@@ -278,7 +451,7 @@ describe("OpenAIReasoner.plan", () => {
       fakeReply.json({ intent: "nonsense" }, { prompt_tokens: 1000, completion_tokens: 20 }),
       fakeReply.json(goodPlanReply, { prompt_tokens: 1100, completion_tokens: 90 }),
     );
-    const { steps } = await reasonerOn(fake).plan(planInput(), signal());
+    const { steps } = await reasonerOn(fake).plan(planInput({ max_steps: 4 }), signal());
     expect(steps.map((s) => s.tokens)).toEqual([
       { prompt: 1000, completion: 20 },
       { prompt: 1100, completion: 90 },

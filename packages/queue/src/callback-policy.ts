@@ -1,5 +1,5 @@
 import { BlockList, isIP, type LookupFunction } from "node:net";
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 
 /** Where webhooks may go, from config `webhooks`. */
 export interface CallbackPolicy {
@@ -12,11 +12,17 @@ export interface CallbackPolicy {
 export type CallbackCheck =
   { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly reason: string };
 
-/** Resolves a host name to all its addresses. */
-export type ResolveHost = (host: string) => Promise<readonly LookupAddress[]>;
+/** Resolves a host name to all its addresses (the system resolver unless a test passes its own). */
+export type ResolveHost = (
+  host: string,
+  options?: Omit<LookupOptions, "all">,
+) => Promise<readonly LookupAddress[]>;
 
-/** Addresses no callback may reach unless `allowPrivate`: loopback, private, link-local, reserved. */
-const NOT_PUBLIC = (() => {
+/** How long the check at submit waits for DNS before refusing the URL. */
+export const CALLBACK_DNS_TIMEOUT_MS = 2000;
+
+/** IPv4 ranges no callback may reach unless `allowPrivate`: loopback, private, link-local, reserved. */
+const NOT_PUBLIC_V4 = (() => {
   const list = new BlockList();
   const v4: Array<[string, number]> = [
     ["0.0.0.0", 8],
@@ -35,30 +41,71 @@ const NOT_PUBLIC = (() => {
     ["224.0.0.0", 4],
     ["240.0.0.0", 4],
   ];
+  for (const [net, prefix] of v4) list.addSubnet(net, prefix, "ipv4");
+  return list;
+})();
+
+/**
+ * IPv6 ranges refused outright. The forms that embed an IPv4 address (mapped `::ffff:0:0/96`,
+ * translated `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96`) are judged by that address instead, and
+ * the deprecated IPv4-compatible `::/96` (`::127.0.0.1`, with `::` and `::1`) is refused whole.
+ */
+const NOT_PUBLIC_V6 = (() => {
+  const list = new BlockList();
   const v6: Array<[string, number]> = [
-    ["::", 128],
-    ["::1", 128],
-    ["64:ff9b::", 96],
+    ["64:ff9b:1::", 48],
     ["100::", 64],
-    ["2001::", 32],
+    ["2001::", 23],
     ["2001:db8::", 32],
     ["2002::", 16],
     ["fc00::", 7],
     ["fe80::", 10],
+    ["fec0::", 10],
     ["ff00::", 8],
   ];
-  for (const [net, prefix] of v4) list.addSubnet(net, prefix, "ipv4");
   for (const [net, prefix] of v6) list.addSubnet(net, prefix, "ipv6");
   return list;
 })();
+
+/** The eight 16-bit groups of a valid IPv6 address (zone id dropped, a dotted tail folded in). */
+function ipv6Groups(address: string): number[] {
+  let text = address.split("%")[0] ?? "";
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return groups.map((g) => parseInt(g, 16));
+}
+
+/** The IPv4 address in the last 32 bits of an IPv6 address, dotted. */
+function embeddedV4(groups: readonly number[]): string {
+  const [hi = 0, lo = 0] = groups.slice(6);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
 
 /** True for an address on the public internet (not loopback, private, link-local or reserved). */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return !NOT_PUBLIC.check(mapped, "ipv4");
-  return !NOT_PUBLIC.check(address, family === 4 ? "ipv4" : "ipv6");
+  if (family === 4) return !NOT_PUBLIC_V4.check(address, "ipv4");
+  const g = ipv6Groups(address);
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  // ::ffff:a.b.c.d (mapped) and ::ffff:0:a.b.c.d (translated) reach the IPv4 address itself.
+  if (zeros(0, 5) && g[5] === 0xffff) return isPublicAddress(embeddedV4(g));
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return isPublicAddress(embeddedV4(g));
+  // ::/96: unspecified, loopback and the deprecated IPv4-compatible form (::127.0.0.1).
+  if (zeros(0, 6)) return false;
+  // NAT64's well-known prefix reaches the embedded IPv4 address through a translator.
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return isPublicAddress(embeddedV4(g));
+  return !NOT_PUBLIC_V6.check(address.split("%")[0] ?? "", "ipv6");
 }
 
 /** Whether `host` matches one of the patterns: exact, or `*.example.com` for any subdomain of it. */
@@ -70,12 +117,29 @@ export function hostAllowed(host: string, patterns: readonly string[]): boolean 
   });
 }
 
-const resolveAll: ResolveHost = (host) =>
+const resolveAll: ResolveHost = (host, options = {}) =>
   new Promise((resolve, reject) =>
-    dnsLookup(host, { all: true, verbatim: true }, (error, addresses) =>
+    dnsLookup(host, { verbatim: true, ...options, all: true }, (error, addresses) =>
       error ? reject(error) : resolve(addresses),
     ),
   );
+
+/** `resolve(host)`, or undefined once `ms` pass (getaddrinfo cannot be cancelled, only abandoned). */
+async function resolveWithin(
+  resolve: ResolveHost,
+  host: string,
+  ms: number,
+): Promise<readonly LookupAddress[] | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((done) => {
+    timer = setTimeout(() => done(undefined), ms);
+  });
+  try {
+    return await Promise.race([resolve(host), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The host of a URL without IPv6 brackets. */
 function bareHost(url: URL): string {
@@ -84,13 +148,14 @@ function bareHost(url: URL): string {
 
 /**
  * Checks a callback URL against the policy: http(s), no credentials, an allowed host, and (unless
- * private addresses are allowed) every address it resolves to on the public internet. The
- * reason names the config key to change.
+ * private addresses are allowed) every address it resolves to on the public internet, resolved
+ * within `dnsTimeoutMs`. The reason names the config key to change.
  */
 export async function checkCallbackUrl(
   raw: string,
   policy: CallbackPolicy,
   resolve: ResolveHost = resolveAll,
+  dnsTimeoutMs = CALLBACK_DNS_TIMEOUT_MS,
 ): Promise<CallbackCheck> {
   let url: URL;
   try {
@@ -116,11 +181,19 @@ export async function checkCallbackUrl(
   if (isIP(host) !== 0) {
     addresses = [host];
   } else {
+    let answer: readonly LookupAddress[] | undefined;
     try {
-      addresses = (await resolve(host)).map((a) => a.address);
+      answer = await resolveWithin(resolve, host, dnsTimeoutMs);
     } catch {
       return { ok: false, reason: `callback_url host ${host} does not resolve` };
     }
+    if (!answer) {
+      return {
+        ok: false,
+        reason: `callback_url host ${host} did not resolve within ${dnsTimeoutMs / 1000} s; try again, or check the host's DNS`,
+      };
+    }
+    addresses = answer.map((a) => a.address);
   }
   const blocked = addresses.find((a) => !isPublicAddress(a));
   if (addresses.length === 0 || blocked !== undefined) {
@@ -137,9 +210,10 @@ export async function checkCallbackUrl(
  * on the addresses actually dialled, so a DNS answer that changes after validation cannot
  * redirect a delivery into the private network.
  */
-export function guardedLookup(policy: CallbackPolicy): LookupFunction {
+export function guardedLookup(policy: CallbackPolicy, resolve: ResolveHost = resolveAll): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    const { all, ...hints } = options;
+    const answered = (error: NodeJS.ErrnoException | null, addresses: readonly LookupAddress[]) => {
       if (error) return callback(error, "", 0);
       const blocked = addresses.find((a) => !isPublicAddress(a.address));
       if (!policy.allowPrivate && (blocked || addresses.length === 0)) {
@@ -151,11 +225,16 @@ export function guardedLookup(policy: CallbackPolicy): LookupFunction {
         );
         return callback(refused, "", 0);
       }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if (all)
+        return (callback as unknown as (e: null, a: readonly LookupAddress[]) => void)(null, addresses);
       const first = addresses[0];
       if (!first)
         return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "", 0);
       callback(null, first.address, first.family);
-    });
+    };
+    resolve(hostname, hints).then(
+      (addresses) => answered(null, addresses),
+      (error: NodeJS.ErrnoException) => answered(error, []),
+    );
   };
 }

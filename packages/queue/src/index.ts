@@ -10,3 +10,5 @@ export * from "./job-stream.js";
 export * from "./job-view.js";
 export * from "./callback-policy.js";
 export * from "./webhook-queue.js";
+export * from "./job-policies.js";
+export * from "./lua-script.js";

@@ -10,16 +10,35 @@ export interface JobEventNotice {
   readonly status: JobStatus;
 }
 
-type Listener = (notice: JobEventNotice) => void;
+/**
+ * Handed to a job's listeners after the subscription came back from a disconnection: notices
+ * published meanwhile were lost, so whatever the listener waits for must be read again.
+ */
+export interface JobResyncNotice {
+  readonly id: string;
+  readonly type: "resync";
+}
+
+export type JobNotice = JobEventNotice | JobResyncNotice;
+
+type Listener = (notice: JobNotice) => void;
+type AnyListener = (notice: JobEventNotice) => void;
 
 /**
  * One pub/sub subscription per process, fanned out to in-process listeners by job id. A thousand
  * clients waiting on jobs share this one connection instead of holding one each.
+ *
+ * Pub/sub delivers only to connected subscribers: when the connection drops, ioredis reconnects
+ * and subscribes again, and everything published in between is gone. So after each reconnection
+ * every job listener gets a `resync` notice (long-waits re-read the status, streams re-read their
+ * events) and `onResync` listeners run (cancellation watchers re-check their jobs).
  */
 export class JobEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly anyListeners = new Set<Listener>();
+  private readonly anyListeners = new Set<AnyListener>();
+  private readonly resyncListeners = new Set<() => void>();
   private started: Promise<void> | undefined;
+  private closed = false;
 
   constructor(private readonly subscriber: Redis) {}
 
@@ -43,11 +62,31 @@ export class JobEvents {
         await new Promise<void>((resolve) => this.subscriber.once("ready", () => resolve()));
       }
       await this.subscriber.subscribe(globalKeys.eventsChannel);
+      this.subscriber.on("ready", () => void this.resync());
     })();
     return this.started;
   }
 
-  /** Calls `listener` for each event of job `id` until the returned function is called. */
+  /**
+   * After a reconnection: waits until the subscription is active again (so nothing published from
+   * now on is missed), then tells every listener to catch up on what it may have missed.
+   */
+  private async resync(): Promise<void> {
+    if (this.closed) return;
+    try {
+      // ioredis re-subscribes by itself; subscribing again is harmless and gives a reply to await.
+      await this.subscriber.subscribe(globalKeys.eventsChannel);
+    } catch {
+      // The connection dropped again; its next `ready` resyncs.
+      return;
+    }
+    for (const [id, set] of [...this.listeners]) {
+      for (const listener of [...set]) listener({ id, type: "resync" });
+    }
+    for (const listener of [...this.resyncListeners]) listener();
+  }
+
+  /** Calls `listener` for each event of job `id` (and on resync) until the returned function is called. */
   on(id: string, listener: Listener): () => void {
     let set = this.listeners.get(id);
     if (!set) {
@@ -57,20 +96,27 @@ export class JobEvents {
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.listeners.delete(id);
+      if (set.size === 0 && this.listeners.get(id) === set) this.listeners.delete(id);
     };
   }
 
   /** Calls `listener` for every job event (cancellation watchers, metrics). */
-  onAny(listener: Listener): () => void {
+  onAny(listener: AnyListener): () => void {
     this.anyListeners.add(listener);
     return () => this.anyListeners.delete(listener);
+  }
+
+  /** Calls `listener` after each reconnection of the subscription: events may have been missed. */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
   }
 
   /**
    * Resolves when job `id` reaches a terminal status or `timeoutMs` passes, whichever is first.
    * `check` reads the current status after subscribing, so an end that happened before the
-   * wait began is not missed.
+   * wait began is not missed, and again after a reconnection, so one published while the
+   * subscription was down is not missed either.
    */
   async waitForEnd(
     id: string,
@@ -90,18 +136,21 @@ export class JobEvents {
         signal?.removeEventListener("abort", onAbort);
         resolve(outcome);
       };
+      const recheck = () =>
+        check().then(
+          (status) => {
+            if (status === undefined || isTerminal(status)) finish("ended");
+          },
+          () => finish("ended"),
+        );
       const onAbort = () => finish("aborted");
       const off = this.on(id, (notice) => {
-        if (isTerminal(notice.status)) finish("ended");
+        if (notice.type === "resync") void recheck();
+        else if ("status" in notice && isTerminal(notice.status)) finish("ended");
       });
       const timer = setTimeout(() => finish("timeout"), Math.max(0, timeoutMs));
       signal?.addEventListener("abort", onAbort, { once: true });
-      check().then(
-        (status) => {
-          if (status === undefined || isTerminal(status)) finish("ended");
-        },
-        () => finish("ended"),
-      );
+      void recheck();
     });
   }
 
@@ -113,8 +162,10 @@ export class JobEvents {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.listeners.clear();
     this.anyListeners.clear();
+    this.resyncListeners.clear();
     if (this.started) await this.subscriber.unsubscribe(globalKeys.eventsChannel).catch(() => undefined);
   }
 }

@@ -6,11 +6,20 @@ export const jobKeys = {
   record: (id: string) => `orch:job:{${id}}`,
   steps: (id: string) => `orch:job:{${id}}:steps`,
   events: (id: string) => `orch:job:{${id}}:events`,
+  /** A saved phase output: its own string key, since big values are slow in a hash or a Lua argument. */
+  output: (id: string, phase: string) => `orch:job:{${id}}:out:${phase}`,
+  /** Where a phase writes its output before the completing script moves it into place. */
+  staged: (id: string, phase: string) => `orch:job:{${id}}:out:${phase}:staged`,
 } as const;
 
 export const globalKeys = {
   /** Sorted set of unfinished job ids scored by their deadline (ms). */
   deadlines: "orch:deadlines",
+  /**
+   * Sorted set of jobs whose record is written but whose planning phase is not confirmed queued
+   * (scored by creation ms): a submitter that died in between leaves its job here for the sweeper.
+   */
+  unqueued: "orch:unqueued",
   /** Pub/sub channel of job events: status changes, steps, ends. */
   eventsChannel: "orch:job-events",
   inFlight: (owner: string) => `orch:inflight:{${owner}}`,

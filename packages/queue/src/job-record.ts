@@ -30,7 +30,10 @@ export interface StoredJob {
   readonly started_at?: string;
   readonly finished_at?: string;
   readonly deadline_ms: number;
+  /** The outputs read with the job (see JobStore.get); a phase may be saved but not loaded. */
   readonly outputs: PhaseOutputs;
+  /** Phases whose output is saved, in order. */
+  readonly saved: readonly Phase[];
   readonly error?: JobError;
   readonly usage: Usage;
   readonly reasoner?: string;
@@ -41,6 +44,8 @@ export interface StoredJob {
   readonly callback_url?: string;
   /** The scope planning resolved (config or backend service info); later phases keep to it. */
   readonly service_scope?: ServiceScope;
+  /** Milliseconds each saved phase spent on its own work (not queueing, not record writes). */
+  readonly phase_ms: Readonly<Partial<Record<Phase, number>>>;
 }
 
 /** The full reasoning trace of a job, as GET /jobs/:id/trace returns it. */
@@ -50,6 +55,8 @@ export interface JobTrace {
   readonly total_steps: number;
   readonly execution_time_ms: number;
   readonly phases: readonly Phase[];
+  /** Each saved phase's own work; `execution_time_ms` minus their sum is queueing and bookkeeping. */
+  readonly phase_durations_ms: Readonly<Partial<Record<Phase, number>>>;
   readonly confidence_score: number | null;
   readonly reasoner: string | null;
   readonly data_source: string | null;

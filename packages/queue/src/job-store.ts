@@ -14,7 +14,7 @@ import {
 } from "@orch/core";
 import { globalKeys, jobKeys } from "./job-keys.js";
 import type { JobTrace, PhaseOutputs, StoredJob } from "./job-record.js";
-import { BEGIN_PHASE, COMPLETE_PHASE, EMIT_EVENT, END_JOB } from "./job-scripts.js";
+import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
   | { readonly state: "started"; readonly runs: number }
@@ -62,6 +62,12 @@ const USAGE_FIELDS = [
   "cache_hits",
 ] as const;
 
+/** What `get` loads unless asked otherwise: the plan and the answer, not the (large) evidence. */
+const DEFAULT_OUTPUTS: readonly Phase[] = ["planning", "feedback"];
+
+/** Record field prefix of a phase's own work time in ms (`work_ms:planning`), set with its output. */
+export const PHASE_MS_FIELD = "work_ms:";
+
 function parseJson<T>(text: string | undefined): T | undefined {
   return text === undefined ? undefined : (JSON.parse(text) as T);
 }
@@ -80,15 +86,24 @@ export class JobStore {
     this.now = options.now ?? Date.now;
   }
 
-  private keys(id: string): [string, string, string] {
-    return [jobKeys.record(id), jobKeys.steps(id), jobKeys.events(id)];
+  /** The keys every job script takes: record, steps, events, then the three phase outputs. */
+  private keys(id: string): string[] {
+    return [
+      jobKeys.record(id),
+      jobKeys.steps(id),
+      jobKeys.events(id),
+      ...PHASES.map((phase) => jobKeys.output(id, phase)),
+    ];
   }
 
-  /** Creates the record of a new job (status queued) and returns its id. */
-  async create(job: NewJob, id = newJobId(this.now())): Promise<string> {
-    const at = new Date(this.now()).toISOString();
-    const [record, steps, events] = this.keys(id);
-    const ttl = Math.ceil((job.deadlineMs - this.now()) / 1000) + this.options.retentionSeconds;
+  /**
+   * Creates the record of a new job (status queued) and returns it as stored. The job also joins
+   * the unqueued set until `markQueued`, so a submitter that dies before queueing it strands nothing.
+   */
+  async create(job: NewJob, id = newJobId(this.now())): Promise<StoredJob> {
+    const now = this.now();
+    const at = new Date(now).toISOString();
+    const ttl = Math.ceil((job.deadlineMs - now) / 1000) + this.options.retentionSeconds;
     const fields: Record<string, string> = {
       id,
       owner: job.owner,
@@ -99,53 +114,75 @@ export class JobStore {
       deadline_ms: String(job.deadlineMs),
     };
     if (job.callbackUrl) fields.callback_url = job.callbackUrl;
-    await this.redis
-      .multi()
-      .hset(record, fields)
-      .expire(record, ttl)
-      .xadd(
-        events,
-        "MAXLEN",
-        "~",
-        "5000",
-        "*",
-        "type",
-        "status",
-        "data",
-        JSON.stringify({ status: "queued", at }),
-      )
-      .expire(events, ttl)
-      .exec();
-    void steps;
-    await this.redis
-      // A pipeline, not MULTI: these keys live on different Redis Cluster slots.
-      .pipeline()
-      .zadd(globalKeys.deadlines, job.deadlineMs, id)
-      .zadd(globalKeys.inFlight(job.owner), job.deadlineMs, id)
-      .expire(globalKeys.inFlight(job.owner), Math.ceil((job.deadlineMs - this.now()) / 1000) + 60)
-      .exec();
-    return id;
+    const queuedEvent = JSON.stringify({ status: "queued", at });
+    // The job's own keys change atomically in one script (one slot); the global indexes live on
+    // other Redis Cluster slots. All are sent in one tick: one socket write on a pipelining connection.
+    const inFlight = globalKeys.inFlight(job.owner);
+    await Promise.all([
+      CREATE_JOB.run(this.redis, this.keys(id), [ttl, queuedEvent, ...Object.entries(fields).flat()]),
+      this.redis.zadd(globalKeys.deadlines, job.deadlineMs, id),
+      this.redis.zadd(globalKeys.unqueued, now, id),
+      this.redis.zadd(inFlight, job.deadlineMs, id),
+      this.redis.expire(inFlight, Math.ceil((job.deadlineMs - now) / 1000) + 60),
+    ]);
+    return {
+      id,
+      owner: job.owner,
+      status: "queued",
+      request: job.request,
+      created_at: at,
+      updated_at: at,
+      deadline_ms: job.deadlineMs,
+      outputs: {},
+      saved: [],
+      usage: { ...EMPTY_USAGE },
+      runs: { planning: 0, execution: 0, feedback: 0 },
+      phase_ms: {},
+      step_count: 0,
+      ...(job.callbackUrl ? { callback_url: job.callbackUrl } : {}),
+    };
   }
 
-  async get(id: string): Promise<StoredJob | undefined> {
-    const [record, steps] = this.keys(id);
-    const [[, hash], [, stepCount]] = (await this.redis.multi().hgetall(record).llen(steps).exec()) as [
-      [unknown, Record<string, string>],
-      [unknown, number],
-    ];
+  /** The job's planning phase is in its queue: it leaves the unqueued set. */
+  async markQueued(id: string): Promise<void> {
+    await this.redis.zrem(globalKeys.unqueued, id);
+  }
+
+  /** Jobs written more than `olderThanMs` ago whose planning phase was never confirmed queued. */
+  async unqueued(olderThanMs: number, limit = 100): Promise<string[]> {
+    const before = this.now() - olderThanMs;
+    return this.redis.zrangebyscore(globalKeys.unqueued, "-inf", String(before), "LIMIT", 0, limit);
+  }
+
+  /**
+   * The job as stored, with the outputs of the phases in `load` (those saved): the evidence can be
+   * large, so readers ask only for what they use. By default the plan and the answer.
+   */
+  async get(id: string, load: readonly Phase[] = DEFAULT_OUTPUTS): Promise<StoredJob | undefined> {
+    const [hash, stepCount, ...raw] = await Promise.all([
+      this.redis.hgetall(jobKeys.record(id)),
+      this.redis.llen(jobKeys.steps(id)),
+      ...load.map((phase) => this.redis.get(jobKeys.output(id, phase))),
+    ]);
     if (!hash || !hash.id) return undefined;
     const usage = Object.fromEntries(
       USAGE_FIELDS.map((f) => [f, Number(hash[`u:${f}`] ?? 0)]),
     ) as unknown as Usage;
-    const outputs: PhaseOutputs = {
-      ...(hash["out:planning"] ? { planning: parseJson(hash["out:planning"]) } : {}),
-      ...(hash["out:execution"] ? { execution: parseJson(hash["out:execution"]) } : {}),
-      ...(hash["out:feedback"] ? { feedback: parseJson(hash["out:feedback"]) } : {}),
-    };
+    const outputs: Partial<Record<Phase, unknown>> = {};
+    load.forEach((phase, i) => {
+      const text = raw[i];
+      if (typeof text === "string") outputs[phase] = parseJson(text);
+    });
     const runs = Object.fromEntries(PHASES.map((p) => [p, Number(hash[`runs:${p}`] ?? 0)])) as Record<
       Phase,
       number
     >;
+    const phaseMs = Object.fromEntries(
+      PHASES.filter((p) => hash[`${PHASE_MS_FIELD}${p}`] !== undefined).map((p) => [
+        p,
+        Number(hash[`${PHASE_MS_FIELD}${p}`]),
+      ]),
+    ) as Partial<Record<Phase, number>>;
     return {
       id: hash.id,
       owner: hash.owner ?? "",
@@ -157,7 +194,8 @@ export class JobStore {
       ...(hash.started_at ? { started_at: hash.started_at } : {}),
       ...(hash.finished_at ? { finished_at: hash.finished_at } : {}),
       deadline_ms: Number(hash.deadline_ms ?? 0),
-      outputs,
+      outputs: outputs as PhaseOutputs,
+      saved: PHASES.filter((p) => hash[`saved:${p}`] !== undefined),
       ...(hash.error ? { error: JSON.parse(hash.error) as JobError } : {}),
       usage: { ...EMPTY_USAGE, ...usage },
       ...(hash.reasoner ? { reasoner: hash.reasoner } : {}),
@@ -165,13 +203,18 @@ export class JobStore {
       ...(hash.callback_url ? { callback_url: hash.callback_url } : {}),
       ...(hash.service_scope ? { service_scope: JSON.parse(hash.service_scope) as ServiceScope } : {}),
       runs,
+      phase_ms: phaseMs,
       step_count: stepCount ?? 0,
     };
   }
 
   /** The job if it exists and belongs to `owner`; others' jobs are indistinguishable from missing ones. */
-  async getOwned(id: string, owner: string): Promise<StoredJob | undefined> {
-    const job = await this.get(id);
+  async getOwned(
+    id: string,
+    owner: string,
+    load: readonly Phase[] = DEFAULT_OUTPUTS,
+  ): Promise<StoredJob | undefined> {
+    const job = await this.get(id, load);
     return job && job.owner === owner ? job : undefined;
   }
 
@@ -183,16 +226,13 @@ export class JobStore {
   /** Marks a phase as running unless it already ran, the job ended, or its deadline passed. */
   async beginPhase(id: string, phase: Phase, runningStatus: JobStatus): Promise<BeginResult> {
     const now = this.now();
-    const reply = (await this.redis.eval(
-      BEGIN_PHASE,
-      3,
-      ...this.keys(id),
+    const reply = (await BEGIN_PHASE.run(this.redis, this.keys(id), [
       globalKeys.eventsChannel,
       phase,
       runningStatus,
       new Date(now).toISOString(),
       String(now),
-    )) as [string, string?];
+    ])) as [string, string?];
     const [state, value] = reply;
     if (state === "started") return { state, runs: Number(value) };
     if (state === "terminal") return { state, status: value as JobStatus };
@@ -213,22 +253,29 @@ export class JobStore {
     fields: Readonly<Record<string, string>> = {},
   ): Promise<boolean> {
     const now = this.now();
-    const [state, owner] = (await this.redis.eval(
-      COMPLETE_PHASE,
-      3,
-      ...this.keys(id),
-      globalKeys.eventsChannel,
-      phase,
-      JSON.stringify(output),
-      nextStatus,
-      new Date(now).toISOString(),
-      String(this.options.retentionSeconds),
-      JSON.stringify(
-        Object.fromEntries(Object.entries(usage).filter(([, v]) => typeof v === "number" && v !== 0)),
+    const staged = jobKeys.staged(id, phase);
+    // The output goes over as a plain SET (fast for any size) in the same tick as the script,
+    // which moves it into place only if the save is allowed; both keys share the job's slot.
+    const [, reply] = await Promise.all([
+      this.redis.set(staged, JSON.stringify(output), "EX", this.options.retentionSeconds + 3600),
+      COMPLETE_PHASE.run(
+        this.redis,
+        [...this.keys(id), staged, jobKeys.output(id, phase)],
+        [
+          globalKeys.eventsChannel,
+          phase,
+          nextStatus,
+          new Date(now).toISOString(),
+          String(this.options.retentionSeconds),
+          JSON.stringify(
+            Object.fromEntries(Object.entries(usage).filter(([, v]) => typeof v === "number" && v !== 0)),
+          ),
+          JSON.stringify(fields),
+          ...steps.map((s) => JSON.stringify(s)),
+        ],
       ),
-      JSON.stringify(fields),
-      ...steps.map((s) => JSON.stringify(s)),
-    )) as [string, string?];
+    ]);
+    const [state, owner] = reply as [string, string?];
     if (
       state === "ok" &&
       (nextStatus === "completed" || nextStatus === "failed" || nextStatus === "cancelled")
@@ -240,16 +287,13 @@ export class JobStore {
 
   /** Ends a job as failed or cancelled unless it already ended; returns the status it has afterwards. */
   async end(id: string, status: "failed" | "cancelled", error: JobError): Promise<JobStatus | undefined> {
-    const [state, value, owner] = (await this.redis.eval(
-      END_JOB,
-      3,
-      ...this.keys(id),
+    const [state, value, owner] = (await END_JOB.run(this.redis, this.keys(id), [
       globalKeys.eventsChannel,
       status,
       JSON.stringify(error),
       new Date(this.now()).toISOString(),
       String(this.options.retentionSeconds),
-    )) as [string, string?, string?];
+    ])) as [string, string?, string?];
     if (state === "missing") {
       await this.redis.zrem(globalKeys.deadlines, id);
       return undefined;
@@ -263,6 +307,7 @@ export class JobStore {
     await this.redis
       .pipeline()
       .zrem(globalKeys.deadlines, end.id)
+      .zrem(globalKeys.unqueued, end.id)
       .zrem(globalKeys.inFlight(end.owner), end.id)
       .exec();
     if (!this.options.onEnd) return;
@@ -276,24 +321,27 @@ export class JobStore {
   /** Unfinished jobs of an owner (jobs past their deadline no longer count). */
   async inFlight(owner: string): Promise<number> {
     const key = globalKeys.inFlight(owner);
-    const [, [, count]] = (await this.redis
-      .multi()
-      .zremrangebyscore(key, "-inf", String(this.now()))
-      .zcard(key)
-      .exec()) as [[unknown, number], [unknown, number]];
+    const now = String(this.now());
+    // Entries past their deadline no longer count, and are dropped on the way.
+    const [, count] = await Promise.all([
+      this.redis.zremrangebyscore(key, "-inf", `(${now}`),
+      this.redis.zcount(key, now, "+inf"),
+    ]);
     return count;
   }
 
   /** Publishes a live event (e.g. a step as it happens) on the job's stream, unless it ended. */
   async emit(id: string, kind: string, payload: unknown): Promise<void> {
-    await this.redis.eval(
-      EMIT_EVENT,
-      3,
-      ...this.keys(id),
+    await this.emitMany(id, [{ kind, payload }]);
+  }
+
+  /** Publishes several live events in one call, in order, unless the job ended. */
+  async emitMany(id: string, events: ReadonlyArray<{ kind: string; payload: unknown }>): Promise<void> {
+    if (events.length === 0) return;
+    await EMIT_EVENTS.run(this.redis, this.keys(id), [
       globalKeys.eventsChannel,
-      kind,
-      JSON.stringify(payload),
-    );
+      ...events.flatMap((e) => [e.kind, JSON.stringify(e.payload)]),
+    ]);
   }
 
   async steps(id: string): Promise<TraceStep[]> {
@@ -305,13 +353,14 @@ export class JobStore {
     const steps = await this.steps(job.id);
     const start = Date.parse(job.started_at ?? job.created_at);
     const end = job.finished_at ? Date.parse(job.finished_at) : this.now();
-    const phases = PHASES.filter((p) => job.outputs[p] !== undefined);
+    const phases = job.saved;
     return {
       job_id: job.id,
       status: job.status,
       total_steps: steps.length,
       execution_time_ms: Math.max(0, end - start),
       phases,
+      phase_durations_ms: job.phase_ms,
       confidence_score: job.outputs.feedback?.confidence ?? null,
       reasoner: job.reasoner ?? null,
       data_source: job.data_source ?? null,

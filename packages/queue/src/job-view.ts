@@ -1,4 +1,4 @@
-import { PHASES, type JobError, type JobResult, type JobStatus, type Phase, type Usage } from "@orch/core";
+import { type JobError, type JobResult, type JobStatus, type Phase, type Usage } from "@orch/core";
 import type { StoredJob } from "./job-record.js";
 
 /**
@@ -44,7 +44,7 @@ export function toJobView(job: StoredJob): JobView {
     started_at: job.started_at ?? null,
     finished_at: job.finished_at ?? null,
     deadline_at: new Date(job.deadline_ms).toISOString(),
-    progress: { phases_completed: PHASES.filter((p) => job.outputs[p] !== undefined), steps: job.step_count },
+    progress: { phases_completed: job.saved, steps: job.step_count },
     reasoner: job.reasoner ?? null,
     data_source: job.data_source ?? null,
     usage: job.usage,

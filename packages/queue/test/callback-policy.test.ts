@@ -44,11 +44,36 @@ describe("isPublicAddress", () => {
     "fe80::1",
     "::ffff:127.0.0.1",
     "::ffff:10.0.0.1",
+    "::ffff:7f00:1",
     "224.0.0.1",
+    // IPv4-compatible (deprecated): the whole ::/96
+    "::127.0.0.1",
+    "::7f00:1",
+    "::8.8.8.8",
+    // IPv4-translated
+    "::ffff:0:127.0.0.1",
+    "::ffff:0:a00:1",
+    // NAT64 to a private or loopback address, and the local-use NAT64 prefix
+    "64:ff9b::10.0.0.1",
+    "64:ff9b::7f00:1",
+    "64:ff9b:1::a00:1",
+    // site-local (deprecated), ULA, documentation, 6to4, Teredo, link-local with a zone
+    "fec0::1",
+    "fc00::1",
+    "2001:db8::1",
+    "2002:7f00:1::1",
+    "2001:0:4136:e378::1",
+    "fe80::1%eth0",
   ])("refuses %s", (address) => expect(isPublicAddress(address)).toBe(false));
-  it.each(["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("accepts %s", (address) =>
-    expect(isPublicAddress(address)).toBe(true),
-  );
+  it.each([
+    "93.184.216.34",
+    "8.8.8.8",
+    "2606:4700:4700::1111",
+    "::ffff:8.8.8.8",
+    "::ffff:808:808",
+    "::ffff:0:8.8.8.8",
+    "64:ff9b::8.8.8.8",
+  ])("accepts %s", (address) => expect(isPublicAddress(address)).toBe(true));
   it("refuses what is not an address", () => expect(isPublicAddress("localhost")).toBe(false));
 });
 
@@ -98,6 +123,40 @@ describe("checkCallbackUrl", () => {
     });
   });
 
+  it("refuses URLs whose host is an IPv6 literal embedding a private IPv4 address", async () => {
+    for (const literal of [
+      "[::127.0.0.1]",
+      "[::ffff:127.0.0.1]",
+      "[::ffff:0:7f00:1]",
+      "[64:ff9b::a9fe:a9fe]",
+    ]) {
+      const url = `http://${literal}/x`;
+      // Allowed by name (as the URL spells it after parsing), so only the address check can refuse it.
+      const host = new URL(url).hostname.slice(1, -1);
+      const check = await checkCallbackUrl(url, { allowedHosts: [host], allowPrivate: false });
+      expect(check, literal).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/loopback or private address/) as string,
+      });
+    }
+  });
+
+  it("refuses a host whose DNS does not answer in time, saying so", async () => {
+    const started = Date.now();
+    const check = await checkCallbackUrl(
+      "https://hooks.example.com/x",
+      policy,
+      () => new Promise(() => undefined),
+      50,
+    );
+    expect(check).toEqual({
+      ok: false,
+      reason:
+        "callback_url host hooks.example.com did not resolve within 0.05 s; try again, or check the host's DNS",
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it("refuses a host that does not resolve", async () => {
     const check = await checkCallbackUrl("https://hooks.example.com/x", policy, () =>
       Promise.reject(new Error("ENOTFOUND")),
@@ -107,6 +166,17 @@ describe("checkCallbackUrl", () => {
 });
 
 describe("guardedLookup", () => {
+  it("checks the addresses its resolver answers at dial time, whatever was validated before", async () => {
+    const lookup = guardedLookup(
+      { allowedHosts: ["hooks.example.com"], allowPrivate: false },
+      resolvesTo("10.0.0.7"),
+    );
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+      lookup("hooks.example.com", {}, (err) => resolve(err)),
+    );
+    expect(error?.code).toBe("EADDRNOTALLOWED");
+  });
+
   it("fails the connection when the host resolves to a loopback address", async () => {
     const lookup = guardedLookup({ allowedHosts: ["localhost"], allowPrivate: false });
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>

@@ -32,18 +32,45 @@ describe("JobStore", () => {
     store = new JobStore(redis, { retentionSeconds: 600, now: () => now });
   });
 
-  const create = () =>
-    store.create({
+  const create = async (owner = "alice") => {
+    const job = await store.create({
+      owner,
+      request: { service_id: "web-app", user_message: "hi" },
+      deadlineMs: now + 60_000,
+    });
+    return job.id;
+  };
+
+  it("creates a queued job visible to its owner only, and returns it as stored", async () => {
+    const created = await store.create({
       owner: "alice",
       request: { service_id: "web-app", user_message: "hi" },
       deadlineMs: now + 60_000,
     });
-
-  it("creates a queued job visible to its owner only", async () => {
-    const id = await create();
+    const id = created.id;
+    expect(await store.get(id)).toEqual(created);
     expect((await store.get(id))?.status).toBe("queued");
     expect(await store.getOwned(id, "alice")).toBeDefined();
     expect(await store.getOwned(id, "bob")).toBeUndefined();
+  });
+
+  it("keeps a new job in the unqueued set until it is marked queued", async () => {
+    const id = await create();
+    expect(await store.unqueued(0)).toContain(id);
+    now += 20_000;
+    expect(await store.unqueued(15_000)).toContain(id);
+    await store.markQueued(id);
+    expect(await store.unqueued(0)).not.toContain(id);
+  });
+
+  it("counts an owner's unfinished jobs, not those past their deadline or ended", async () => {
+    const first = await create("carol");
+    await create("carol");
+    expect(await store.inFlight("carol")).toBe(2);
+    await store.end(first, "cancelled", { code: "cancelled", message: "x" });
+    expect(await store.inFlight("carol")).toBe(1);
+    now += 61_000;
+    expect(await store.inFlight("carol")).toBe(0);
   });
 
   it("runs a phase once: a second begin after completion reports it done", async () => {
@@ -85,6 +112,10 @@ describe("JobStore", () => {
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.steps(id)).toHaveLength(1);
+    const saved = (await store.get(id))?.outputs.planning as unknown as { by: number };
+    expect(saved.by).toBe(results[0] ? 1 : 2);
+    // The loser's staged output is dropped, not left behind.
+    expect(await redis.exists(jobKeys.staged(id, "planning"))).toBe(0);
   });
 
   it("refuses to save a phase of a cancelled job", async () => {
@@ -92,6 +123,7 @@ describe("JobStore", () => {
     await store.beginPhase(id, "planning", "planning");
     expect(await store.end(id, "cancelled", { code: "cancelled", message: "by the user" })).toBe("cancelled");
     expect(await store.completePhase(id, "planning", {}, [], {}, "executing")).toBe(false);
+    expect(await redis.exists(jobKeys.output(id, "planning"))).toBe(0);
     expect(await store.beginPhase(id, "execution", "executing")).toEqual({
       state: "terminal",
       status: "cancelled",
@@ -124,12 +156,16 @@ describe("JobStore", () => {
     const job = await store.get(id);
     expect(job?.status).toBe("completed");
     expect(job?.finished_at).toBeTruthy();
-    for (const key of [jobKeys.record(id), jobKeys.steps(id), jobKeys.events(id)]) {
+    const outputs = (["planning", "execution", "feedback"] as const).map((p) => jobKeys.output(id, p));
+    for (const key of [jobKeys.record(id), jobKeys.steps(id), jobKeys.events(id), ...outputs]) {
       const ttl = await redis.ttl(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(600);
     }
     expect(await store.expired()).not.toContain(id);
+    expect(job?.saved).toEqual(["planning", "execution", "feedback"]);
+    expect(job?.outputs).toEqual({ planning: { phase: "planning" }, feedback: { phase: "feedback" } });
+    expect((await store.get(id, ["execution"]))?.outputs).toEqual({ execution: { phase: "execution" } });
     const trace = await store.trace(job!);
     expect(trace.phases).toEqual(["planning", "execution", "feedback"]);
     expect(trace.total_steps).toBe(3);

@@ -10,14 +10,16 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "@orch/core": [],
   "@orch/config": ["@orch/core"],
   "@orch/queue": ["@orch/core", "@orch/config"],
-  "@orch/datadog": ["@orch/core", "@orch/config"],
+  "@orch/datadog": ["@orch/core", "@orch/config", "@orch/queue"],
   "@orch/llm": ["@orch/core", "@orch/config"],
   "@orch/backend": ["@orch/core", "@orch/config"],
   "@orch/testkit": ["@orch/core"],
+  "@orch/runtime": ["@orch/config", "@orch/queue"],
   "@orch/worker": [
     "@orch/core",
     "@orch/config",
     "@orch/queue",
+    "@orch/runtime",
     "@orch/datadog",
     "@orch/llm",
     "@orch/backend",
@@ -26,6 +28,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "@orch/core",
     "@orch/config",
     "@orch/queue",
+    "@orch/runtime",
     "@orch/datadog",
     "@orch/llm",
     "@orch/backend",
@@ -82,6 +85,21 @@ describe("module graph", () => {
         }
       }
     }
+    expect(violations).toEqual([]);
+  });
+
+  it("keeps the workers' adapters (Datadog SDK, model client, tokenizer) out of the API process", () => {
+    // Only `npm start` (standalone.ts) runs workers inside the API process.
+    const api = workspaces.find((ws) => ws.name === "@orch/api");
+    const heavy = ["@orch/worker", "@orch/datadog", "@orch/llm", "@orch/backend"];
+    const violations = (api?.files ?? [])
+      .filter((file) => !file.endsWith("standalone.ts"))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => heavy.includes(spec))
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+      );
+    expect(api?.files.length).toBeGreaterThan(0);
     expect(violations).toEqual([]);
   });
 

@@ -11,11 +11,19 @@ export interface IdempotencyOptions {
   readonly now?: () => number;
 }
 
-/** What a key is bound to: the job it created and the fingerprint of the request that created it. */
+/** What a key is bound to: the job it created, and the route and fingerprint of the request that created it. */
 interface Binding {
   readonly job_id: string;
   readonly fingerprint: string;
+  /** Absent in bindings written before routes were recorded. */
+  readonly route?: string;
   readonly at: number;
+}
+
+/** The request a key is used for: its route and its fingerprint (requestFingerprint). */
+export interface KeyedRequest {
+  readonly route: string;
+  readonly fingerprint: string;
 }
 
 export interface IdempotentResult {
@@ -70,13 +78,14 @@ export class Idempotency {
   async submitOnce(
     owner: string,
     key: string,
-    fingerprint: string,
+    request: KeyedRequest,
     submit: (id: string) => Promise<StoredJob>,
   ): Promise<IdempotentResult> {
+    const { route, fingerprint } = request;
     const slot = globalKeys.idempotency(owner, key);
     const deadline = this.now() + this.waitMs;
     for (;;) {
-      const binding: Binding = { job_id: newJobId(this.now()), fingerprint, at: this.now() };
+      const binding: Binding = { job_id: newJobId(this.now()), fingerprint, route, at: this.now() };
       const value = JSON.stringify(binding);
       if ((await this.redis.set(slot, value, "EX", this.ttlSeconds, "NX")) === "OK") {
         try {
@@ -93,7 +102,9 @@ export class Idempotency {
       if (existing.fingerprint !== fingerprint) {
         throw new AppError(
           "unprocessable",
-          `Idempotency-Key "${key}" was already used with a different request (job ${existing.job_id}); use a new key for a new request.`,
+          existing.route !== undefined && existing.route !== route
+            ? `Idempotency-Key "${key}" was already used on ${existing.route} (job ${existing.job_id}), not ${route}; a key stands for one request on one route, so use a new key here.`
+            : `Idempotency-Key "${key}" was already used with a different request (job ${existing.job_id}); use a new key for a new request.`,
           { job_id: existing.job_id },
         );
       }

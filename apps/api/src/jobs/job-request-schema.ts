@@ -1,8 +1,12 @@
 import { z } from "zod";
-import { SERVICE_ID_PATTERN, parseDuration } from "@orch/core";
+import { SERVICE_ID_PATTERN, parseWindowDuration } from "@orch/core";
+
+/** "X is required" when absent, "X must be a string" when it is something else; `example` shows one. */
+const stringRequired = (field: string, example: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `${field} is required: ${example}` : `${field} must be a string: ${example}`;
 
 export const serviceIdSchema = z
-  .string({ error: 'service_id is required: the Datadog service name, e.g. "web-app"' })
+  .string({ error: stringRequired("service_id", 'the Datadog service name, e.g. "web-app"') })
   .trim()
   .min(1, "service_id must not be empty")
   .max(100, "service_id must be at most 100 characters")
@@ -12,13 +16,13 @@ export const serviceIdSchema = z
   );
 
 export const sessionIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:-]+$/, "session_id may contain letters, digits, '.', '_', ':' and '-'");
+  .string({ error: stringRequired("session_id", 'a name for the conversation, e.g. "incident-4711"') })
+  .min(1, "session_id must not be empty")
+  .max(128, "session_id must be at most 128 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "session_id may contain only letters, digits, '.', '_', ':' and '-'");
 
 export const userMessageSchema = z
-  .string({ error: 'user_message is required: the question, e.g. "Why are 5xx errors up?"' })
+  .string({ error: stringRequired("user_message", 'the question, e.g. "Why are 5xx errors up?"') })
   .trim()
   .min(1, "user_message must not be empty")
   .max(4000, "user_message must be at most 4000 characters");
@@ -27,7 +31,10 @@ export const jobOptionsSchema = z
   .object({
     timeframe: z
       .string()
-      .refine((s) => parseDuration(s) !== undefined, "timeframe must be a duration such as 30m, 24h or 7d")
+      .refine(
+        (s) => parseWindowDuration(s) !== undefined,
+        "options.timeframe must be a duration of at least 1 minute, such as 30m, 24h or 7d",
+      )
       .optional(),
     reasoner: z.enum(["auto", "offline"]).optional(),
     max_steps: z.number().int().min(1).max(50).optional(),
@@ -60,7 +67,12 @@ export const orchestrateSchema = z
   .strict();
 
 export const jobIdParamsSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "a job id as returned by POST /jobs"),
+  id: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{8,64}$/,
+      "The job id must be 8-64 letters, digits, '_' or '-', as returned by POST /jobs",
+    ),
 });
 
 export function waitQuerySchema(maxSeconds: number) {
@@ -74,19 +86,38 @@ export function waitQuerySchema(maxSeconds: number) {
   });
 }
 
-/** A Redis stream entry id, as sent in each event's `id:` field. */
-const streamIdSchema = z
-  .string()
-  .regex(/^\d{1,20}-\d{1,20}$/, "an event id as sent in the stream's id: field, e.g. 1718000000000-0");
+/** The largest part of a Redis stream id: both parts are unsigned 64-bit integers. */
+const MAX_PART = 2n ** 64n - 1n;
+
+/**
+ * A Redis stream entry id, as sent in each event's `id:` field: `<ms>-<seq>`, each part at most
+ * 2^64-1 (Redis refuses larger ones). The very last id is refused too: nothing can follow it.
+ */
+function streamIdSchema(name: string) {
+  const parts = (id: string) => (/^\d{1,20}-\d{1,20}$/.test(id) ? id.split("-").map(BigInt) : undefined);
+  return z
+    .string()
+    .refine(
+      (id) => parts(id)?.every((part) => part <= MAX_PART) === true,
+      `${name} must be an event id as sent in the stream's id: field, e.g. 1718000000000-0 (two whole numbers, each at most ${String(MAX_PART)})`,
+    )
+    .refine(
+      (id) => parts(id)?.some((part) => part < MAX_PART) !== false,
+      `${name} is the last possible event id; no event can follow it`,
+    );
+}
 
 /** GET /jobs/:id/events: resume after an event, by header (EventSource sends it) or by query. */
-export const eventsQuerySchema = z.object({ last_event_id: streamIdSchema.optional() });
-export const eventsHeadersSchema = z.object({ "last-event-id": streamIdSchema.optional() });
+export const eventsQuerySchema = z.object({ last_event_id: streamIdSchema("last_event_id").optional() });
+export const eventsHeadersSchema = z.object({ "last-event-id": streamIdSchema("Last-Event-ID").optional() });
 
 /** POST /jobs and POST /orchestrate: the same key and owner within 24 h returns the same job. */
 export const idempotencyHeadersSchema = z.object({
   "idempotency-key": z
     .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1-255 visible ASCII characters (no spaces)")
+    .regex(
+      /^[\x21-\x7e]{1,255}$/,
+      "Idempotency-Key must be 1-255 visible ASCII characters (no spaces), e.g. a UUID",
+    )
     .optional(),
 });

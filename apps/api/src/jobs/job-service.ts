@@ -68,7 +68,7 @@ export class JobService {
       ...(body.options ? { options: body.options } : {}),
     };
     const deadlineMs = this.now() + this.deps.config.orchestrator.job_deadline_seconds * 1000;
-    id = await this.deps.store.create(
+    const job = await this.deps.store.create(
       {
         owner: principal.owner,
         request,
@@ -78,10 +78,10 @@ export class JobService {
       id,
     );
     try {
-      await this.deps.queues.enqueue("planning", id);
+      await this.deps.queues.enqueue("planning", job.id);
     } catch (error) {
       await this.deps.store
-        .end(id, "failed", { code: "unavailable", message: "the job could not be queued" })
+        .end(job.id, "failed", { code: "unavailable", message: "the job could not be queued" })
         .catch(() => undefined);
       throw new AppError(
         "unavailable",
@@ -90,9 +90,10 @@ export class JobService {
         { cause: error },
       );
     }
+    // Not awaited: the job is accepted once queued; if this write is lost, the workers' sweeper
+    // re-adds the planning job (a no-op while it is still queued).
+    this.deps.store.markQueued(job.id).catch(() => undefined);
     this.deps.metrics?.jobSubmitted();
-    const job = await this.deps.store.get(id);
-    if (!job) throw new AppError("internal", "the job record vanished right after it was written");
     return job;
   }
 

@@ -3,6 +3,7 @@ import type { Middleware } from "koa";
 import { AppError } from "@orch/core";
 import type { ApiToken } from "@orch/config";
 import type { AppState } from "../app-state.js";
+import type { AuthFailureLimit } from "../ops/auth-failure-limit.js";
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
@@ -17,8 +18,11 @@ export function matchToken(tokens: readonly ApiToken[], presented: string): ApiT
   return found;
 }
 
-/** Requires `Authorization: Bearer <token>` and records the caller as `ctx.state.principal`. */
-export function authenticate(tokens: readonly ApiToken[]): Middleware<AppState> {
+/**
+ * Requires `Authorization: Bearer <token>` and records the caller as `ctx.state.principal`. Tokens
+ * that match none count against the client's address (`failures`), which past its limit gets 429.
+ */
+export function authenticate(tokens: readonly ApiToken[], failures: AuthFailureLimit): Middleware<AppState> {
   return async (ctx, next) => {
     const header = ctx.get("Authorization");
     if (!header) {
@@ -32,9 +36,9 @@ export function authenticate(tokens: readonly ApiToken[]): Middleware<AppState> 
       throw new AppError("unauthorized", "Malformed Authorization header; the form is 'Bearer <token>'.");
     }
     const entry = matchToken(tokens, match[1]);
+    await failures.check(ctx.ip, entry);
     if (!entry) throw new AppError("unauthorized", "The bearer token is not valid.");
     ctx.state.principal = { owner: entry.owner, name: entry.name, admin: entry.admin };
-    ctx.state.log = ctx.state.log.child({ client: entry.name });
     await next();
   };
 }

@@ -18,7 +18,16 @@ export function requestContext(
     const incoming = ctx.get("X-Request-Id");
     const requestId = SAFE_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = log.child({ requestId });
+    // Built on first use: most requests log one line at most, and a child logger costs allocations.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, "log", {
+      get: () => (child ??= log.child({ requestId })),
+      set: (value: Logger) => {
+        child = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
     ctx.set("X-Request-Id", requestId);
     const started = performance.now();
     try {
@@ -29,7 +38,13 @@ export function requestContext(
       onResponse?.(String(route), ctx.method, ctx.status, ms);
       // Probes and scrapes arrive every few seconds: log them only at debug.
       const level = ctx.status >= 500 ? "error" : QUIET_PATHS.has(ctx.path) ? "debug" : "info";
-      ctx.state.log[level]({ method: ctx.method, path: ctx.path, status: ctx.status, ms }, "request");
+      if (log.isLevelEnabled(level)) {
+        const client = ctx.state.principal?.name;
+        ctx.state.log[level](
+          { method: ctx.method, path: ctx.path, status: ctx.status, ms, ...(client ? { client } : {}) },
+          "request",
+        );
+      }
     }
   };
 }

@@ -4,6 +4,7 @@ import { AppError } from "@orch/core";
 import type { AppState } from "../app-state.js";
 import { matchToken } from "../middleware/authenticate.js";
 import { problem } from "../middleware/problem.js";
+import type { AuthFailureLimit } from "./auth-failure-limit.js";
 
 /** The token a request presents: `Bearer <token>`, or HTTP Basic with the token as password (or as user name). */
 function presentedToken(header: string): string | undefined {
@@ -23,17 +24,21 @@ function presentedToken(header: string): string | undefined {
  * shows its login dialog: any user name, an admin token as password), 403 for a valid token
  * without the admin role. Returns whether the request may proceed.
  *
- * It answers itself rather than throwing, because the error handler's challenge is Bearer and a
- * browser only prompts for Basic.
+ * It answers 401 and 403 itself rather than throwing, because the error handler's challenge is
+ * Bearer and a browser only prompts for Basic. Tokens that match none count against the client's
+ * address, as on the API.
  */
-export function admitAdmin(
+export async function admitAdmin(
   ctx: Context & { state: AppState },
   tokens: readonly ApiToken[],
   realm: string,
-): boolean {
+  failures: AuthFailureLimit,
+): Promise<boolean> {
   const header = ctx.get("Authorization");
   const token = header ? presentedToken(header) : undefined;
   const entry = token ? matchToken(tokens, token) : undefined;
+  // Past the limit of failed attempts this throws a 429 (the error handler answers it).
+  if (token !== undefined) await failures.check(ctx.ip, entry);
   if (entry?.admin) {
     ctx.state.principal = { owner: entry.owner, name: entry.name, admin: true };
     ctx.state.log = ctx.state.log.child({ client: entry.name });

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Phase } from "@orch/core";
-import { sharedMetric } from "@orch/worker";
+import { sharedMetric } from "@orch/runtime";
 
 const DEPTH_TIMEOUT_MS = 2000;
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -48,12 +48,12 @@ export class ApiMetrics {
       (registers) =>
         new Counter({
           name: "orch_rate_limited_total",
-          help: "Requests refused with 429, by reason (rate, in_flight)",
+          help: "Requests refused with 429, by reason (rate, in_flight, auth_failures)",
           labelNames: ["reason"],
           registers,
         }),
     );
-    for (const reason of ["rate", "in_flight"]) this.limited.labels(reason).inc(0);
+    for (const reason of ["rate", "in_flight", "auth_failures"]) this.limited.labels(reason).inc(0);
     if (queues && !registry.getSingleMetric("orch_queue_jobs")) {
       new Gauge({
         name: "orch_queue_jobs",
@@ -86,7 +86,7 @@ export class ApiMetrics {
     this.submitted.inc();
   };
 
-  readonly rateLimited = (reason: "rate" | "in_flight"): void => {
+  readonly rateLimited = (reason: "rate" | "in_flight" | "auth_failures"): void => {
     this.limited.labels(reason).inc();
   };
 }

@@ -4,12 +4,15 @@ import type { ApiToken } from "@orch/config";
 import { AppError } from "@orch/core";
 import type { AppState } from "../app-state.js";
 import { matchToken } from "../middleware/authenticate.js";
+import type { AuthFailureLimit } from "./auth-failure-limit.js";
 
 export interface MetricsRouterDeps {
   readonly registry: Registry;
   readonly tokens: readonly ApiToken[];
   /** metrics.token: a scrape-only token. */
   readonly scrapeToken?: string | undefined;
+  /** Counts tokens that match none against the client's address. */
+  readonly failures: AuthFailureLimit;
 }
 
 /** GET /metrics in Prometheus text format, for the scrape token or an admin API token. */
@@ -29,6 +32,7 @@ export function metricsRouter(deps: MetricsRouterDeps): Router<AppState> {
       );
     }
     const entry = matchToken(accepted, match[1]);
+    await deps.failures.check(ctx.ip, entry);
     if (!entry) throw new AppError("unauthorized", "The bearer token is not valid.");
     if (entry !== scraper && !entry.admin) {
       throw new AppError(

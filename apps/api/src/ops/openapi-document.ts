@@ -223,7 +223,7 @@ function problemResponses(): Record<string, JsonObject> {
       type: errorType("invalid_request"),
       title: "Invalid request",
       status: 400,
-      detail: 'service_id: service_id is required: the Datadog service name, e.g. "web-app"',
+      detail: 'service_id is required: the Datadog service name, e.g. "web-app"',
       code: "invalid_request",
       errors: [
         { field: "service_id", message: 'service_id is required: the Datadog service name, e.g. "web-app"' },
@@ -240,7 +240,9 @@ function problemResponses(): Record<string, JsonObject> {
     ),
     IdempotencyMismatch: problem("This Idempotency-Key was used with a different request."),
     PayloadTooLarge: problem("The body is larger than api.body_limit_bytes."),
-    UnsupportedMediaType: problem("The body is not JSON."),
+    UnsupportedMediaType: problem(
+      "The body is not JSON (application/json or any application/*+json type), or not UTF-8.",
+    ),
     RateLimited: problem(
       "Too many requests for this token (api.rate_limit_per_minute), or too many of its jobs in flight (api.max_jobs_in_flight).",
       {
@@ -255,6 +257,11 @@ function problemResponses(): Record<string, JsonObject> {
       { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
     ),
     Unavailable: problem("Redis or the queue is not reachable; retry shortly."),
-    JobFailed: problem("POST /orchestrate: the job failed (502) or ran past its deadline (504)."),
+    JobFailed: problem(
+      "POST /orchestrate: the job failed; the code and status are those of the job's error (502 upstream_error or upstream_auth, 504 upstream_timeout or deadline_exceeded, 500 internal, …).",
+    ),
+    OrchestrateConflict: problem(
+      "POST /orchestrate: the job was cancelled while the call waited (code cancelled), or a request with this Idempotency-Key is still being processed or its job expired (code conflict).",
+    ),
   };
 }

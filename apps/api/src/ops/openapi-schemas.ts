@@ -121,7 +121,12 @@ export const traceStepSchema = z.object({
 
 const planSchema = z.object({
   intent: z.enum(INTENTS as [string, ...string[]]),
-  window: z.object({ start: z.number(), end: z.number(), label: z.string() }),
+  window: z.object({
+    start: z.number(),
+    end: z.number(),
+    label: z.string(),
+    explicit: z.boolean().optional().describe("whether the question or the request named the window"),
+  }),
   steps: z.array(planStepSchema),
   rationale: z.string(),
   source: z.enum(["offline", "llm", "fallback"]),
@@ -133,6 +138,10 @@ export const jobTraceSchema = z.object({
   total_steps: z.number().int(),
   execution_time_ms: z.number(),
   phases: z.array(phase),
+  phase_durations_ms: z
+    .object({ planning: z.number(), execution: z.number(), feedback: z.number() })
+    .partial()
+    .describe("each saved phase's own work; the rest of execution_time_ms is queueing and bookkeeping"),
   confidence_score: z.number().nullable(),
   reasoner: z.string().nullable(),
   data_source: z.string().nullable(),

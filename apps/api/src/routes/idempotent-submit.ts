@@ -1,4 +1,5 @@
 import type { Context } from "koa";
+import { InvalidRequest } from "@orch/core";
 import type { StoredJob } from "@orch/queue";
 import type { AppState } from "../app-state.js";
 import { requestFingerprint, type Idempotency } from "../jobs/idempotency.js";
@@ -21,6 +22,13 @@ export async function submitIdempotently(
   route: string,
   body: CreateJobBody,
 ): Promise<StoredJob> {
+  // Repeated headers arrive as two lines or joined with ", " (by Node or by the client); a key
+  // itself has no spaces, so either way the client sent more than one.
+  const sent = ctx.req.headersDistinct["idempotency-key"] ?? [];
+  if (sent.length > 1 || sent.some((value) => /,\s/.test(value))) {
+    const message = "Only one Idempotency-Key header may be sent; send the key once.";
+    throw new InvalidRequest(message, { errors: [{ field: "idempotency-key", message }] });
+  }
   const headers = validate(
     idempotencyHeadersSchema,
     { "idempotency-key": ctx.headers["idempotency-key"] },
@@ -32,7 +40,7 @@ export async function submitIdempotently(
   const { job, replayed } = await deps.idempotency.submitOnce(
     principal.owner,
     key,
-    requestFingerprint(route, body),
+    { route, fingerprint: requestFingerprint(route, body) },
     (id) => deps.jobs.submit(principal, body, id),
   );
   if (replayed) ctx.set("Idempotent-Replayed", "true");

@@ -1,11 +1,12 @@
 import Router from "@koa/router";
-import { AppError } from "@orch/core";
-import type { JobStore } from "@orch/queue";
+import { AppError, type ErrorCode } from "@orch/core";
+import type { JobStore, StoredJob } from "@orch/queue";
 import type { AppState } from "../app-state.js";
 import type { Idempotency } from "../jobs/idempotency.js";
 import type { JobService } from "../jobs/job-service.js";
 import { orchestrateSchema } from "../jobs/job-request-schema.js";
 import { jobLinks } from "../jobs/job-view.js";
+import { STATUS_OF } from "../middleware/problem.js";
 import { validate } from "../validate.js";
 import { respondAccepted } from "./respond-accepted.js";
 import { clientGone } from "./client-gone.js";
@@ -16,6 +17,13 @@ export interface OrchestrateRouterDeps {
   readonly store: JobStore;
   readonly timeoutSeconds: number;
   readonly idempotency: Idempotency;
+}
+
+/** The code a failed or cancelled job answers with: its own error's code, `internal` when it has none we know. */
+function endedCode(job: StoredJob): ErrorCode {
+  if (job.status === "cancelled") return "cancelled";
+  const code = job.error?.code;
+  return code !== undefined && Object.hasOwn(STATUS_OF, code) ? (code as ErrorCode) : "internal";
 }
 
 /**
@@ -50,8 +58,7 @@ export function orchestrateRouter(deps: OrchestrateRouterDeps): Router<AppState>
       return;
     }
     if (job.status === "failed" || job.status === "cancelled") {
-      const code = job.error?.code === "deadline_exceeded" ? "deadline_exceeded" : "upstream_error";
-      throw new AppError(code, `The job ${job.status}: ${job.error?.message ?? "no detail"}`, {
+      throw new AppError(endedCode(job), `The job ${job.status}: ${job.error?.message ?? "no detail"}`, {
         job_id: job.id,
         status_url: links.self,
       });

@@ -221,7 +221,8 @@ describe("DELETE /jobs/:id on a running job", () => {
       expect(runs).toEqual(
         { planning: ["1", null, null], execution: ["1", "1", null], feedback: ["1", "1", "1"] }[phase],
       );
-      expect(await redis.hexists(`orch:job:{${id}}`, `out:${phase}`)).toBe(0);
+      expect(await redis.hexists(`orch:job:{${id}}`, `saved:${phase}`)).toBe(0);
+      expect(await redis.exists(`orch:job:{${id}}:out:${phase}`)).toBe(0);
 
       // Counted at the fakes: no upstream work of a later phase happened.
       if (phase === "planning") expect(queriesFor(service)).toBe(0);

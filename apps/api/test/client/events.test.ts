@@ -109,6 +109,49 @@ describe("GET /jobs/:id/events", () => {
   });
 });
 
+describe("event ids at the edge of what Redis takes", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const TOO_BIG = ["99999999999999999999-0", "18446744073709551616-0", "0-18446744073709551616"];
+  const LAST = "18446744073709551615-18446744073709551615";
+
+  it("refuses ids with a part above 2^64-1, or the very last id, with a 400 naming the header or parameter", async () => {
+    const ended = await submitJob(h, { service_id: "web-app", user_message: "How is web-app?" });
+    await h.request(`/jobs/${ended}?wait=30`);
+    const running = await submitJob(h, { service_id: "payments", user_message: "How is payments?" });
+    for (const id of [ended, running]) {
+      for (const bad of [...TOO_BIG, LAST]) {
+        const byHeader = await h.request(`/jobs/${id}/events`, { headers: { "Last-Event-ID": bad } });
+        expect(byHeader.status, bad).toBe(400);
+        const header = (await byHeader.json()) as { code: string; detail: string };
+        expect(header.code).toBe("invalid_request");
+        expect(header.detail, bad).toMatch(
+          /^Last-Event-ID (must be an event id .*1718000000000-0.*18446744073709551615|is the last possible event id)/,
+        );
+
+        const byQuery = await h.request(`/jobs/${id}/events?last_event_id=${bad}`);
+        expect(byQuery.status, bad).toBe(400);
+        expect(((await byQuery.json()) as { detail: string }).detail, bad).toMatch(/^last_event_id /);
+      }
+    }
+  });
+
+  it("takes the largest id Redis takes as the start of a resumption", async () => {
+    const id = await submitJob(h, { service_id: "checkout", user_message: "How is checkout?" });
+    await h.request(`/jobs/${id}?wait=30`);
+    const res = await h.request(`/jobs/${id}/events`, {
+      headers: { "Last-Event-ID": "18446744073709551615-18446744073709551614" },
+    });
+    expect(res.status).toBe(204);
+  });
+});
+
 describe("an event stream of a job that waits in the queue", () => {
   let h: Harness;
   beforeAll(async () => {

@@ -1,6 +1,7 @@
+import { connect } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OTHER_TOKEN, startHarness, type Harness } from "../support/orchestrator-harness.js";
+import { OTHER_TOKEN, TOKEN, startHarness, type Harness } from "../support/orchestrator-harness.js";
 
 interface Accepted {
   job_id: string;
@@ -67,6 +68,44 @@ describe("Idempotency-Key", () => {
       "reused-key",
     );
     expect(other.status).toBe(422);
+  });
+
+  it("says the route differs when a key used on POST /jobs comes back on POST /orchestrate", async () => {
+    const body = { service_id: "web-app", user_message: "How is disk?" };
+    const first = (await (await post("/jobs", body, "route-bound-key")).json()) as Accepted;
+    const res = await post("/orchestrate", body, "route-bound-key");
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { code: string; detail: string; job_id: string };
+    expect(problem.code).toBe("unprocessable");
+    expect(problem.job_id).toBe(first.job_id);
+    expect(problem.detail).toMatch(/already used on POST \/jobs .*not POST \/orchestrate/);
+    expect(problem.detail).not.toMatch(/different request/);
+  });
+
+  it("refuses two Idempotency-Key headers, saying only one may be sent", async () => {
+    const body = JSON.stringify({ service_id: "web-app", user_message: "How is web-app?" });
+    // As two header lines (raw HTTP) and as one joined line (fetch joins repeated headers).
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(h.base).port), "127.0.0.1", () => {
+        socket.write(
+          `POST /jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+            `Content-Type: application/json\r\nIdempotency-Key: first-key\r\nIdempotency-Key: second-key\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+      let text = "";
+      socket.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1.1 400/);
+    expect(raw).toMatch(/Only one Idempotency-Key header may be sent/);
+
+    const headers = new Headers({ "Idempotency-Key": "first-key" });
+    headers.append("Idempotency-Key", "second-key");
+    const joined = await h.request("/jobs", { method: "POST", body, headers });
+    expect(joined.status).toBe(400);
+    expect(((await joined.json()) as { detail: string }).detail).toMatch(/Only one Idempotency-Key/);
   });
 
   it("creates exactly one job when two requests with the same key arrive together", async () => {

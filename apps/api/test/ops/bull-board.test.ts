@@ -106,6 +106,52 @@ describe("Bull Board at /admin/queues", () => {
     expect((await boardQueues(stack)).find((q) => q.name === "feedback")?.isPaused).toBe(false);
   });
 
+  it("refuses changes sent from another origin, so a page elsewhere cannot use an admin's browser", async () => {
+    const forged = await fetch(`${stack.base}/admin/queues/api/queues/planning/pause`, {
+      method: "PUT",
+      headers: {
+        Authorization: basic("admin", ADMIN_TOKEN),
+        "Content-Type": "text/plain",
+        Origin: "https://evil.example",
+      },
+      body: "{}",
+    });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { detail: string }).detail).toMatch(/another origin/);
+    expect((await boardQueues(stack)).find((q) => q.name === "planning")?.isPaused).toBe(false);
+    const sameOrigin = await fetch(`${stack.base}/admin/queues/api/queues/planning/resume`, {
+      method: "PUT",
+      headers: { Authorization: basic("admin", ADMIN_TOKEN), Origin: stack.base },
+      body: "{}",
+    });
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it("takes the admin token as the Basic user name with an empty password too", async () => {
+    const res = await fetch(`${stack.base}/admin/queues`, {
+      headers: { Authorization: basic(ADMIN_TOKEN, "") },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it("answers a path that escapes the board's files with a problem document, not the board's own error", async () => {
+    for (const path of [
+      "/admin/queues/static/..%2f..%2fpackage.json",
+      "/admin/queues/static/no-such-file.js",
+    ]) {
+      const res = await fetch(`${stack.base}${path}`, {
+        headers: { Authorization: basic("admin", ADMIN_TOKEN) },
+      });
+      expect([403, 404], path).toContain(res.status);
+      expect(res.headers.get("content-type"), path).toMatch(/^application\/problem\+json/);
+      const body = (await res.json()) as { code: string; status: number; detail: string; error?: unknown };
+      expect(body.status, path).toBe(res.status);
+      expect(body.code, path).toBe(res.status === 403 ? "forbidden" : "not_found");
+      expect(body.error, path).toBeUndefined();
+      expect(body.detail, path).toMatch(/Bull Board/);
+    }
+  });
+
   it("answers 404 for an unknown path under the board instead of passing it to the API", async () => {
     const res = await fetch(`${stack.base}/admin/queues/api/nothing-here`, {
       headers: { Authorization: basic("admin", ADMIN_TOKEN) },

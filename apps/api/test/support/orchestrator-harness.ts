@@ -5,7 +5,8 @@ import { pino } from "pino";
 import { loadConfig, type Config } from "@orch/config";
 import { startRedis, type RedisServer } from "@orch/testkit";
 import type { Registry } from "prom-client";
-import { createMetricsRegistry, startWorkerRuntime, type WorkerRuntime } from "@orch/worker";
+import { createMetricsRegistry } from "@orch/runtime";
+import { startWorkerRuntime, type WorkerRuntime } from "@orch/worker";
 import { startApiRuntime, type ApiRuntime } from "../../src/api-runtime.js";
 
 export const TOKEN = "test-token-alice-0123456789";

@@ -2,7 +2,10 @@ import { AppError, synthesizeAnswer, usageOfSteps } from "@orch/core";
 import type { PhaseContext, PhaseWork } from "../phase-runner.js";
 import type { PhaseDeps } from "./phase-deps.js";
 
-/** Feedback: analysis, then the reasoner's answer. */
+/**
+ * Feedback: analysis, then the reasoner's answer. The session records the answer only once it is
+ * saved (an end hook), so a cancelled or re-run phase never leaves an answer the job does not have.
+ */
 export async function feedbackPhase(deps: PhaseDeps, ctx: PhaseContext): Promise<PhaseWork> {
   const { planning, execution } = ctx.job.outputs;
   if (!planning || !execution)
@@ -20,10 +23,10 @@ export async function feedbackPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
       plan: planning.plan,
       evidence: execution,
       history: history.messages,
+      deadlineMs: ctx.job.deadline_ms,
     },
     ctx.signal,
   );
-  if (!ctx.signal.aborted) await deps.rememberAnswer(ctx.job, outcome.result.answer_markdown);
   return {
     output: outcome.result,
     steps: [...resolved, ...outcome.steps],

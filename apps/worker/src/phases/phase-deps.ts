@@ -23,11 +23,6 @@ export interface PhaseDeps {
   readonly reasonerFor: (job: StoredJob) => Reasoner;
   /** The conversation so far of the job's session, oldest first, bounded. */
   readonly historyFor: (job: StoredJob, signal: AbortSignal) => Promise<History>;
-  /**
-   * Adds the job's question and answer to its session. Called before the job reads completed,
-   * so a follow-up asked the moment it completes is planned with this exchange.
-   */
-  readonly rememberAnswer: (job: StoredJob, answer: string) => Promise<void>;
   readonly now: () => number;
   readonly defaultTimeframe: string;
   readonly maxSteps: number;

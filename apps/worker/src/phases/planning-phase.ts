@@ -19,6 +19,7 @@ export async function planningPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
       history: history.messages,
       defaultTimeframe: deps.defaultTimeframe,
       maxSteps: Math.min(deps.maxSteps, request.options?.max_steps ?? deps.maxSteps),
+      deadlineMs: ctx.job.deadline_ms,
       ...(request.options?.timeframe ? { timeframe: request.options.timeframe } : {}),
     },
     ctx.signal,

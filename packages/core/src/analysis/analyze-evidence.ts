@@ -1,13 +1,15 @@
-import type { AnalysisResult } from "../analysis-result.js";
+import type { AnalysisResult, Forecast } from "../analysis-result.js";
 import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series, ToolResult } from "../evidence.js";
 import { classifyMetric, isLimitMetric, limitMetricOf } from "../metric-catalog.js";
 import type { Plan, PlanStep } from "../plan.js";
 import { correlateDeploys, linkCoincident } from "./correlation.js";
 import type { Detection } from "./detection.js";
 import { withErrorRates } from "./error-rate.js";
+import { forecastOf, withFindingProjections } from "./forecast.js";
 import { logDetections } from "./logs.js";
 import { monitorDetections } from "./monitors.js";
 import { rankFindings } from "./rank.js";
+import { prepareSeries } from "./prepared-series.js";
 import { detectSeries } from "./series-detections.js";
 import { seriesStats } from "./series-stats.js";
 
@@ -115,6 +117,7 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
   const stats = series.map((s) => seriesStats(s, window));
 
   let detections: Detection[] = [];
+  const forecasts: Forecast[] = [];
   for (const s of series) {
     if (isLimitMetric(s.metric)) continue;
     const limit = limitFor(s, series);
@@ -122,6 +125,11 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
     detections.push(
       ...detectSeries(s, window, limit === undefined ? {} : memory ? { memoryLimit: limit } : { limit }),
     );
+    const forecast = forecastOf(
+      prepareSeries(s, undefined, memory ? undefined : limit),
+      window.end - window.start,
+    );
+    if (forecast) forecasts.push(forecast);
   }
   detections = withErrorRates(detections, series, window);
   for (const l of logs) detections.push(...logDetections(l, window));
@@ -130,10 +138,12 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
   detections = linkCoincident(detections, 10 * 60_000);
   detections = correlateDeploys(detections, events, window);
 
+  const findings = rankFindings(detections, window, plan.intent);
   return {
-    findings: rankFindings(detections, window, plan.intent),
+    findings,
     stats,
     coverage: Math.round(coverage * 1000) / 1000,
     missing,
+    forecasts: withFindingProjections(forecasts, findings, window),
   };
 }

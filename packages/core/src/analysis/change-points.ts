@@ -6,7 +6,7 @@ export interface Segment {
 }
 
 /** Above this many points (by default) the search runs on bucket means, keeping it O(n²) on at most this many. */
-const MAX_EXACT_POINTS = 720;
+const MAX_EXACT_POINTS = 360;
 
 /**
  * Optimal partition of `y` into constant levels (least squares), each change costing `penalty`

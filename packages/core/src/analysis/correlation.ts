@@ -13,6 +13,17 @@ function link(d: Detection, uid: string): Detection {
   return d.related?.includes(uid) ? d : { ...d, related: [...(d.related ?? []), uid] };
 }
 
+/** "errors (trace.http.request.errors, logs) and latency (trace.http.request.duration…)": one mention per category. */
+function byCategory(detections: readonly Detection[]): string {
+  const groups = new Map<string, string[]>();
+  for (const d of detections) {
+    const metrics = groups.get(d.category) ?? [];
+    if (!metrics.includes(d.metric)) metrics.push(d.metric);
+    groups.set(d.category, metrics);
+  }
+  return [...groups].map(([category, metrics]) => `${category} (${metrics.join(", ")})`).join(" and ");
+}
+
 /**
  * Links error and latency detections that start within 30 minutes after a deploy to it, and
  * adds one `deploy_regression` detection per such deploy (metric "events") naming the deploy
@@ -65,7 +76,7 @@ export function correlateDeploys(
         affected: metrics.join(", "),
         event_id: deploy.id,
       },
-      summary: `"${deploy.title}" at ${formatTime(deploy.time, windowMs)} was followed ${formatDuration(delayMs)} later by ${claimed.map((d) => `${d.category} (${d.metric})`).join(" and ")}: a likely deploy regression`,
+      summary: `"${deploy.title}" at ${formatTime(deploy.time, windowMs)} was followed ${formatDuration(delayMs)} later by ${byCategory(claimed)}: a likely deploy regression`,
       magnitude: Math.max(...claimed.map((d) => d.magnitude)),
       priority: PRIORITY.deploy,
       related: claimed.map((d) => d.uid ?? ""),

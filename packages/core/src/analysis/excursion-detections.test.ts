@@ -48,3 +48,28 @@ describe("a climb on a daily cycle the window is too short to show", () => {
     ]);
   });
 });
+
+describe("an ongoing change", () => {
+  it("lasts from its start to the latest point, as its 'since' reads at the window's end", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "step",
+      service: "svc",
+      question: "Why is it slower?",
+      window: "24h",
+      seed: 7,
+      series: [
+        {
+          metric: "trace.http.request.duration.by.service.95p",
+          baseline: 0.24,
+          noise: 0.06,
+          incidents: [{ type: "step", start: "-42m", factor: 2.5 }],
+        },
+      ],
+    });
+    const [step] = analyzeEvidence({ evidence, plan }).findings;
+    const sinceMin = (evidence.window.end - (step?.window.start ?? 0)) / 60_000;
+    expect(step?.summary).toMatch(/is still there \(\d+ min\)/);
+    expect(Number(step?.evidence.duration_min)).toBeLessThanOrEqual(Math.ceil(sinceMin));
+    expect(Number(step?.evidence.duration_min)).toBeGreaterThanOrEqual(Math.floor(sinceMin) - 2);
+  });
+});

@@ -2,6 +2,7 @@ import type { Severity } from "../finding.js";
 import type { Anomaly, Detection } from "./detection.js";
 import { PRIORITY } from "./detection.js";
 import { changePct, describer } from "./describe.js";
+import { isShareUnit } from "./format-value.js";
 import { findExcursions, type Excursion } from "./excursions.js";
 import { categoryOf, changeSeverity, isBadDirection } from "./impact.js";
 import { leakDetection } from "./leak.js";
@@ -164,7 +165,8 @@ export function excursionDetections(p: PreparedSeries, m: SeriesModel, memoryLim
       step: ex.sign > 0 ? "stepped up" : "stepped down",
       ramp: ex.sign > 0 ? "ramped up" : "ramped down",
     } as Record<Anomaly, string>;
-    const durationMs = (ex.sustained ? lastMs : endMs) - startMs + p.intervalMs;
+    // Ongoing: from its start to the latest point (as "since 03:08" reads at 03:50); a closed episode spans its points.
+    const durationMs = ex.sustained ? lastMs - startMs : endMs - startMs + p.intervalMs;
     const tail = ex.sustained
       ? `since ${d.at(startMs)} and is still there (${d.dur(durationMs)})`
       : `at ${d.at(startMs)} for ${d.dur(durationMs)}`;
@@ -188,10 +190,11 @@ export function excursionDetections(p: PreparedSeries, m: SeriesModel, memoryLim
         peak: d.num(nums.peak),
         ...(Number.isFinite(pct) ? { change_pct: d.num(pct) } : {}),
         duration_min: Math.round(durationMs / 60_000),
+        ...(ex.sustained ? { current: d.num(p.values[n - 1] ?? nums.level) } : {}),
         z: Math.round(ex.z),
-        ...((p.series.unit ?? p.profile?.unit) ? { unit: p.series.unit ?? p.profile?.unit ?? "" } : {}),
+        ...(p.unit !== undefined ? { unit: p.unit } : {}),
       },
-      summary: `${dead ? "Traffic stopped: " : ""}${p.label} ${verb[anomaly] ?? anomaly} from ${d.v(nums.baseline)} to ${d.v(shown)}${Number.isFinite(pct) ? ` (${d.pct(changePct(nums.baseline, shown))})` : ""} ${tail}`,
+      summary: `${dead ? "Traffic stopped: " : ""}${p.label} ${verb[anomaly] ?? anomaly} from ${d.v(nums.baseline)} to ${d.v(shown)}${Number.isFinite(pct) || isShareUnit(p.unit) ? ` (${d.change(nums.baseline, shown)})` : ""} ${tail}`,
       magnitude: Math.abs(ex.after - ex.before),
       priority: PRIORITY[anomaly],
       ...(supporting ? { supporting: true } : {}),

@@ -45,11 +45,11 @@ export function formatPct(pct: number | null | undefined): string {
   return `${r > 0 ? "+" : ""}${r}%`;
 }
 
-/** "14:05 UTC", with the date when the window spans more than a day. */
+/** "14:05 UTC", with the date ("03-09 14:05 UTC") when the window spans a day or more, so yesterday's 14:05 is not read as today's. */
 export function formatTime(ms: number, windowMs: number): string {
   const iso = new Date(ms).toISOString();
   const hhmm = `${iso.slice(11, 16)} UTC`;
-  return windowMs > 86_400_000 ? `${iso.slice(5, 10)} ${hhmm}` : hhmm;
+  return windowMs >= 86_400_000 ? `${iso.slice(5, 10)} ${hhmm}` : hhmm;
 }
 
 /** "35 min", "2.5 h", "3.1 days". */
@@ -59,4 +59,32 @@ export function formatDuration(ms: number): string {
   const h = min / 60;
   if (h < 48) return `${roundSig(h, 2)} h`;
   return `${roundSig(h / 24, 2)} days`;
+}
+
+/** Whether values in this unit are shares of a whole (shown as %), whose changes are percentage points. */
+export function isShareUnit(unit: string | undefined): boolean {
+  return unit === "percent" || unit === "fraction";
+}
+
+/** A difference of two shares in percentage points: "+5.3 pp" (from a difference in the series' unit). */
+export function formatPoints(diff: number | null | undefined, unit: string | undefined): string {
+  if (diff === null || diff === undefined || !Number.isFinite(diff)) return "n/a";
+  const pp = roundSig(unit === "fraction" ? diff * 100 : diff, 2);
+  return `${pp > 0 ? "+" : ""}${pp} pp`;
+}
+
+/**
+ * How much a value changed from `from` to `to`: in percentage points for shares ("-52 pp", not
+ * "-90 %" of a percentage), else relative ("+149%").
+ */
+export function formatChange(from: number, to: number, unit: string | undefined): string {
+  if (isShareUnit(unit)) return formatPoints(to - from, unit);
+  return from !== 0 ? formatPct(((to - from) / Math.abs(from)) * 100) : "n/a";
+}
+
+/** A rate of change per hour: "-5.2 pp/h" for shares, "+238 MiB/h" or "+12/h" otherwise. */
+export function formatRate(perHour: number | null | undefined, unit: string | undefined): string {
+  if (perHour === null || perHour === undefined || !Number.isFinite(perHour)) return "n/a";
+  if (isShareUnit(unit)) return `${formatPoints(perHour, unit)}/h`;
+  return `${perHour > 0 ? "+" : ""}${formatValue(perHour, unit)}/h`;
 }

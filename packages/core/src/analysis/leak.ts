@@ -105,6 +105,7 @@ export function leakDetection(
   const pct = changePct(first, last);
   const projection =
     hoursLeft !== undefined ? `; at this rate it runs out in about ${d.dur(hoursLeft * HOUR_MS)}` : "";
+  const current = p.values[n - 1] ?? last;
   let peak = vs[0] ?? 0;
   for (const v of vs) peak = sign > 0 ? Math.max(peak, v) : Math.min(peak, v);
   return {
@@ -121,15 +122,17 @@ export function leakDetection(
       baseline: d.num(first),
       level: d.num(last),
       peak: d.num(peak),
+      current: d.num(current),
+      fitted: "trend",
       ...(Number.isFinite(pct) ? { change_pct: d.num(pct) } : {}),
       growth_per_hour: d.num(slope),
       monotonicity: d.num(Math.abs(rho)),
       duration_min: Math.round(spanMs / 60_000),
       ...(hoursLeft !== undefined ? { projected_exhaustion_h: d.num(hoursLeft) } : {}),
       ...(limit !== undefined ? { limit: d.num(limit) } : {}),
-      ...((p.series.unit ?? p.profile?.unit) ? { unit: p.series.unit ?? p.profile?.unit ?? "" } : {}),
+      ...(p.unit !== undefined ? { unit: p.unit } : {}),
     },
-    summary: `${p.label} ${sign > 0 ? "grew" : "fell"} steadily from ${d.v(first)} to ${d.v(last)} (${d.pct(pct)}, ${slope > 0 ? "+" : ""}${d.v(slope)}/h) since ${d.at(t0)} without levelling off: a memory leak pattern${projection}`,
+    summary: `${p.label} ${sign > 0 ? "grew" : "fell"} steadily from ${d.v(first)} to ${d.v(last)} along its trend line (${d.change(first, last)}, ${d.rate(slope)}) since ${d.at(t0)}, latest ${d.v(current)}: ${sign > 0 ? "memory use keeps growing" : `usable memory keeps falling, so memory use keeps growing,`} without levelling off, a memory leak pattern${projection}`,
     magnitude: Math.abs(Math.log(Math.max(Math.abs(last), 1e-12) / Math.max(Math.abs(first), 1e-12))),
     priority: PRIORITY.leak,
   };

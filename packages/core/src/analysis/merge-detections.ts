@@ -1,5 +1,6 @@
 import type { Detection } from "./detection.js";
 import { maxSeverity, severityRank } from "./detection.js";
+import { formatTime } from "./format-value.js";
 
 function better(a: Detection, b: Detection): Detection {
   if (a.priority !== b.priority) return a.priority > b.priority ? a : b;
@@ -48,7 +49,11 @@ function foldFlapping(list: Detection[]): Detection[] {
  * (slow drifts) only lend their start; alone they are dropped. Repeated short bursts in the
  * same direction are folded into one flapping episode.
  */
-export function mergeDetections(detections: readonly Detection[], slackMs: number): Detection[] {
+export function mergeDetections(
+  detections: readonly Detection[],
+  slackMs: number,
+  windowMs = 0,
+): Detection[] {
   const byKey = new Map<string, Detection[]>();
   for (const d of detections) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
   const out: Detection[] = [];
@@ -77,23 +82,23 @@ export function mergeDetections(detections: readonly Detection[], slackMs: numbe
       for (const d of [...group].sort((a, b) => a.priority - b.priority))
         evidence = { ...evidence, ...d.evidence };
       evidence = { ...evidence, ...base.evidence };
+      // A threshold or trend only knows when a line was crossed; a drift that led there knows when it began.
+      const start = Math.min(
+        ...(base.anomaly === "threshold" || base.anomaly === "trend" ? group : real).map((d) => d.start),
+      );
+      const others = real.filter((d) => d !== base).map((d) => d.summary);
+      // The episode's start must be in its words too: say where the drift that led to the crossing began.
+      const earliestTold = Math.min(...real.map((d) => d.start));
+      if (start < earliestTold - slackMs)
+        others.push(`the drift that led there began at ${formatTime(start, windowMs)}`);
       merged.push({
         ...base,
         severity,
-        // A threshold or trend only knows when a line was crossed; a drift that led there knows when it began.
-        start: Math.min(
-          ...(base.anomaly === "threshold" || base.anomaly === "trend" ? group : real).map((d) => d.start),
-        ),
+        start,
         end: Math.max(...group.map((d) => d.end)),
         evidence,
         magnitude: Math.max(...real.map((d) => d.magnitude)),
-        summary:
-          real.length > 1
-            ? `${base.summary}; ${real
-                .filter((d) => d !== base)
-                .map((d) => d.summary)
-                .join("; ")}`
-            : base.summary,
+        summary: others.length > 0 ? `${base.summary}; ${others.join("; ")}` : base.summary,
       });
     }
     out.push(...foldFlapping(merged));

@@ -3,6 +3,7 @@ import type { FindingCategory } from "../finding.js";
 import type { TimeWindow } from "../time-window.js";
 import type { Detection } from "./detection.js";
 import { PRIORITY } from "./detection.js";
+import { formatTime } from "./format-value.js";
 
 const CATEGORY_WORDS: ReadonlyArray<readonly [RegExp, FindingCategory]> = [
   [/(5xx|4xx|error|errors|exception|fail|failure|fatal)/, "errors"],
@@ -38,7 +39,7 @@ export function monitorDetections(monitors: readonly MonitorInfo[], window: Time
         : window.end;
     const when =
       m.last_triggered !== undefined
-        ? ` since ${new Date(m.last_triggered).toISOString().slice(11, 16)} UTC`
+        ? ` since ${formatTime(m.last_triggered, window.end - window.start)}`
         : "";
     out.push({
       key: `monitor:${m.id}`,

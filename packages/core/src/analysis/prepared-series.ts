@@ -1,5 +1,5 @@
 import type { Series } from "../evidence.js";
-import { classifyMetric, type MetricProfile, type SignalKind } from "../metric-catalog.js";
+import { classifyMetric, shareUnitOf, type MetricProfile, type SignalKind } from "../metric-catalog.js";
 import { madSigma, median } from "./robust.js";
 import { seriesIntervalMs } from "./series-stats.js";
 
@@ -13,8 +13,11 @@ export interface PreparedSeries {
   readonly series: Series;
   /** Display name with group, e.g. "system.cpu.user{host:web-1}". */
   readonly label: string;
+  /** What the metric is; its unit is the one the series reads in (see `shareUnitOf`). */
   readonly profile: MetricProfile | undefined;
   readonly kind: SignalKind | undefined;
+  /** The unit values are shown in: "percent", "fraction", "seconds", "bytes"… */
+  readonly unit: string | undefined;
   readonly isCount: boolean;
   readonly intervalMs: number;
   readonly times: Float64Array;
@@ -39,8 +42,8 @@ export function prepareSeries(
   metricOverride?: MetricProfile,
   limit?: number,
 ): PreparedSeries {
-  const profile = metricOverride ?? classifyMetric(series.metric);
-  const kind = series.kind ?? profile?.kind;
+  const classified = metricOverride ?? classifyMetric(series.metric);
+  const kind = series.kind ?? classified?.kind;
   const times: number[] = [];
   const values: number[] = [];
   for (const [t, v] of series.points) {
@@ -50,6 +53,13 @@ export function prepareSeries(
     }
   }
   const vals = Float64Array.from(values);
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of vals) max = Math.max(max, v);
+  const unit = shareUnitOf(series.metric, kind, series.unit ?? classified?.unit, max);
+  const profile: MetricProfile | undefined =
+    classified && (unit === "fraction" || unit === "percent") && classified.unit !== unit
+      ? { ...classified, unit }
+      : classified;
   const isCount =
     (profile?.asCount ?? false) ||
     profile?.unit === "count" ||
@@ -83,6 +93,7 @@ export function prepareSeries(
     label,
     profile,
     kind,
+    unit,
     isCount,
     intervalMs: seriesIntervalMs(series),
     times: Float64Array.from(times),

@@ -113,6 +113,7 @@ export function sawtoothDetections(
       evidence: {
         anomaly: "leak",
         pattern: "sawtooth",
+        fitted: "floor",
         baseline: d.num(first),
         level: d.num(last),
         ...(Number.isFinite(pct) ? { change_pct: d.num(pct) } : {}),
@@ -122,7 +123,7 @@ export function sawtoothDetections(
         ...(hoursLeft !== undefined ? { projected_exhaustion_h: d.num(Math.max(0, hoursLeft)) } : {}),
         ...(limit !== undefined ? { limit: d.num(limit) } : {}),
       },
-      summary: `${p.label}: the level left after each collection rose from ${d.v(first)} to ${d.v(last)} (${d.pct(pct)}) over ${idx.length} collections since ${d.at(t0)}: memory that survives garbage collection keeps growing, a leak under the sawtooth${hoursLeft !== undefined ? `; at this rate it runs out in about ${d.dur(Math.max(0, hoursLeft) * HOUR_MS)}` : ""}`,
+      summary: `${p.label}: the level left after each collection rose from ${d.v(first)} to ${d.v(last)} along its trend line (${d.change(first, last)}, ${d.rate(slope)}) over ${idx.length} collections since ${d.at(t0)}: memory that survives garbage collection keeps growing, a leak under the sawtooth${hoursLeft !== undefined ? `; at this rate it runs out in about ${d.dur(Math.max(0, hoursLeft) * HOUR_MS)}` : ""}`,
       magnitude: Math.abs(Math.log(Math.max(Math.abs(last), 1e-12) / Math.max(Math.abs(first), 1e-12))),
       priority: PRIORITY.leak,
     },

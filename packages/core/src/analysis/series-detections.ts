@@ -7,7 +7,7 @@ import { excursionDetections } from "./excursion-detections.js";
 import { flatLineDetections } from "./flat-line.js";
 import { mergeDetections } from "./merge-detections.js";
 import { noDataDetections } from "./no-data.js";
-import { prepareSeries } from "./prepared-series.js";
+import { prepareSeries, type PreparedSeries } from "./prepared-series.js";
 import { foldRecurring } from "./recurring.js";
 import { findSawtooth, sawtoothDetections } from "./sawtooth.js";
 import { seriesModel } from "./series-model.js";
@@ -31,7 +31,7 @@ export function detectSeries(
   const windowMs = window.end - window.start;
   const out: Detection[] = [...noDataDetections(series, window)];
   const p = prepareSeries(series, options.profile, options.limit);
-  if (p.values.length < 8) return mergeDetections(out, 2 * p.intervalMs);
+  if (p.values.length < 8) return withUnit(mergeDetections(out, 2 * p.intervalMs, windowMs), p);
   // A garbage-collection sawtooth climbs and falls by design: only its floor says whether memory leaks.
   const saw = p.kind === "memory" ? findSawtooth(p) : undefined;
   if (saw) {
@@ -43,5 +43,17 @@ export function detectSeries(
   }
   out.push(...thresholdDetections(p, windowMs));
   out.push(...flatLineDetections(p, windowMs));
-  return foldRecurring(mergeDetections(out, 2 * p.intervalMs), window);
+  return withUnit(foldRecurring(mergeDetections(out, 2 * p.intervalMs, windowMs), window), p);
+}
+
+/**
+ * Every finding of a series carries its unit, and whether low is bad for it (usable memory,
+ * idle CPU), so its numbers and words read the same way everywhere.
+ */
+function withUnit(detections: Detection[], p: PreparedSeries): Detection[] {
+  const extra: Record<string, string> = {
+    ...(p.unit !== undefined ? { unit: p.unit } : {}),
+    ...(p.profile?.higherIsWorse === false ? { low_is_bad: "yes" } : {}),
+  };
+  return detections.map((d) => ({ ...d, evidence: { ...extra, ...d.evidence } }));
 }

@@ -1,7 +1,7 @@
 import type { SeriesStats } from "../analysis-result.js";
 import type { Series } from "../evidence.js";
 import type { TimeWindow } from "../time-window.js";
-import { classifyMetric } from "../metric-catalog.js";
+import { classifyMetric, shareUnitOf } from "../metric-catalog.js";
 import { quantileSorted } from "./robust.js";
 
 const HOUR_MS = 3_600_000;
@@ -58,15 +58,17 @@ function meanOfRange(
 export function seriesStats(series: Series, window: TimeWindow): SeriesStats {
   const profile = classifyMetric(series.metric);
   const kind = series.kind ?? profile?.kind;
-  const unit = series.unit ?? profile?.unit;
   const times: number[] = [];
   const values: number[] = [];
+  let highest = Number.NEGATIVE_INFINITY;
   for (const [t, v] of series.points) {
     if (v !== null && Number.isFinite(v)) {
       times.push(t);
       values.push(v);
+      highest = Math.max(highest, v);
     }
   }
+  const unit = shareUnitOf(series.metric, kind, series.unit ?? profile?.unit, highest);
   const base = {
     metric: series.metric,
     query: series.query,
@@ -91,6 +93,7 @@ export function seriesStats(series: Series, window: TimeWindow): SeriesStats {
       p99: null,
       slope_per_hour: null,
       change_pct: null,
+      change_abs: null,
     };
   }
   const sorted = Float64Array.from(values).sort();
@@ -133,5 +136,6 @@ export function seriesStats(series: Series, window: TimeWindow): SeriesStats {
     p99: quantileSorted(sorted, 0.99),
     slope_per_hour: slope,
     change_pct: change,
+    change_abs: first !== null && last !== null ? last - first : null,
   };
 }

@@ -1,6 +1,7 @@
 import type { Detection } from "./detection.js";
 import { PRIORITY } from "./detection.js";
 import { describer } from "./describe.js";
+import { isShareUnit } from "./format-value.js";
 import { categoryOf } from "./impact.js";
 import type { PreparedSeries } from "./prepared-series.js";
 import { rollingMedian } from "./robust.js";
@@ -33,9 +34,12 @@ export function thresholdDetections(p: PreparedSeries, windowMs: number): Detect
   const [from, to] = latest;
   let peakUsed = 0;
   let above = 0;
+  // The breach is judged on the rolling median; its peak is the highest reading, as the series' max shows it.
+  let peakAt = from;
   for (let i = from; i < to; i++) {
     peakUsed = Math.max(peakUsed, used[i] ?? 0);
     if ((used[i] ?? 0) >= util.crit) above++;
+    if (util.used(p.values[i] ?? 0) > util.used(p.values[peakAt] ?? 0)) peakAt = i;
   }
   const critical = above >= Math.min(minPoints, to - from);
   const threshold = critical ? util.crit : util.warn;
@@ -44,6 +48,20 @@ export function thresholdDetections(p: PreparedSeries, windowMs: number): Detect
   const endMs = p.times[to - 1] ?? startMs;
   const current = p.values[n - 1] ?? 0;
   const ongoing = to === n;
+  const peakRaw = p.values[peakAt] ?? 0;
+  const rawPeakUsed = Math.round(util.used(peakRaw) * 100);
+  const thresholdPct = Math.round(threshold * 100);
+  const share = isShareUnit(p.unit);
+  const lowIsBad = util.used(0) > util.used(1);
+  const level = lowIsBad
+    ? `stayed at or below ${d.v(util.raw(threshold))} (${thresholdPct}% or more used)`
+    : share
+      ? `held at or above ${d.v(util.raw(threshold))}`
+      : `held at or above ${thresholdPct}% of its limit (${d.v(util.raw(threshold))})`;
+  const peak = lowIsBad
+    ? `down to ${d.v(peakRaw)} (${rawPeakUsed}% used)`
+    : `peaking at ${d.v(peakRaw)}${share ? "" : ` (${rawPeakUsed}% used)`}`;
+  const when = ongoing ? `since ${d.at(startMs)} and still does` : `from ${d.at(startMs)} to ${d.at(endMs)}`;
   return [
     {
       key: p.label,
@@ -57,13 +75,16 @@ export function thresholdDetections(p: PreparedSeries, windowMs: number): Detect
       evidence: {
         anomaly: "threshold",
         threshold: d.num(util.raw(threshold)),
-        peak: d.num(util.raw(peakUsed)),
+        threshold_used_pct: thresholdPct,
+        threshold_level: critical ? "critical" : "warning",
+        peak: d.num(peakRaw),
         current: d.num(current),
-        used_pct: Math.round(peakUsed * 100),
+        used_pct: rawPeakUsed,
+        ...(lowIsBad ? { low_is_bad: "yes" } : {}),
         duration_min: Math.round((endMs - startMs + p.intervalMs) / 60_000),
         breaches: runs.length,
       },
-      summary: `${util.resource} saturation: ${p.label} held beyond ${d.v(util.raw(threshold))} (${Math.round(threshold * 100)}% used) ${ongoing ? `since ${d.at(startMs)} and still does` : `from ${d.at(startMs)} to ${d.at(endMs)}`}, peaking at ${Math.round(peakUsed * 100)}% used${runs.length > 1 ? ` (${runs.length} breaches in the window)` : ""}`,
+      summary: `${util.resource} saturation: ${p.label} ${level} ${when}, ${peak}${ongoing ? `; latest ${d.v(current)}` : ""}${runs.length > 1 ? ` (${runs.length} breaches in the window)` : ""}`,
       magnitude: Math.max(0, peakUsed - util.warn) * 5,
       priority: PRIORITY.threshold,
     },

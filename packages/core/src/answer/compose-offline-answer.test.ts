@@ -8,7 +8,7 @@ import { composeOfflineAnswer } from "./compose-offline-answer.js";
 import { groundedConfidence } from "./grounded-confidence.js";
 
 function answerFor(
-  input: Omit<ScenarioInput, "id" | "question">,
+  input: Omit<ScenarioInput, "id" | "question"> & { question?: string },
   options: { intent?: Intent; fail?: string[] } = {},
 ) {
   const { evidence, plan, scenario } = scenarioEvidence(
@@ -57,7 +57,7 @@ describe("composeOfflineAnswer", () => {
       .split("\n")
       .find((l) => l.includes(`${errors?.id} · critical · errors`));
     expect(line).toMatch(/trace\.http\.request\.errors/);
-    expect(line).toMatch(/since \d\d:\d\d UTC/);
+    expect(line).toMatch(/since \d\d-\d\d \d\d:\d\d UTC/);
     expect(line).toMatch(/→ \d+(\.\d+)? \(\+\d+%\)/);
     expect(answer.findings_used).toContain(errors?.id);
     expect(answer.findings_used.every((id) => analysis.findings.some((f) => f.id === id))).toBe(true);
@@ -96,7 +96,7 @@ describe("composeOfflineAnswer", () => {
     expect(analysis.findings.filter((f) => f.severity !== "info")).toEqual([]);
     expect(answer.answer_markdown).toContain("## web-app: no problems found");
     expect(answer.answer_markdown).toContain("### Why this looks healthy");
-    expect(answer.answer_markdown).toMatch(/`system\.cpu\.user`: mean [\d.]+%/);
+    expect(answer.answer_markdown).toMatch(/`system\.cpu\.user` [\d.]+% now \(mean [\d.]+%/);
     expect(answer.answer_markdown).toContain("no deploys in the window");
     expect(answer.recommendations).toEqual(["No action needed now; keep the existing monitors in place."]);
     expect(answer.confidence).toBeGreaterThan(0.7);
@@ -140,5 +140,184 @@ describe("composeOfflineAnswer", () => {
     expect(answer.answer_markdown).toContain("## web-app: not enough data to judge");
     expect(answer.answer_markdown).not.toContain("no problems found");
     expect(answer.confidence).toBeLessThan(0.4);
+  });
+});
+
+/** A web service with some series patched. */
+function web(patch: Record<string, Partial<ScenarioInput["series"][number]>>): ScenarioInput["series"] {
+  return webSeries(0.06, 0.3, 15).map((s) => ({ ...s, ...(patch[s.metric] ?? {}) }));
+}
+
+const pool = {
+  metric: "postgresql.percent_usage_connections",
+  baseline: 0.6,
+  noise: 0.04,
+  max: 1,
+  incidents: [{ type: "ramp" as const, start: "-40m", end: "-25m", to: 0.95 }],
+};
+
+const leak = web({
+  "system.mem.pct_usable": { incidents: [{ type: "leak", start: "-10h", to: 0.06 }] },
+});
+
+const cpuRamp = web({
+  "system.cpu.user": { incidents: [{ type: "ramp", start: "-40m", end: "-10m", to: 95 }] },
+});
+
+/** The cells of a key-series table row. */
+function tableRow(markdown: string, metric: string): string[] {
+  const row = markdown.split("\n").find((l) => l.startsWith(`| \`${metric}\` |`));
+  return (row ?? "").split("|").map((c) => c.trim());
+}
+
+describe("composeOfflineAnswer, numbers", () => {
+  it("shows shares as % and their changes in percentage points, never as raw ratios", () => {
+    const { answer } = answerFor(
+      { service: "payments", window: "24h", seed: 5, series: leak, question: "Why is memory growing?" },
+      { intent: "capacity" },
+    );
+    const md = answer.answer_markdown;
+    expect(md).toMatch(/-[\d.]+ pp\/h/);
+    expect(md).not.toMatch(/%\/h/);
+    expect(md).not.toMatch(/\b0\.\d+ →|→ 0\.\d+|threshold 0\.\d/);
+    expect(tableRow(md, "system.mem.pct_usable")[6]).toMatch(/^-[\d.]+ pp$/);
+  });
+
+  it("shows a connection pool's usage as %, like CPU and disk", () => {
+    const { answer } = answerFor(
+      { service: "db", window: "1h", seed: 3, series: [pool] },
+      { intent: "capacity" },
+    );
+    const row = tableRow(answer.answer_markdown, pool.metric);
+    expect(row[2]).toMatch(/^[\d.]+%$/);
+    expect(row[4]).toMatch(/^[\d.]+%$/);
+  });
+
+  it("gives one number per fact: a breach's peak and latest reading are the table's max and current", () => {
+    const { answer, analysis } = answerFor(
+      { service: "db", window: "1h", seed: 3, series: [pool] },
+      { intent: "capacity" },
+    );
+    const finding = analysis.findings.find((f) => f.metric === pool.metric);
+    const line = answer.answer_markdown.split("\n").find((l) => l.includes(`${finding?.id} · `)) ?? "";
+    const [, , current, , max] = tableRow(answer.answer_markdown, pool.metric);
+    expect(finding?.summary).toContain(`peaking at ${max}; latest ${current}`);
+    expect(line).toContain(`now ${current}`);
+    expect(line).toMatch(/critical threshold 90%/);
+  });
+
+  it("describes falling usable memory as memory use growing, never as growth of the series", () => {
+    const { answer, analysis } = answerFor(
+      { service: "payments", window: "24h", seed: 5, series: leak, question: "Why is memory growing?" },
+      { intent: "capacity" },
+    );
+    const f = analysis.findings.find((x) => x.category === "memory_leak");
+    const line = answer.answer_markdown.split("\n").find((l) => l.includes(`${f?.id} · `)) ?? "";
+    expect(line).toMatch(/steady fall \(memory use growing, a leak pattern\) on `system\.mem\.pct_usable`/);
+    expect(line).not.toMatch(/steady growth/);
+    expect(f?.summary).toMatch(/usable memory keeps falling, so memory use keeps growing/);
+  });
+
+  it("tells a monitor's state once, not as numbers and again as a sentence", () => {
+    const { answer } = answerFor({
+      ...deployIncident,
+      monitors: [
+        { name: "api-gateway 5xx error rate", state: "Alert", query: "sum:trace.http.request.errors{*}" },
+      ],
+    });
+    const line = answer.answer_markdown.split("\n").find((l) => l.includes("Monitor")) ?? "";
+    expect(line.match(/api-gateway 5xx error rate/g)).toHaveLength(1);
+  });
+});
+
+describe("composeOfflineAnswer, the question", () => {
+  it("answers every signal the question names, also those that are fine", () => {
+    const { answer } = answerFor(
+      {
+        service: "web-app",
+        window: "24h",
+        seed: 7,
+        series: cpuRamp,
+        question: "Check CPU and memory usage trends for the last 24 hours",
+      },
+      { intent: "capacity" },
+    );
+    const md = answer.answer_markdown;
+    expect(md).toMatch(/\*\*CPU\*\*: F\d+ \(critical\) — system\.cpu\.user/);
+    expect(md).toMatch(/\*\*Memory\*\*: nothing abnormal — `system\.mem\.pct_usable` [\d.]+% now/);
+    expect(md.indexOf("**CPU**")).toBeLessThan(md.indexOf("**Memory**"));
+  });
+
+  it("leads a follow-up with the signal it names, pointing to the rest rather than repeating it", () => {
+    const { answer, analysis } = answerFor(
+      { service: "web-app", window: "24h", seed: 7, series: cpuRamp, question: "and memory?" },
+      { intent: "capacity" },
+    );
+    const lines = answer.answer_markdown.split("\n").filter((l) => l.trim() !== "");
+    expect(lines[1]).toMatch(/^\*\*Memory\*\*: nothing abnormal/);
+    const top = analysis.findings[0];
+    expect(lines[2]).toBe(
+      `Elsewhere: ${top?.id} (critical saturation on \`system.cpu.user\`) — see the findings below.`,
+    );
+    expect(answer.answer_markdown).not.toContain(top?.summary ?? "-");
+  });
+
+  it("says only the job's own service was read when the question names another", () => {
+    const { answer } = answerFor({
+      service: "payments",
+      window: "1h",
+      seed: 4,
+      series: webSeries(0.06, 0.3, 15),
+      question: "compare api-gateway with payments memory",
+    });
+    expect(answer.answer_markdown).toContain(
+      "**Only `payments` was read.** This job can read only its own service (every query is scoped to it); the question also names `api-gateway`, which was not read",
+    );
+  });
+
+  it("gives a capacity question a forecast for each bounded resource", () => {
+    const { answer } = answerFor(
+      {
+        service: "db",
+        window: "24h",
+        seed: 3,
+        question: "Analyze current resource utilization and predict scaling needs",
+        series: [
+          { metric: "system.cpu.user", baseline: 40, noise: 0.05, max: 100 },
+          {
+            metric: "system.disk.in_use",
+            baseline: 0.6,
+            noise: 0.002,
+            max: 1,
+            incidents: [{ type: "ramp", start: "-24h", to: 0.8 }],
+          },
+        ],
+      },
+      { intent: "capacity" },
+    );
+    const md = answer.answer_markdown;
+    expect(md).toContain("### Forecast");
+    expect(md).toMatch(
+      /- `system\.disk\.in_use` \(disk\): [\d.]+% now, rising \+[\d.]+ pp\/h: reaches 95% in ~[\d.]+ (h|days) and is full in ~[\d.]+ (h|days)/,
+    );
+    expect(md).toMatch(
+      /- `system\.cpu\.user` \(CPU\): [\d.]+% now, no steady trend: no exhaustion expected within the window's horizon \(the next 24 h\)/,
+    );
+  });
+
+  it("on memory that grew through a short window, advises a longer look for a leak before raising the limit", () => {
+    const { answer, analysis } = answerFor(
+      { service: "payments", window: "1h", seed: 5, series: leak, question: "Why is memory growing?" },
+      { intent: "capacity" },
+    );
+    expect(analysis.findings.some((f) => f.category === "memory_leak")).toBe(false);
+    expect(answer.recommendations[0]).toMatch(
+      /^Memory use on system\.mem\.pct_usable grew steadily within this 60 min window \(\d+% used now\): ask again over the last 24 hours to tell a leak from load/,
+    );
+  });
+
+  it("gives no forecast to a question about errors", () => {
+    const { answer } = answerFor(deployIncident, { intent: "errors" });
+    expect(answer.answer_markdown).not.toContain("### Forecast");
   });
 });

@@ -1,12 +1,20 @@
 import type { Answer } from "../answer.js";
 import type { SeriesStats } from "../analysis-result.js";
-import { formatPct, formatValue } from "../analysis/format-value.js";
 import type { EventInfo, Evidence, LogSummary, MonitorInfo } from "../evidence.js";
+import type { Finding } from "../finding.js";
+import type { SignalKind } from "../metric-catalog.js";
+import { mentionedKinds, mentionedServices } from "../planner/classify-question.js";
 import type { AnswerInput } from "../ports.js";
 import { findingLine } from "./finding-line.js";
+import { forecastLines } from "./forecast-lines.js";
 import { groundedConfidence } from "./grounded-confidence.js";
 import { keySeries, keySeriesTable } from "./key-series-table.js";
+import { findingIsAbout, namedSignalLines, seriesSummary } from "./named-signal-lines.js";
 import { recommendationsFor } from "./recommendations.js";
+
+/** Questions that ask where resources are heading, not only where they are. */
+const FORECAST_WORDS =
+  /\b(predict\w*|forecast\w*|capacity|scal(e|ing)|headroom|run(ning)? out|trends?|grow\w*|fill\w*)\b/i;
 
 /** Findings listed in an answer; the rest are counted, not shown. */
 const MAX_LISTED = 8;
@@ -26,15 +34,17 @@ function reads(evidence: Evidence): { monitors?: MonitorInfo[]; events?: EventIn
   return out;
 }
 
-function seriesLine(s: SeriesStats): string {
-  const v = (x: number | null): string => formatValue(x, s.unit);
-  const label = s.group.length > 0 ? `${s.metric}{${s.group.join(",")}}` : s.metric;
-  return `\`${label}\`: mean ${v(s.mean)}, p95 ${v(s.p95)}, max ${v(s.max)}, now ${v(s.current)} (${formatPct(s.change_pct)} over the window)`;
-}
-
 /** What shows that nothing is wrong: steady series, quiet monitors, no deploy followed by trouble. */
-function allClearEvidence(input: AnswerInput, shown: readonly SeriesStats[]): string[] {
-  const lines = shown.slice(0, 4).map((s) => `${seriesLine(s)}: no spike, step, trend or threshold breach`);
+function allClearEvidence(
+  input: AnswerInput,
+  shown: readonly SeriesStats[],
+  told: readonly SignalKind[],
+): string[] {
+  // Series of the signals the question named were already answered above.
+  const lines = shown
+    .filter((s) => s.kind === undefined || !told.includes(s.kind))
+    .slice(0, 4)
+    .map((s) => `${seriesSummary(s)}: no spike, step, trend or threshold breach`);
   const { monitors, events, logs } = reads(input.evidence);
   if (monitors) {
     const troubled = monitors.filter(
@@ -76,12 +86,12 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
 
   const critical = significant.filter((f) => f.severity === "critical").length;
   const hasData = analysis.stats.some((s) => s.count > 0);
+  const named = mentionedKinds(question);
+  const others = mentionedServices(question, service);
   const parts: string[] = [];
   if (significant.length > 0) {
     parts.push(
       `## ${service}: ${significant.length} issue${significant.length > 1 ? "s" : ""} found (${critical} critical, ${significant.length - critical} warning)`,
-      "",
-      `Most important: ${significant[0]?.summary ?? ""}.`,
     );
   } else if (!hasData) {
     parts.push(
@@ -90,17 +100,41 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
       `No metric returned values for the ${window.label}, so the absence of findings says nothing about the service's health.`,
     );
   } else {
+    parts.push(`## ${service}: no problems found`);
+  }
+  if (others.length > 0) {
     parts.push(
-      `## ${service}: no problems found`,
       "",
-      `Nothing abnormal in the ${window.label}: every series stayed within its usual range.`,
+      `**Only \`${service}\` was read.** This job can read only its own service (every query is scoped to it); the question also names ${others.map((o) => `\`${o}\``).join(", ")}, which was not read — ask about ${others.length > 1 ? "them" : "it"} in a job for ${others.length > 1 ? "each of those services" : "that service"}.`,
     );
+  }
+  // Lead with what the question asked about, then the most important finding if it is about something else.
+  if (named.length > 0 && hasData) {
+    parts.push("");
+    for (const line of namedSignalLines(named, analysis.findings, analysis.stats)) parts.push(line, "");
+    parts.pop();
+  }
+  const top = significant[0];
+  if (top) {
+    const about = (f: Finding): boolean => named.some((k) => findingIsAbout(f, k));
+    const linked = (top.related ?? []).some((id) => {
+      const other = analysis.findings.find((f) => f.id === id);
+      return other !== undefined && about(other);
+    });
+    if (named.length === 0 || linked) parts.push("", `Most important: ${top.summary}.`);
+    else if (!about(top))
+      parts.push(
+        "",
+        `Elsewhere: ${top.id} (${top.severity} ${top.category.replace("_", " ")} on \`${top.metric}\`) — see the findings below.`,
+      );
+  } else if (hasData) {
+    parts.push("", `Nothing abnormal in the ${window.label}: every series stayed within its usual range.`);
   }
   parts.push(
     "",
     "_This answer was produced by the offline analyst: statistics and rules over the data, no language model._",
     "",
-    `**Service** \`${service}\` · **Window** ${window.label} (${isoMinute(window.start)} → ${isoMinute(window.end)}) · **Data source** \`${evidence.data_source}\` · **Question** “${question.trim()}”`,
+    `**Service** \`${service}\` · **Window** ${window.label}, ${isoMinute(window.start)} → ${isoMinute(window.end)} · **Data source** \`${evidence.data_source}\` · **Question** “${question.trim()}”`,
   );
 
   if (listed.length > 0) {
@@ -111,7 +145,12 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
   }
   if (significant.length === 0 && hasData) {
     parts.push("", "### Why this looks healthy", "");
-    for (const line of allClearEvidence(input, shown)) parts.push(`- ${line}`);
+    for (const line of allClearEvidence(input, shown, named)) parts.push(`- ${line}`);
+  }
+  const forecasts = analysis.forecasts ?? [];
+  if (forecasts.length > 0 && (plan.intent === "capacity" || FORECAST_WORDS.test(question))) {
+    parts.push("", "### Forecast", "");
+    for (const line of forecastLines(forecasts)) parts.push(`- ${line}`);
   }
   const table = keySeriesTable(shown);
   if (table) parts.push("", "### Key series", "", table);

@@ -1,5 +1,5 @@
 import type { SeriesStats } from "../analysis-result.js";
-import { formatPct, formatValue } from "../analysis/format-value.js";
+import { formatPct, formatPoints, formatValue, isShareUnit } from "../analysis/format-value.js";
 import type { Finding } from "../finding.js";
 import type { SignalKind } from "../metric-catalog.js";
 import type { Intent } from "../plan.js";
@@ -37,14 +37,17 @@ export function keySeries(
     .slice(0, limit);
 }
 
-/** A compact markdown table of series statistics: current, mean, max, p95 and change over the window. */
+/**
+ * A compact markdown table of series statistics: current, mean, max, p95 and the change across
+ * the window (last fifth against first fifth; percentage points for shares, else relative).
+ */
 export function keySeriesTable(rows: readonly SeriesStats[]): string {
   if (rows.length === 0) return "";
   const lines = ["| series | current | mean | max | p95 | change |", "|---|---:|---:|---:|---:|---:|"];
   for (const s of rows) {
     const v = (x: number | null): string => formatValue(x, s.unit);
     lines.push(
-      `| \`${labelOf(s)}\` | ${v(s.current)} | ${v(s.mean)} | ${v(s.max)} | ${v(s.p95)} | ${formatPct(s.change_pct)} |`,
+      `| \`${labelOf(s)}\` | ${v(s.current)} | ${v(s.mean)} | ${v(s.max)} | ${v(s.p95)} | ${isShareUnit(s.unit) ? formatPoints(s.change_abs, s.unit) : formatPct(s.change_pct)} |`,
     );
   }
   return lines.join("\n");

@@ -1,4 +1,11 @@
-import { formatDuration, formatPct, formatTime, formatValue, roundSig } from "../analysis/format-value.js";
+import {
+  formatChange,
+  formatDuration,
+  formatRate,
+  formatTime,
+  formatValue,
+  roundSig,
+} from "../analysis/format-value.js";
 import type { AnalysisResult } from "../analysis-result.js";
 import type { Finding, FindingCategory } from "../finding.js";
 
@@ -30,7 +37,29 @@ const at = (f: Finding, ctx: RuleContext): string =>
 const change = (f: Finding): string => {
   const b = num(f, "baseline");
   const l = num(f, "level") ?? num(f, "peak");
-  return b !== undefined && l !== undefined && b !== 0 ? formatPct(((l - b) / Math.abs(b)) * 100) : "";
+  return b !== undefined && l !== undefined ? formatChange(b, l, str(f, "unit")).replace("n/a", "") : "";
+};
+/** The latest reading as a % used, when the finding's unit is a share. */
+const usedNowPct = (f: Finding): number | undefined => {
+  const current = num(f, "current");
+  const unit = str(f, "unit");
+  if (current === undefined || (unit !== "percent" && unit !== "fraction")) return undefined;
+  const share = unit === "percent" ? current / 100 : current;
+  return Math.round((str(f, "low_is_bad") === "yes" ? 1 - share : share) * 100);
+};
+const windowHours = (ctx: RuleContext): number => (ctx.window.end - ctx.window.start) / 3_600_000;
+/** Memory that climbed steadily within a window too short to tell a leak from load. */
+const growingInShortWindow = (f: Finding, ctx: RuleContext): boolean => {
+  const anomaly = str(f, "anomaly");
+  const b = num(f, "baseline");
+  const l = num(f, "level");
+  // A breach reached by a drift carries the drift's numbers: memory use grew to get there.
+  const drifted =
+    anomaly === "threshold" &&
+    b !== undefined &&
+    l !== undefined &&
+    (str(f, "low_is_bad") === "yes" ? l < b : l > b);
+  return windowHours(ctx) < 12 && (anomaly === "ramp" || anomaly === "trend" || drifted);
 };
 const linkedTo = (f: Finding, ctx: RuleContext, category: FindingCategory): Finding | undefined =>
   ctx.findings.find((o) => o.category === category && (f.related ?? []).includes(o.id));
@@ -41,7 +70,10 @@ const usedPct = (f: Finding): number | undefined => {
   const unit = str(f, "unit");
   if (level === undefined) return undefined;
   if (unit === "percent") return Math.round(level);
-  if (unit === "fraction") return Math.round((f.metric.includes("usable") ? 1 - level : level) * 100);
+  if (unit === "fraction")
+    return Math.round(
+      (str(f, "low_is_bad") === "yes" || f.metric.includes("usable") ? 1 - level : level) * 100,
+    );
   return undefined;
 };
 
@@ -111,18 +143,25 @@ const RULES: readonly RecommendationRule[] = [
     },
   },
   {
+    id: "memory-growing",
+    category: "saturation",
+    when: (f, ctx) => f.kind === "memory" && growingInShortWindow(f, ctx),
+    advice: (f, ctx) =>
+      `Memory use on ${f.metric} grew steadily within this ${formatDuration(ctx.window.end - ctx.window.start)} window (${usedNowPct(f) ?? usedPct(f) ?? "?"}% used now): ask again over the last 24 hours to tell a leak from load — a leak grows without levelling off across restarts — and take a heap or allocation profile now; raising the memory limit only buys time.`,
+  },
+  {
     id: "memory",
     category: "saturation",
     when: (f) => f.kind === "memory",
     advice: (f) =>
-      `Memory is ${usedPct(f) ?? "?"}% used on ${f.metric}: raise the memory limit or scale out before the OOM killer does, and check whether it keeps growing.`,
+      `Memory reached ${usedPct(f) ?? "?"}% used on ${f.metric}${usedNowPct(f) !== undefined ? ` (${usedNowPct(f)}% now)` : ""}: raise the memory limit or scale out before the OOM killer does, and check whether it keeps growing.`,
   },
   {
     id: "pool",
     category: "saturation",
     when: (f) => /conn|pool|client/.test(f.metric),
     advice: (f) =>
-      `The connection pool is at ${usedPct(f) ?? "?"}% of its limit: raise the pool size or max connections, and look for slow queries or leaked connections.`,
+      `The connection pool reached ${usedPct(f) ?? "?"}% of its limit${usedNowPct(f) !== undefined ? ` (${usedNowPct(f)}% now)` : ""}: raise the pool size or max connections, and look for slow queries or leaked connections.`,
   },
   {
     id: "saturation",
@@ -139,7 +178,7 @@ const RULES: readonly RecommendationRule[] = [
         hours !== undefined
           ? `schedule restarts every ~${formatDuration(Math.max(1, roundSig(hours / 2, 2)) * 3_600_000)}, before exhaustion in ~${formatDuration(hours * 3_600_000)}`
           : "schedule periodic restarts";
-      return `Memory leak on ${f.metric} (${value(f, "growth_per_hour")}/h): take a heap dump or allocation profile now to find what retains memory; as a stopgap ${restart}.`;
+      return `Memory leak on ${f.metric} (${formatRate(num(f, "growth_per_hour"), str(f, "unit"))}): take a heap dump or allocation profile now to find what retains memory; as a stopgap ${restart}.`;
     },
   },
   {
@@ -231,6 +270,16 @@ export function recommendationsFor(
     used.add(key);
     advice.push(rule.advice(f, ctx));
     basis.push(f.id);
+  }
+  // A resource heading for its threshold within the window's horizon, with no finding that already advised on it.
+  for (const fc of analysis.forecasts ?? []) {
+    if (advice.length >= limit) break;
+    if (fc.hours_to_threshold === undefined || fc.hours_to_threshold > fc.horizon_h) continue;
+    if (fc.used_now >= fc.threshold_used) continue;
+    if (analysis.findings.some((f) => f.metric === fc.metric && f.severity !== "info")) continue;
+    advice.push(
+      `Plan capacity for ${fc.resource} (${fc.series}) within ~${formatDuration(fc.hours_to_threshold * 3_600_000)}: at ${formatRate(fc.trend_pp_per_hour, "percent")} it reaches ${Math.round(fc.threshold_used * 100)}% used by then.`,
+    );
   }
   if (analysis.missing.length > 0) {
     advice.push(

@@ -1,4 +1,4 @@
-import type { SeriesStats } from "../analysis-result.js";
+import type { Forecast, SeriesStats } from "../analysis-result.js";
 import type { EventInfo, LogSummary, MonitorInfo } from "../evidence.js";
 import type { Finding } from "../finding.js";
 import { compactNumber, signedCompactNumber } from "./compact-number.js";
@@ -44,6 +44,27 @@ export function basicStats(points: ReadonlyArray<readonly [number, number | null
     min: Math.min(...values),
     max: Math.max(...values),
   };
+}
+
+const pct = (share: number): string => `${compactNumber(share * 100)}%`;
+
+/**
+ * "system.disk.in_use{host:db-1} disk: used 81% now, +0.8pp/h, 90% in 11h, full in 24h (trend
+ * trusted 24h ahead)" — a bounded resource's forecast, in shares of it used.
+ */
+export function forecastLine(f: Forecast): string {
+  const parts = [`used ${pct(f.used_now)} now`];
+  if (f.trend_pp_per_hour !== undefined) parts.push(`${signedCompactNumber(f.trend_pp_per_hour)}pp/h`);
+  if (f.hours_to_threshold !== undefined) {
+    parts.push(`${pct(f.threshold_used)} in ${compactNumber(f.hours_to_threshold)}h`);
+  } else if (f.breached !== undefined) {
+    parts.push(`beyond ${pct(f.breached)} already`);
+  } else {
+    parts.push(`not nearing ${pct(f.threshold_used)}`);
+  }
+  if (f.hours_to_full !== undefined) parts.push(`full in ${compactNumber(f.hours_to_full)}h`);
+  const cite = f.finding ? ` [${f.finding}]` : "";
+  return `${f.series} ${f.resource}: ${parts.join(", ")} (trend trusted ${compactNumber(f.horizon_h)}h ahead)${cite}`;
 }
 
 /** "label kind/unit: now=45 avg=3.2 min=0 max=50 p50=1 p95=40 p99=48 slope=+1.2/h chg=+350% n=1440". */

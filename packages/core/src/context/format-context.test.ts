@@ -157,10 +157,10 @@ describe("formatContext", () => {
     const { evidence, analysis } = fixture(100, 1440);
     const question = "Why are 5xx errors up on api-gateway?";
     const started = performance.now();
-    const out = formatContext({ question, analysis, evidence, budgetTokens: 6000 });
+    const out = formatContext({ question, analysis, evidence, budgetTokens: 6000, countTokens });
     const elapsed = performance.now() - started;
     const rawStarted = performance.now();
-    const raw = rawEvidenceTokens(evidence);
+    const raw = rawEvidenceTokens(evidence, countTokens);
     const rawElapsed = performance.now() - rawStarted;
 
     console.log(
@@ -179,12 +179,48 @@ describe("formatContext", () => {
 
   it("puts every finding, with its numbers, before any series statistics", () => {
     const { evidence, analysis } = fixture(20, 1440);
-    const { text } = formatContext({ question: "errors?", analysis, evidence, budgetTokens: 3000 });
+    const { text } = formatContext({
+      question: "errors?",
+      analysis,
+      evidence,
+      budgetTokens: 3000,
+      countTokens,
+    });
     const f1 = text.indexOf("[f1] critical errors trace.http.request.errors -35m..0:");
     expect(f1).toBeGreaterThan(0);
     expect(text).toContain("baseline=12.3, peak=98.8, change_pct=712, started_at=-35m");
     expect(text.indexOf("[f2]")).toBeGreaterThan(f1);
     expect(text.indexOf("## Series")).toBeGreaterThan(text.indexOf("[f2]"));
+  });
+
+  it("gives the forecasts of bounded resources after the findings, in shares used", () => {
+    const { evidence, analysis } = fixture(5, 60);
+    const forecasts = [
+      {
+        series: "system.disk.in_use{host:db-1}",
+        metric: "system.disk.in_use",
+        resource: "disk" as const,
+        current: 0.81,
+        used_now: 0.81,
+        threshold_used: 0.9,
+        trend_pp_per_hour: 0.8,
+        hours_to_threshold: 11.2,
+        hours_to_full: 23.7,
+        horizon_h: 24,
+        finding: "f1",
+      },
+    ];
+    const { text } = formatContext({
+      question: "predict scaling needs",
+      analysis: { ...analysis, forecasts },
+      evidence,
+      budgetTokens: 3000,
+      countTokens,
+    });
+    const line = "system.disk.in_use{host:db-1} disk: used 81% now, +0.8pp/h, 90% in 11.2h, full in 23.7h";
+    expect(text).toContain(line);
+    expect(text.indexOf(line)).toBeGreaterThan(text.indexOf("[f2]"));
+    expect(text.indexOf(line)).toBeLessThan(text.indexOf("## Series"));
   });
 
   it("ranks the series a finding rests on first, then the kinds the question names", () => {
@@ -194,6 +230,7 @@ describe("formatContext", () => {
       analysis,
       evidence,
       budgetTokens: 4000,
+      countTokens,
     });
     const lines = text.split("\n");
     const series = lines.slice(lines.findIndex((l) => l.startsWith("## Series")) + 1);
@@ -209,7 +246,7 @@ describe("formatContext", () => {
 
   it("shows downsampled points for the most relevant series first, keeping the burst", () => {
     const { evidence, analysis } = fixture(20, 1440);
-    const out = formatContext({ question: "errors?", analysis, evidence, budgetTokens: 4000 });
+    const out = formatContext({ question: "errors?", analysis, evidence, budgetTokens: 4000, countTokens });
     const lines = out.text.split("\n");
     const burstLine = lines[lines.findIndex((l) => l.startsWith("## Points")) + 1];
     expect(burstLine).toMatch(/\(60 of 1440\)/);
@@ -223,7 +260,13 @@ describe("formatContext", () => {
 
   it("summarises monitors, events and error logs compactly", () => {
     const { evidence, analysis } = fixture(3, 1440);
-    const { text } = formatContext({ question: "errors?", analysis, evidence, budgetTokens: 4000 });
+    const { text } = formatContext({
+      question: "errors?",
+      analysis,
+      evidence,
+      budgetTokens: 4000,
+      countTokens,
+    });
     expect(text).toContain('Alert "5xx rate on api-gateway" (id 7, changed -30m)');
     expect(text).toContain("1 OK");
     expect(text).toContain('-40m deploy "Deployed api-gateway v2.3.1"');
@@ -232,7 +275,7 @@ describe("formatContext", () => {
 
   it("includes everything, untruncated, when the evidence is small", () => {
     const { evidence, analysis } = fixture(3, 60);
-    const out = formatContext({ question: "errors?", analysis, evidence, budgetTokens: 6000 });
+    const out = formatContext({ question: "errors?", analysis, evidence, budgetTokens: 6000, countTokens });
     expect(out.truncated).toBe(false);
     expect(out.sections).toEqual({ findings: 2, stats: 3, points: 3 });
   });
@@ -240,7 +283,13 @@ describe("formatContext", () => {
   it("never exceeds the budget, however small", () => {
     const { evidence, analysis } = fixture(30, 1440);
     for (const budget of [0, 10, 60, 150, 400, 1000, 2500]) {
-      const out = formatContext({ question: "errors?", analysis, evidence, budgetTokens: budget });
+      const out = formatContext({
+        question: "errors?",
+        analysis,
+        evidence,
+        budgetTokens: budget,
+        countTokens,
+      });
       expect(countTokens(out.text)).toBeLessThanOrEqual(budget);
       expect(out.tokens).toBe(countTokens(out.text));
     }
@@ -301,6 +350,7 @@ describe("formatContext on a real analysis", () => {
       analysis,
       evidence,
       budgetTokens: 2500,
+      countTokens,
     });
 
     expect(analysis.findings.length).toBeGreaterThan(0);

@@ -1,10 +1,10 @@
-import { countTokens } from "gpt-tokenizer";
 import type { AnalysisResult } from "../analysis-result.js";
 import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series } from "../evidence.js";
 import {
   basicStats,
   eventLines,
   findingLine,
+  forecastLine,
   logLines,
   monitorLines,
   pointsLine,
@@ -12,13 +12,15 @@ import {
 } from "./context-lines.js";
 import { lttb } from "./lttb.js";
 import { rankSeries, type RankedSeries } from "./series-relevance.js";
-import { TokenBudget } from "./token-budget.js";
+import { TokenBudget, type TokenCounter } from "./token-budget.js";
 
 export interface FormatContextInput {
   readonly question: string;
   readonly analysis: AnalysisResult;
   readonly evidence: Evidence;
   readonly budgetTokens: number;
+  /** The model's tokenizer; the budget and `tokens` are in its tokens. */
+  readonly countTokens: TokenCounter;
 }
 
 /** A compact, token-budgeted view of the evidence for a model. */
@@ -65,7 +67,7 @@ function takeSection(
   if (lines.length === 0) return { lines: [], count: 0, complete: true };
   const start = budget.used;
   const room = (): number => cap - (budget.used - start);
-  const noteCost = TokenBudget.cost([omitted(lines.length)]);
+  const noteCost = budget.cost([omitted(lines.length)]);
   if (!budget.tryTake([title], room() - noteCost)) return { lines: [], count: 0, complete: false };
   const taken = [title];
   let count = 0;
@@ -137,7 +139,7 @@ function signalLines(
 export function formatContext(input: FormatContextInput): FormattedContext {
   const { analysis, evidence } = input;
   const { start, end, label } = evidence.window;
-  const budget = new TokenBudget(Math.max(0, Math.floor(input.budgetTokens)));
+  const budget = new TokenBudget(Math.max(0, Math.floor(input.budgetTokens)), input.countTokens);
   const data = collect(evidence);
   const ranked = rankSeries(input.question, data.series, analysis.findings, analysis.stats);
   let truncated = false;
@@ -157,6 +159,16 @@ export function formatContext(input: FormatContextInput): FormattedContext {
     (n) => `(${n} more findings left out)`,
   );
   truncated ||= !findings.complete;
+
+  // Forecasts repeat numbers of findings for capacity questions; they go with them.
+  const forecasts = takeSection(
+    budget,
+    "## Forecasts (bounded resources, at the window's trend)",
+    (analysis.forecasts ?? []).map(forecastLine),
+    Math.floor(budget.limit * SIGNALS_SHARE),
+    (n) => `(${n} more forecasts left out)`,
+  );
+  truncated ||= !forecasts.complete;
 
   const signalsCap = Math.floor(budget.limit * SIGNALS_SHARE);
   const signalsStart = budget.used;
@@ -179,7 +191,8 @@ export function formatContext(input: FormatContextInput): FormattedContext {
     budget,
     `## Series (${ranked.length}, most relevant first)`,
     ranked.map((r) =>
-      statsLine(r.label, r.kind, r.series.unit ?? r.stats?.unit, r.stats ?? basicStats(r.series.points)),
+      // The analysis' unit (it knows a pool usage is a share even when the source did not say).
+      statsLine(r.label, r.kind, r.stats?.unit ?? r.series.unit, r.stats ?? basicStats(r.series.points)),
     ),
     budget.remaining - pointsReserve,
     (n) => `(${n} less relevant series left out)`,
@@ -216,11 +229,11 @@ export function formatContext(input: FormatContextInput): FormattedContext {
   // Display order differs from the order the budget was spent in, and a few tokens can merge
   // across lines: re-count the joined text and trim from the least important end until it fits.
   const counts = { findings: findings.count, stats: stats.count, points: plotted };
-  const parts = [header, findings.lines, stats.lines, signals, points];
+  const parts = [header, findings.lines, forecasts.lines, stats.lines, signals, points];
   let text = parts.flat().join("\n");
-  let tokens = countTokens(text);
+  let tokens = input.countTokens(text);
   while (tokens > budget.limit) {
-    const victim = [points, signals, stats.lines, findings.lines].find((p) => p.length > 0);
+    const victim = [points, signals, stats.lines, forecasts.lines, findings.lines].find((p) => p.length > 0);
     if (!victim)
       return { text: "", tokens: 0, sections: { findings: 0, stats: 0, points: 0 }, truncated: true };
     victim.pop();
@@ -230,12 +243,12 @@ export function formatContext(input: FormatContextInput): FormattedContext {
     counts.findings = Math.min(counts.findings, Math.max(0, findings.lines.length - 1));
     truncated = true;
     text = parts.flat().join("\n");
-    tokens = countTokens(text);
+    tokens = input.countTokens(text);
   }
   return { text, tokens, sections: counts, truncated };
 }
 
 /** Tokens of the raw evidence as JSON: what a naive prompt would cost. */
-export function rawEvidenceTokens(evidence: Evidence): number {
+export function rawEvidenceTokens(evidence: Evidence, countTokens: TokenCounter): number {
   return countTokens(JSON.stringify(evidence));
 }

@@ -4,3 +4,4 @@ export * from "./lttb.js";
 export * from "./compact-number.js";
 export * from "./relative-time.js";
 export { rankSeries, questionKinds, seriesLabel, type RankedSeries } from "./series-relevance.js";
+export type { TokenCounter } from "./token-budget.js";

@@ -1,14 +1,17 @@
-import { countTokens } from "gpt-tokenizer";
+/** Counts the tokens of a text with a real tokenizer (the llm package passes gpt-tokenizer's o200k). */
+export type TokenCounter = (text: string) => number;
 
 /**
- * Spends a token budget line by line. Lines are counted with the real tokenizer (o200k, the
- * GPT-4o family's); the formatter re-counts the joined text at the end, since a few tokens
- * can merge across line breaks.
+ * Spends a token budget line by line. The formatter re-counts the joined text at the end, since
+ * a few tokens can merge across line breaks.
  */
 export class TokenBudget {
   private spent = 0;
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly count: TokenCounter,
+  ) {}
 
   get used(): number {
     return this.spent;
@@ -19,13 +22,13 @@ export class TokenBudget {
   }
 
   /** Tokens of `lines` as they will appear in the text, one per line. */
-  static cost(lines: readonly string[]): number {
-    return lines.reduce((sum, line) => sum + countTokens(`${line}\n`), 0);
+  cost(lines: readonly string[]): number {
+    return lines.reduce((sum, line) => sum + this.count(`${line}\n`), 0);
   }
 
   /** Spends the cost of `lines` if it fits within `cap` (default: the whole remaining budget). */
   tryTake(lines: readonly string[], cap = this.remaining): boolean {
-    const cost = TokenBudget.cost(lines);
+    const cost = this.cost(lines);
     if (cost > Math.min(cap, this.remaining)) return false;
     this.spent += cost;
     return true;

@@ -3,6 +3,7 @@ import type { StepDraft } from "../job.js";
 import type { Plan } from "../plan.js";
 import type { ConversationMessage, MetricsSource, Reasoner } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
+import { planWindow } from "../planner/plan-offline.js";
 import { parseTimeframe } from "../time-window.js";
 import { startStep, type StepSink } from "./step-clock.js";
 
@@ -14,6 +15,8 @@ export interface PlanQuestionInput {
   readonly timeframe?: string;
   readonly defaultTimeframe: string;
   readonly maxSteps: number;
+  /** The job's deadline (epoch ms), handed to the reasoner. */
+  readonly deadlineMs?: number;
 }
 
 export interface PhaseDeps {
@@ -41,9 +44,11 @@ export async function planQuestion(
     steps.push(step);
     deps.onStep?.(step);
   };
-  const window = input.timeframe
+  const asked = input.timeframe
     ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
     : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
+  // Slow problems and follow-ups get their window here, so discovery and every reasoner use it.
+  const window = planWindow({ question: input.question, window: asked, history: input.history });
 
   let available: readonly string[] = [];
   let upstream = 0;
@@ -82,6 +87,7 @@ export async function planQuestion(
       history: input.history,
       available_metrics: available,
       max_steps: input.maxSteps,
+      ...(input.deadlineMs !== undefined ? { deadline_ms: input.deadlineMs } : {}),
     },
     signal,
   );

@@ -19,6 +19,8 @@ export interface SynthesizeInput {
   readonly plan: Plan;
   readonly evidence: Evidence;
   readonly history: readonly ConversationMessage[];
+  /** The job's deadline (epoch ms), handed to the reasoner. */
+  readonly deadlineMs?: number;
 }
 
 export interface SynthesizeOutcome {
@@ -60,6 +62,7 @@ export async function synthesizeAnswer(
       evidence: input.evidence,
       analysis,
       history: input.history,
+      ...(input.deadlineMs !== undefined ? { deadline_ms: input.deadlineMs } : {}),
     },
     signal,
   );

@@ -105,3 +105,104 @@ export function classifyIntent(question: string, history: readonly ConversationM
   }
   return "health";
 }
+
+/** Whether a question reads as a follow-up of the previous one ("and memory?", "what about errors?"). */
+export function isFollowUp(question: string): boolean {
+  const text = question.trim().toLowerCase();
+  return /^(and|also|what about|how about|same for|now)\b/.test(text) || text.split(/\s+/).length <= 4;
+}
+
+/** Problems that develop over hours or days, and what the answer needs to see them. */
+const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(leak(s|ing|ed)?|oom\w*|out of memory)\b/, "a memory leak"],
+  [
+    /\b(memory|mem|heap|rss|ram)\b[^.?!]{0,40}\b(grow\w*|creep\w*|increas\w*|climb\w*|ris(e|es|ing)|keeps?)\b|\b(grow\w*|creep\w*|increas\w*|climb\w*|rising)\b[^.?!]{0,20}\b(memory|mem|heap|rss|ram)\b/,
+    "memory growth",
+  ],
+  [
+    /\b(disk|storage|volume|filesystem)\b[^.?!]{0,40}\b(fill\w*|full|grow\w*|space|running out)\b|\bfill(s|ing)? up\b/,
+    "a filling disk",
+  ],
+  [/\b(capacity|headroom|predict\w*|forecast\w*|scaling needs|run(ning)? out)\b/, "a capacity trend"],
+  [/\b(trends?|over time|gradual(ly)?|slowly)\b/, "a trend"],
+];
+
+/**
+ * The slow-developing problem a question asks about (memory growth or a leak, a filling disk,
+ * capacity, a trend), as words for the answer, or undefined: such problems need hours of data,
+ * not the default hour, to be seen at all.
+ */
+export function slowProblemOf(question: string): string | undefined {
+  const text = question.toLowerCase();
+  return SLOW_PROBLEMS.find(([re]) => re.test(text))?.[1];
+}
+
+/** Hyphenated English words that are no service names. */
+const COMMON_COMPOUNDS =
+  /^(out-of-\w+|real-time|follow-ups?|long-term|short-term|day-to-day|up-to-date|end-to-end|built-in|read-only|time-to-\w+|well-known|on-call|on-prem\w*|off-heap|in-memory|opt-\w+|x-ray|e-mail|check-\w+|sign-\w+|log-\w+|roll-\w+|rate-limit\w*|per-\w+|non-\w+|re-\w+|self-\w+|multi-\w+|pre-\w+|post-\w+|anti-\w+|co-\w+|cross-\w+|sub-\w+|over-\w+|under-\w+|de-\w+|p\d\d|\d+-\w+|\w+-(based|related|wide|level|side|like|free|heavy|bound|driven|aware|specific|facing))$/;
+
+const NOT_A_NAME = new Set([
+  "the",
+  "this",
+  "that",
+  "my",
+  "our",
+  "your",
+  "their",
+  "same",
+  "other",
+  "each",
+  "every",
+  "which",
+  "whole",
+  "entire",
+  "a",
+  "one",
+  "web",
+  "backend",
+  "frontend",
+  "any",
+  "all",
+  "its",
+  "his",
+  "her",
+  "new",
+  "old",
+  "for",
+  "in",
+  "on",
+  "of",
+  "to",
+  "with",
+  "from",
+  "by",
+  "at",
+  "and",
+  "or",
+  "is",
+  "the whole",
+]);
+
+/**
+ * Services other than `own` that a question names ("compare api-gateway with payments",
+ * "service:billing", "the checkout service"): a job reads only its own service, and its answer
+ * says so rather than silently answering about one service for another.
+ */
+export function mentionedServices(question: string, own: string): string[] {
+  const text = question.toLowerCase();
+  const self = own.toLowerCase();
+  const found: string[] = [];
+  const add = (name: string | undefined): void => {
+    const n = (name ?? "").replace(/[.,;:!?'")]+$/, "");
+    if (!n || n === self || NOT_A_NAME.has(n) || found.includes(n) || n.includes(".")) return;
+    found.push(n);
+  };
+  for (const m of text.matchAll(/\bservice\s*[:=]\s*([a-z0-9][a-z0-9._/-]*)/g)) add(m[1]);
+  for (const m of text.matchAll(/\b([a-z0-9][a-z0-9_-]*)\s+(?:service|svc|microservice)\b(?!\s*[:=])/g))
+    add(m[1]);
+  for (const m of text.matchAll(/(?<![\w.:/-])([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+)(?![\w.:/-])/g)) {
+    const name = m[1] ?? "";
+    if (!COMMON_COMPOUNDS.test(name)) add(name);
+  }
+  return found;
+}

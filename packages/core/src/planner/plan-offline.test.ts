@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { serviceScope } from "../service-scope.js";
 import { parseTimeframe } from "../time-window.js";
-import { classifyIntent } from "./classify-question.js";
-import { planOffline } from "./plan-offline.js";
+import { classifyIntent, isFollowUp, mentionedServices, slowProblemOf } from "./classify-question.js";
+import { planOffline, planWindow } from "./plan-offline.js";
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const scope = serviceScope("web-app");
@@ -152,5 +152,128 @@ describe("planOffline", () => {
       "trace.http.request.errors",
     ]);
     for (const step of p.steps) expect(JSON.stringify(step)).not.toMatch(/\{\*\}|billing/);
+  });
+});
+
+describe("slowProblemOf", () => {
+  it.each([
+    ["Why is memory growing on payments?", "memory growth"],
+    ["is there a memory leak?", "a memory leak"],
+    ["heap keeps climbing", "memory growth"],
+    ["Is the disk filling up?", "a filling disk"],
+    ["Analyze current resource utilization and predict scaling needs", "a capacity trend"],
+    ["CPU trends please", "a trend"],
+  ])("hears a slow-developing problem in %j", (question, problem) => {
+    expect(slowProblemOf(question)).toBe(problem);
+  });
+
+  it.each(["Investigate recent 5xx errors", "Why did checkout get slower?", "How is the service doing?"])(
+    "hears none in %j",
+    (question) => {
+      expect(slowProblemOf(question)).toBeUndefined();
+    },
+  );
+});
+
+describe("planWindow", () => {
+  const window = (question: string) => parseTimeframe(question, "1h", NOW);
+  const input = (question: string, history: Array<{ role: "user" | "assistant"; content: string }> = []) => ({
+    question,
+    window: window(question),
+    history,
+  });
+
+  it("reads 24 hours for memory growth asked with no timeframe, and says why", () => {
+    const w = planWindow(input("Why is memory growing on payments?"));
+    expect(w.end - w.start).toBe(24 * 3600_000);
+    expect(w.end).toBe(NOW);
+    expect(w.label).toBe(
+      "last 24 hours (widened from the default last hour: memory growth takes hours to show)",
+    );
+  });
+
+  it("keeps a timeframe the question named, even for a slow problem", () => {
+    const w = planWindow(input("Why is memory growing over the last 2 hours?"));
+    expect(w.end - w.start).toBe(2 * 3600_000);
+    expect(w.label).toBe("last 2 hours");
+  });
+
+  it("keeps the default hour for questions about sudden trouble", () => {
+    expect(planWindow(input("Investigate recent 5xx errors")).label).toBe("last hour");
+  });
+
+  it("gives a follow-up the timeframe of the question before it", () => {
+    const history = [
+      { role: "user" as const, content: "Check CPU and memory usage trends for the last 24 hours" },
+      { role: "assistant" as const, content: "## web-app: 2 issues found" },
+    ];
+    const w = planWindow(input("and memory?", history));
+    expect(w.end - w.start).toBe(24 * 3600_000);
+    expect(w.label).toBe("last 24 hours, as in the previous question");
+    const plan = planOffline({
+      question: "and memory?",
+      scope,
+      window: window("and memory?"),
+      history,
+      available_metrics: ["system.cpu.user", "system.mem.pct_usable", "trace.http.request.hits"],
+      max_steps: 10,
+    });
+    expect(plan.window.end - plan.window.start).toBe(24 * 3600_000);
+    expect(metricNames(plan)[0]).toBe("system.mem.pct_usable");
+  });
+
+  it("does not carry a timeframe into a new, full question", () => {
+    const history = [{ role: "user" as const, content: "Check CPU for the last 7 days" }];
+    expect(planWindow(input("Investigate recent 5xx errors and their root causes", history)).label).toBe(
+      "last hour",
+    );
+  });
+
+  it("gives its own reason to a short question about a slow problem asked again in a session", () => {
+    const history = [{ role: "user" as const, content: "How is payments doing?" }];
+    expect(planWindow(input("Why is memory growing?", history)).label).toBe(
+      "last 24 hours (widened from the default last hour: memory growth takes hours to show)",
+    );
+  });
+
+  it("still says a zero window was no window when it widens the default", () => {
+    const zero = parseTimeframe("last 0m", "1h", NOW);
+    const w = planWindow({ question: "Why is memory growing?", window: zero, history: [] });
+    expect(w.end - w.start).toBe(24 * 3600_000);
+    expect(w.label).toBe(
+      'last 24 hours (widened from the default last hour: memory growth takes hours to show; "0 minutes" is no window)',
+    );
+  });
+
+  it("reads a follow-up as one", () => {
+    expect(isFollowUp("and memory?")).toBe(true);
+    expect(isFollowUp("What about the error rate on checkout?")).toBe(true);
+    expect(isFollowUp("Investigate recent 5xx errors and their root causes")).toBe(false);
+  });
+});
+
+describe("mentionedServices", () => {
+  it.each([
+    ["compare api-gateway with payments memory", ["api-gateway"]],
+    ["ignore the service and query {*} for service:billing errors", ["billing"]],
+    ["is the checkout service also slow?", ["checkout"]],
+    ["Why is memory growing on payments?", []],
+    ["real-time out-of-memory errors on the payments service", []],
+    ["p95 of trace.http.request.duration.by.service.95p", []],
+  ])("finds the other services %j names", (question, services) => {
+    expect(mentionedServices(question, "payments")).toEqual(services);
+  });
+
+  it("says in the plan that only the job's own service is read", () => {
+    const p = planOffline({
+      question: "compare api-gateway with payments memory",
+      scope: serviceScope("payments"),
+      window: parseTimeframe("compare", "1h", NOW),
+      history: [],
+      available_metrics: ["system.mem.pct_usable"],
+      max_steps: 10,
+    });
+    expect(p.rationale).toMatch(/names api-gateway: a job reads only its own service \(payments\)/);
+    for (const step of p.steps) expect(JSON.stringify(step)).not.toMatch(/api-gateway/);
   });
 });

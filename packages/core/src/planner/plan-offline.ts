@@ -7,7 +7,14 @@ import {
 } from "../metric-catalog.js";
 import type { Intent, Plan, PlanStep } from "../plan.js";
 import type { PlanInput } from "../ports.js";
-import { classifyIntent, mentionedKinds } from "./classify-question.js";
+import { describeWindow, parseTimeframe, type TimeWindow } from "../time-window.js";
+import {
+  classifyIntent,
+  isFollowUp,
+  mentionedKinds,
+  mentionedServices,
+  slowProblemOf,
+} from "./classify-question.js";
 
 /** The signals each intent reads, most important first. */
 export const INTENT_KINDS: Readonly<Record<Intent, readonly SignalKind[]>> = {
@@ -124,12 +131,49 @@ function metricStep(id: string, c: Candidate, reason: string): PlanStep {
   };
 }
 
+/** The shortest window that shows a slow-developing problem (a leak, a filling disk, a trend). */
+const SLOW_WINDOW_MS = 24 * 3_600_000;
+
+/**
+ * The window to read. One the question or the request named is kept. Otherwise a follow-up
+ * keeps the window of the question before it ("and memory?" after "… for the last 24 hours"),
+ * and a question about a slow-developing problem (memory growth, a leak, a filling disk,
+ * capacity, trends) reads at least 24 hours: the default hour cannot show it. The label says why.
+ */
+export function planWindow(input: Pick<PlanInput, "question" | "window" | "history">): TimeWindow {
+  const { window } = input;
+  if (window.explicit) return window;
+  const end = window.end;
+  const ms = end - window.start;
+  // A default that replaced a request for no window ("last 0m") keeps saying so.
+  const ignored = /\(the default: (.+)\)$/.exec(window.label)?.[1];
+  const widen = (reason: string): TimeWindow => ({
+    start: end - SLOW_WINDOW_MS,
+    end,
+    label: `${describeWindow(SLOW_WINDOW_MS)} (widened from the default ${describeWindow(ms)}: ${reason}${ignored ? `; ${ignored}` : ""})`,
+    explicit: false,
+  });
+  const previous = [...input.history].reverse().find((m) => m.role === "user");
+  const followUp = previous !== undefined && isFollowUp(input.question);
+  if (previous && followUp) {
+    const earlier = parseTimeframe(previous.content, `${Math.max(1, Math.round(ms / 60_000))}m`, end);
+    if (earlier.explicit) return { ...earlier, label: `${earlier.label}, as in the previous question` };
+  }
+  if (ms >= SLOW_WINDOW_MS) return window;
+  const slow = slowProblemOf(input.question);
+  if (slow) return widen(`${slow} takes hours to show`);
+  const slowBefore = previous && followUp ? slowProblemOf(previous.content) : undefined;
+  if (slowBefore) return widen(`as for the previous question, ${slowBefore} takes hours to show`);
+  return window;
+}
+
 /**
  * The deterministic planner: classifies the question, then reads the service's own metrics
  * (from discovery) for the signals that answer it — named signals first, then the intent's —
  * plus monitors, deploy events and error logs, within `max_steps`.
  */
 export function planOffline(input: PlanInput): Plan {
+  const window = planWindow(input);
   const intent = classifyIntent(input.question, input.history);
   const named = mentionedKinds(input.question);
   const order = [...new Set<SignalKind>([...named, ...INTENT_KINDS[intent]])];
@@ -192,13 +236,17 @@ export function planOffline(input: PlanInput): Plan {
   ].slice(0, input.max_steps);
 
   const kinds = [...new Set(picked.map((p) => p.profile.kind))].join(", ") || "none";
+  const others = mentionedServices(input.question, input.scope.service_id);
   const rationale =
     `Classified as a ${intent} question${named.length > 0 ? ` naming ${named.join(", ")}` : ""}; ` +
-    `reading ${picked.length} metric(s) (${kinds}) over the ${input.window.label}` +
+    `reading ${picked.length} metric(s) (${kinds}) over the ${window.label}` +
     (usedDiscovery
       ? `, chosen from ${input.available_metrics.length} metric(s) the service reports`
       : ", using standard Datadog metric names because discovery found none") +
     ", plus monitors, deploy events" +
-    (extras.some((s) => s.tool === "logs") ? " and error logs." : ".");
-  return { intent, window: input.window, steps, rationale, source: "offline" };
+    (extras.some((s) => s.tool === "logs") ? " and error logs." : ".") +
+    (others.length > 0
+      ? ` The question also names ${others.join(", ")}: a job reads only its own service (${input.scope.service_id}).`
+      : "");
+  return { intent, window, steps, rationale, source: "offline" };
 }

@@ -10,6 +10,32 @@ import { parseDuration } from "../time-window.js";
 
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, "a duration such as 15m, 2h or 1d");
 
+const MIN_WINDOW_MS = 5 * 60_000;
+const MAX_WINDOW_MS = 30 * 86_400_000;
+
+/** The window: a duration from 5 minutes to 30 days. */
+const windowDuration = z.string().superRefine((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `a duration such as 30m, 6h or 7d, from 5m to 30d (got "${text}")`,
+    });
+  } else if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) {
+    ctx.addIssue({ code: "custom", message: `the window must be from 5m to 30d (got "${text}")` });
+  }
+});
+
+/** Free text for people, allowed on every object: it never changes what a scenario means. */
+const notes = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .describe("remarks for people (a string or a list of strings); ignored by the evaluation");
+const note = {
+  description: z.string().optional().describe("what this is, for people; ignored by the evaluation"),
+  notes,
+};
+
 /** An offset before the window's end: "-2h", "-90m", or "0" / "end" for the end itself. */
 const offset = z
   .string()
@@ -28,6 +54,7 @@ const incidentSchema = z
     value: z.number().optional().describe("flatline: the constant value (default: the value at start)"),
     ramp: duration.optional().describe("time to reach full strength (spike/step); default one interval"),
     period: duration.optional().describe("oscillation: period"),
+    ...note,
   })
   .strict();
 
@@ -35,6 +62,7 @@ const seasonalitySchema = z
   .object({
     amplitude: z.number().min(0).max(1).describe("relative swing of the daily cycle, e.g. 0.4 = ±40%"),
     peak_hour: z.number().min(0).max(24).default(15).describe("hour of the day (UTC) of the peak"),
+    ...note,
   })
   .strict();
 
@@ -53,6 +81,7 @@ export const scenarioSeriesSchema = z
     integer: z.boolean().default(false).describe("round values (counts)"),
     group: z.array(z.string()).default([]).describe('group tags of this series, e.g. ["host:web-1"]'),
     incidents: z.array(incidentSchema).default([]),
+    ...note,
   })
   .strict();
 
@@ -63,6 +92,7 @@ const monitorSchema = z
     query: z.string().optional(),
     tags: z.array(z.string()).default([]),
     last_triggered: offset.optional(),
+    ...note,
   })
   .strict();
 
@@ -74,6 +104,7 @@ const eventSchema = z
     type: z.enum(["deploy", "config", "alert", "scale", "other"]).default("other"),
     tags: z.array(z.string()).default([]),
     alert_type: z.enum(["error", "warning", "info", "success"]).optional(),
+    ...note,
   })
   .strict();
 
@@ -81,7 +112,7 @@ const logsSchema = z
   .object({
     errors_per_minute: z.number().min(0).default(0.5).describe("baseline error log rate"),
     messages: z
-      .array(z.object({ message: z.string(), weight: z.number().positive().default(1) }).strict())
+      .array(z.object({ message: z.string(), weight: z.number().positive().default(1), ...note }).strict())
       .default([]),
     bursts: z
       .array(
@@ -91,10 +122,12 @@ const logsSchema = z
             end: offset.optional(),
             factor: z.number().positive().default(10),
             message: z.string().optional().describe("the message that dominates the burst"),
+            ...note,
           })
           .strict(),
       )
       .default([]),
+    ...note,
   })
   .strict();
 
@@ -104,6 +137,7 @@ const expectedFindingSchema = z
     metric: z.string().optional().describe("metric name, or a prefix ending in '*'; any metric when absent"),
     start: offset.optional().describe("approximate start of the anomaly"),
     end: offset.optional(),
+    ...note,
   })
   .strict();
 
@@ -112,10 +146,11 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/),
     description: z.string().default(""),
+    notes,
     service: z.string().regex(/^[a-z0-9][a-z0-9._\-/]{0,99}$/),
     env: z.string().optional(),
     question: z.string().min(1),
-    window: duration.default("1h").describe("the window, ending at the anchor time"),
+    window: windowDuration.default("1h").describe("the window, ending at the anchor time: from 5m to 30d"),
     interval_s: z.number().int().min(1).optional().describe("point interval; default from the window length"),
     seed: z.number().int().default(1),
     series: z.array(scenarioSeriesSchema).min(1),
@@ -126,6 +161,7 @@ export const scenarioSchema = z
       .object({
         findings: z.array(expectedFindingSchema).default([]),
         forbidden_categories: z.array(z.enum(FINDING_CATEGORIES as [string, ...string[]])).default([]),
+        ...note,
       })
       .strict()
       .default({ findings: [], forbidden_categories: [] }),

@@ -44,9 +44,10 @@ export interface RouteResult {
 const badRequest = (message: string): RouteResult => ({ status: 400, body: { errors: [message] } });
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
 
+/** A tag list: comma-separated, or a tag expression joined with AND (GET /api/v1/metrics's tag_filter). */
 const splitTags = (text: string | undefined): string[] =>
   (text ?? "")
-    .split(",")
+    .split(/,|\s+AND\s+/i)
     .map((t) => t.trim())
     .filter(Boolean);
 

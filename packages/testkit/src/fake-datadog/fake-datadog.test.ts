@@ -98,4 +98,32 @@ describe("fake Datadog", () => {
     expect(fake.count("/api/v1/query")).toBe(3);
     expect(fake.count()).toBe(4);
   });
+
+  it("sends only Retry-After when a 429 is given retry_after_s alone, as a proxy would", async () => {
+    fake.inject({ kind: "rate_limit", retry_after_s: 3 });
+
+    const limited = await get("/api/v1/metrics?from=0");
+
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("3");
+    expect(limited.headers.get("x-ratelimit-reset")).toBeNull();
+  });
+
+  it("answers with a given body to imitate another implementation's wire format", async () => {
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [{ id: 1, name: "bare" }] });
+
+    const answered = await get("/api/v1/monitor?monitor_tags=service:web-app");
+    const normal = await get("/api/v1/monitor?monitor_tags=service:api-gateway");
+
+    expect(await answered.json()).toEqual([{ id: 1, name: "bare" }]);
+    expect(((await normal.json()) as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it("reads a tag_filter written as an AND expression", async () => {
+    const filter = encodeURIComponent("service:web-app AND env:prod");
+
+    const response = await get(`/api/v1/metrics?from=${FROM}&tag_filter=${filter}`);
+
+    expect(((await response.json()) as { metrics: string[] }).metrics).toContain("system.cpu.user");
+  });
 });

@@ -122,19 +122,28 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
       return;
     }
     if (fault?.kind === "rate_limit") {
-      const reset = fault.reset_s ?? 1;
+      const reset = fault.reset_s ?? (fault.retry_after_s === undefined ? 1 : undefined);
       send(
         res,
         429,
         { errors: ["Rate limit of 100 requests in 10 seconds reached. Please try again later."] },
         {
-          "x-ratelimit-limit": "100",
-          "x-ratelimit-period": "10",
-          "x-ratelimit-remaining": "0",
-          "x-ratelimit-reset": String(reset),
-          "x-ratelimit-name": "fake",
+          ...(reset !== undefined
+            ? {
+                "x-ratelimit-limit": "100",
+                "x-ratelimit-period": "10",
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-reset": String(reset),
+                "x-ratelimit-name": "fake",
+              }
+            : {}),
+          ...(fault.retry_after_s !== undefined ? { "retry-after": String(fault.retry_after_s) } : {}),
         },
       );
+      return;
+    }
+    if (fault?.kind === "respond") {
+      send(res, fault.status ?? 200, fault.body, { ...fault.headers });
       return;
     }
     if (fault?.kind === "server_error") {

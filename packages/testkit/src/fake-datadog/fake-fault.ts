@@ -10,10 +10,22 @@ interface FaultMatch {
 export type FakeDatadogFault = FaultMatch &
   (
     | {
-        /** 429 with Datadog's X-RateLimit-* headers. */
+        /** 429 with Datadog's X-RateLimit-* headers, or only a standard Retry-After. */
         readonly kind: "rate_limit";
-        /** Seconds until the limit resets (X-RateLimit-Reset); default 1. */
+        /** Seconds until the limit resets (X-RateLimit-Reset); default 1 unless `retry_after_s` is given. */
         readonly reset_s?: number;
+        /** Seconds in a `Retry-After` header; alone (without `reset_s`) it is the only hint sent, as a proxy would. */
+        readonly retry_after_s?: number;
+      }
+    /**
+     * Answers with exactly this status, body and headers (the body as JSON unless a string):
+     * another implementation's wire format, an odd record, a page served twice.
+     */
+    | {
+        readonly kind: "respond";
+        readonly status?: number;
+        readonly body: unknown;
+        readonly headers?: Readonly<Record<string, string>>;
       }
     | { readonly kind: "server_error"; readonly status?: number }
     /** Answers normally, after a delay. */

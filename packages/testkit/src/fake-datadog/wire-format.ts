@@ -109,8 +109,9 @@ export function eventResponse(event: EventInfo) {
     title: event.title,
     text: event.text ?? "",
     date_happened: seconds(event.time),
+    // Deploys are told apart as Datadog's own deployment events are, by their source; the other kinds by a tag.
     tags:
-      event.type === "other" || event.tags.includes(`event_type:${event.type}`)
+      event.type === "other" || event.type === "deploy" || event.tags.includes(`event_type:${event.type}`)
         ? event.tags
         : [...event.tags, `event_type:${event.type}`],
     alert_type: alert,

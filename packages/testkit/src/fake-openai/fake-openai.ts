@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseChatRequest, type FakeChatRequest } from "./chat-request.js";
+import { parseChatRequest, type FakeChatMessage, type FakeChatRequest } from "./chat-request.js";
 import { defaultChatReply } from "./default-chat-reply.js";
 import type { ConcreteReply, FakeReply } from "./fake-reply.js";
 import { readBody } from "../read-body.js";
@@ -68,7 +68,22 @@ const apiError = (message: string, type: string, code: string | null) => ({
   error: { message, type, param: null, code },
 });
 
-const tokensOf = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
+type CountTokens = (text: string) => number;
+let tokenizer: Promise<CountTokens> | undefined;
+
+/** The o200k tokenizer of the GPT-4o family, loaded on the first reply (its tables are large). */
+function loadTokenizer(): Promise<CountTokens> {
+  tokenizer ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => m.countTokens);
+  return tokenizer;
+}
+
+/**
+ * Prompt tokens as OpenAI counts a chat: each message's role and content, plus a few tokens of
+ * framing per message and for the reply's start.
+ */
+function promptTokens(count: CountTokens, messages: readonly FakeChatMessage[]): number {
+  return messages.reduce((n, m) => n + 3 + count(m.role) + count(m.content), 3);
+}
 
 /** Starts the fake on 127.0.0.1 (a free port unless given). */
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
@@ -119,13 +134,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     const reply: ConcreteReply =
       planned.kind === "default"
-        ? { ...defaultChatReply(parsed.request), ...(planned.usage ? { usage: planned.usage } : {}) }
+        ? {
+            ...defaultChatReply(parsed.request),
+            ...(planned.usage ? { usage: planned.usage } : {}),
+            ...(planned.wire_usage !== undefined ? { wire_usage: planned.wire_usage } : {}),
+          }
         : planned;
     if (reply.kind === "error") {
       return send(res, reply.status, apiError(reply.message, reply.type, reply.code), reply.headers ?? {});
     }
 
-    const promptText = parsed.request.messages.map((m) => m.content).join("\n");
+    const count = await loadTokenizer();
     let message: Record<string, unknown>;
     let finish: string;
     let completionText: string;
@@ -147,8 +166,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       finish = reply.finish_reason ?? "stop";
       completionText = reply.content;
     }
-    const prompt = reply.usage?.prompt_tokens ?? tokensOf(promptText);
-    const completionTokens = reply.usage?.completion_tokens ?? tokensOf(completionText);
+    const prompt = reply.usage?.prompt_tokens ?? promptTokens(count, parsed.request.messages);
+    const completionTokens = reply.usage?.completion_tokens ?? count(completionText);
+    const usage =
+      reply.wire_usage !== undefined
+        ? reply.wire_usage
+        : {
+            prompt_tokens: prompt,
+            completion_tokens: completionTokens,
+            total_tokens: prompt + completionTokens,
+          };
     counter += 1;
     send(res, 200, {
       id: `chatcmpl-fake-${counter}`,
@@ -156,11 +183,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       created: Math.floor(Date.now() / 1000),
       model: parsed.request.model,
       choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-      usage: {
-        prompt_tokens: prompt,
-        completion_tokens: completionTokens,
-        total_tokens: prompt + completionTokens,
-      },
+      ...(usage !== null ? { usage } : {}),
       system_fingerprint: "fp_fake",
     });
   }

@@ -7,7 +7,10 @@ export interface FakeUsage {
 interface ReplyBase {
   /** Wait this long before answering (slow model, timeouts). */
   readonly delay_ms?: number;
+  /** Token counts to report; those left out are counted with the o200k tokenizer. */
   readonly usage?: Partial<FakeUsage>;
+  /** The `usage` object exactly as sent, overriding the counted one; null sends none (servers that omit it). */
+  readonly wire_usage?: Readonly<Record<string, unknown>> | null;
 }
 
 /** What the fake answers to one request: scripted per test, or produced by a handler. */
@@ -95,6 +98,11 @@ export const fakeReply = {
     message,
     type,
     code,
+  }),
+  /** `reply` with its `usage` sent exactly as given (null: no usage at all). */
+  withWireUsage: (reply: FakeReply, usage: Readonly<Record<string, unknown>> | null): FakeReply => ({
+    ...reply,
+    wire_usage: usage,
   }),
   /** `reply` (default: the default handler's) after `delayMs`. */
   slow: (delayMs: number, reply: FakeReply = { kind: "default" }): FakeReply => ({

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 
-/** A Lua script run by its SHA, loaded on first use (and again after a Redis restart). */
+/**
+ * A Lua script run by its SHA (EVALSHA: Redis neither receives nor hashes the source on each
+ * call), loaded on first use and again after a Redis restart or SCRIPT FLUSH.
+ */
 export class LuaScript {
   private readonly sha: string;
 

@@ -1,0 +1,176 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { startRedis, type RedisServer } from "@orch/testkit";
+import type { BenchSettings } from "./support/bench-settings.js";
+import { settledRssMiB, spawnProcess, type ServiceProcess } from "./support/service-process.js";
+import { startServiceStack, type ServiceStack } from "./support/service-stack.js";
+import { submitJobs } from "./support/submit-jobs.js";
+import { round, until } from "./support/stats.js";
+
+export interface PipelineResult {
+  readonly jobs_per_batch: number;
+  readonly worker_processes: number;
+  readonly concurrency_per_queue: number;
+  /** Chains of three no-op BullMQ jobs per second. */
+  readonly baseline_per_s: number;
+  /** Orchestrations per second through planning, execution and feedback, per batch. */
+  readonly service_per_s: readonly number[];
+  /** Best service batch ÷ baseline. */
+  readonly ratio: number;
+  /** Best service batch ÷ the original description's 50 req/s. */
+  readonly vs_original: number;
+  readonly failed_jobs: number;
+  readonly memory: MemoryResult;
+}
+
+export interface MemoryResult {
+  readonly api_mib: { readonly idle: number; readonly after_batch_1: number; readonly after_batch_2: number };
+  readonly worker_mib: {
+    readonly idle: number;
+    readonly after_batch_1: number;
+    readonly after_batch_2: number;
+  };
+  readonly jobs_total: number;
+  /** RSS growth between the two equal batches (MiB): a leak shows up here. */
+  readonly growth_mib: { readonly api: number; readonly worker: number };
+}
+
+/** Runs `count` jobs through a paused queue: all queued first, then timed from resume to the last end. */
+async function timedBacklog(
+  queue: Queue,
+  fill: () => Promise<void>,
+  remaining: () => Promise<number>,
+): Promise<number> {
+  await queue.pause();
+  await fill();
+  const t0 = performance.now();
+  await queue.resume();
+  await until(async () => (await remaining()) === 0, "the backlog to drain", 600_000, 20);
+  return (performance.now() - t0) / 1000;
+}
+
+/** The bare BullMQ chain: chains/s for `count` chains queued at once. */
+async function baselineRun(redis: RedisServer, settings: BenchSettings, count: number): Promise<number> {
+  const worker = spawnProcess({
+    name: "bare-chain",
+    script: "bench/baselines/bare-chain-worker.ts",
+    typescript: true,
+    env: { REDIS_URL: redis.url, CONCURRENCY: String(settings.concurrency), NODE_ENV: "production" },
+  });
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const queue = new Queue("chain_a", { connection, prefix: "{bare}" });
+  const retention = { removeOnComplete: { age: 3600, count: 10_000 } };
+  try {
+    let batch = 0;
+    const run = async (n: number): Promise<number> => {
+      batch += 1;
+      const start = Number((await connection.get("bare:done")) ?? 0);
+      return timedBacklog(
+        queue,
+        async () => {
+          for (let i = 0; i < n; i += 500) {
+            const size = Math.min(500, n - i);
+            await queue.addBulk(
+              Array.from({ length: size }, (_, k) => ({
+                name: "chain_a",
+                data: { id: `b${batch}-${i + k}` },
+                opts: { jobId: `b${batch}-${i + k}-chain_a`, ...retention },
+              })),
+            );
+          }
+        },
+        async () => start + n - Number((await connection.get("bare:done")) ?? 0),
+      );
+    };
+    // The first chain also waits for the worker process to start.
+    await run(1);
+    await run(200);
+    return count / (await run(count));
+  } finally {
+    await queue.close();
+    connection.disconnect();
+    await worker.stop();
+  }
+}
+
+async function rss(proc: ServiceProcess): Promise<number> {
+  return round(await settledRssMiB(proc), 1);
+}
+
+/**
+ * Pipeline throughput and memory: the service (API and one worker process) drains a backlog of
+ * jobs (offline reasoner, demo data, warm cache) in two equal batches, against a bare BullMQ
+ * chain of three no-op jobs with the same worker count and concurrency on the same Redis. The
+ * processes' RSS is read when idle and after each batch; growth between batches means a leak.
+ */
+export async function benchPipeline(settings: BenchSettings): Promise<PipelineResult> {
+  const redis = await startRedis();
+  let stack: ServiceStack | undefined;
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  try {
+    const baseline = await baselineRun(redis, settings, settings.batchJobs);
+    stack = await startServiceStack({ redis, workers: 1, concurrency: settings.concurrency });
+    const api = stack.api;
+    const worker = stack.workers[0]!;
+    const idle = { api: await rss(api), worker: await rss(worker) };
+    const planning = new Queue("planning", { connection, prefix: "{orch}" });
+    const inFlight = () => connection.zcard("orch:inflight:{bench}");
+    const batch = (n: number) =>
+      timedBacklog(
+        planning,
+        async () => {
+          await submitJobs(stack!, n);
+        },
+        inFlight,
+      );
+    await batch(200);
+    const perSecond: number[] = [];
+    const after: Array<{ api: number; worker: number }> = [];
+    for (let i = 0; i < 2; i++) {
+      perSecond.push(round(settings.batchJobs / (await batch(settings.batchJobs)), 1));
+      after.push({ api: await rss(api), worker: await rss(worker) });
+    }
+    await planning.close();
+    const statuses = await countStatuses(connection);
+    const best = Math.max(...perSecond);
+    return {
+      jobs_per_batch: settings.batchJobs,
+      worker_processes: 1,
+      concurrency_per_queue: settings.concurrency,
+      baseline_per_s: round(baseline, 1),
+      service_per_s: perSecond,
+      ratio: round(best / baseline, 2),
+      vs_original: round(best / 50, 1),
+      failed_jobs: statuses.failed,
+      memory: {
+        api_mib: { idle: idle.api, after_batch_1: after[0]!.api, after_batch_2: after[1]!.api },
+        worker_mib: { idle: idle.worker, after_batch_1: after[0]!.worker, after_batch_2: after[1]!.worker },
+        jobs_total: 200 + 2 * settings.batchJobs,
+        growth_mib: {
+          api: round(after[1]!.api - after[0]!.api, 1),
+          worker: round(after[1]!.worker - after[0]!.worker, 1),
+        },
+      },
+    };
+  } finally {
+    connection.disconnect();
+    await stack?.close();
+    await redis.stop();
+  }
+}
+
+/** How the jobs ended, from their records. */
+async function countStatuses(redis: Redis): Promise<{ completed: number; failed: number }> {
+  let cursor = "0";
+  let completed = 0;
+  let failed = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", "orch:job:{*}", "COUNT", 1000);
+    cursor = next;
+    const records = keys.filter((k) => k.endsWith("}"));
+    const statuses = await Promise.all(records.map((k) => redis.hget(k, "status")));
+    completed += statuses.filter((s) => s === "completed").length;
+    failed += statuses.filter((s) => s !== "completed").length;
+  } while (cursor !== "0");
+  return { completed, failed };
+}

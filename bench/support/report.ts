@@ -1,0 +1,281 @@
+import type { AddedLatencyResult } from "../added-latency.js";
+import type { CacheResult } from "../cache.js";
+import type { EnqueueResult } from "../enqueue.js";
+import type { PipelineResult } from "../pipeline.js";
+import type { TokensResult } from "../tokens.js";
+import type { Machine } from "./machine.js";
+
+export interface BenchResults {
+  readonly machine: Machine;
+  readonly quick: boolean;
+  readonly seconds: number;
+  readonly enqueue?: EnqueueResult;
+  readonly pipeline?: PipelineResult;
+  readonly added_latency?: AddedLatencyResult;
+  readonly cache?: CacheResult;
+  readonly tokens?: TokensResult;
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+/** The targets of the benchmark issue, checked against a run. */
+export function targets(r: BenchResults): Array<{ target: string; value: string; met: boolean }> {
+  const rows: Array<{ target: string; value: string; met: boolean }> = [];
+  if (r.enqueue)
+    rows.push({
+      target: "enqueue ≥ 0.7× bare Koa + queue.add",
+      value: `${r.enqueue.ratio}×`,
+      met: r.enqueue.ratio >= 0.7,
+    });
+  if (r.pipeline) {
+    const p = r.pipeline;
+    rows.push({ target: "pipeline ≥ 0.5× bare BullMQ chain", value: `${p.ratio}×`, met: p.ratio >= 0.5 });
+    rows.push({
+      target: "pipeline ≥ 20× the original's 50 req/s",
+      value: `${p.vs_original}×`,
+      met: p.vs_original >= 20,
+    });
+    const m = p.memory;
+    rows.push({
+      target: "API RSS ≤ 120 MB",
+      value: `${Math.max(m.api_mib.after_batch_1, m.api_mib.after_batch_2)} MiB`,
+      met: Math.max(m.api_mib.after_batch_1, m.api_mib.after_batch_2) <= 120,
+    });
+    rows.push({
+      target: "worker RSS ≤ 150 MB",
+      value: `${Math.max(m.worker_mib.after_batch_1, m.worker_mib.after_batch_2)} MiB`,
+      met: Math.max(m.worker_mib.after_batch_1, m.worker_mib.after_batch_2) <= 150,
+    });
+    const growth = Math.max(m.growth_mib.api, m.growth_mib.worker);
+    rows.push({
+      target: "no RSS growth between equal batches (≤ 5 MiB)",
+      value: `${growth} MiB`,
+      met: growth <= 5,
+    });
+  }
+  if (r.added_latency) {
+    const a = r.added_latency.added_ms;
+    rows.push({ target: "added latency p50 ≤ 10 ms", value: `${a.p50} ms`, met: a.p50 <= 10 });
+    rows.push({ target: "added latency p99 ≤ 50 ms", value: `${a.p99} ms`, met: a.p99 <= 50 });
+  }
+  if (r.cache) {
+    const c = r.cache.identical;
+    rows.push({
+      target: "identical burst: 1 upstream call per distinct request",
+      value: `${c.upstream_calls} calls / ${c.distinct_requests} distinct`,
+      met: c.upstream_calls === c.distinct_requests,
+    });
+  }
+  return rows;
+}
+
+const table = (head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string =>
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
+
+/** BENCHMARKS.md from a run. */
+export function renderReport(r: BenchResults): string {
+  const m = r.machine;
+  const out: string[] = [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (this file and `BENCHMARKS.json`); `npm run bench -- --quick` is a short",
+    "smoke run. Each benchmark starts its own `redis-server` and runs the API and the workers as",
+    "separate processes (compiled, `NODE_ENV=production`, `LOG_LEVEL=warn`), with the load generator",
+    "([autocannon](https://github.com/mcollina/autocannon) or plain requests) in the benchmark process,",
+    "all on the same machine. Every figure that has a target is a ratio to a baseline measured in the",
+    "same run, so it means something on a shared machine.",
+    "",
+    "## Machine",
+    "",
+    table(
+      ["", ""],
+      [
+        ["CPU", `${m.cpu} (${m.cores} cores, shared virtual machine)`],
+        ["memory", `${m.memory_gib} GiB`],
+        ["OS", m.os],
+        ["Node.js", m.node],
+        ["Redis", m.redis],
+        ["date", m.date],
+        ["run", `${r.quick ? "quick" : "full"}, ${Math.round(r.seconds)} s`],
+      ],
+    ),
+    "",
+    "## Targets",
+    "",
+    table(
+      ["target", "measured", "met"],
+      targets(r).map((t) => [t.target, t.value, t.met ? "yes" : "**no**"]),
+    ),
+    "",
+  ];
+  if (r.enqueue) {
+    const e = r.enqueue;
+    out.push(
+      "## Enqueue: `POST /jobs`",
+      "",
+      `${e.connections} connections, ${e.rounds} alternating round(s) of ${e.seconds_per_round} s each (medians). No workers run:`,
+      "jobs wait in the queue. Baseline: a bare Koa route that parses the JSON body and does one",
+      "`queue.add` on the same Redis (`bench/baselines/bare-enqueue-server.ts`). The service's route",
+      "also authenticates, rate-limits (Redis), checks the in-flight cap (Redis), validates, and writes",
+      "the job record, its event stream and its indexes before queueing.",
+      "",
+      table(
+        ["", "requests/s", "p50 ms", "p99 ms", "requests", "failed"],
+        [
+          [
+            "baseline",
+            e.baseline.requests_per_s,
+            e.baseline.p50_ms,
+            e.baseline.p99_ms,
+            e.baseline.requests,
+            e.baseline.failed,
+          ],
+          [
+            "`POST /jobs`",
+            e.service.requests_per_s,
+            e.service.p50_ms,
+            e.service.p99_ms,
+            e.service.requests,
+            e.service.failed,
+          ],
+        ],
+      ),
+      "",
+      `**Ratio: ${e.ratio}×** the baseline.`,
+      "",
+    );
+  }
+  if (r.pipeline) {
+    const p = r.pipeline;
+    out.push(
+      "## Pipeline throughput",
+      "",
+      `A backlog of ${p.jobs_per_batch} jobs is queued with the planning queue paused, then timed from resume to`,
+      `the last job's end; ${p.worker_processes} worker process, concurrency ${p.concurrency_per_queue} per phase queue. Jobs cycle through`,
+      "six demo questions (offline reasoner, demo data, warm cache). Baseline: a bare BullMQ chain of",
+      "three no-op jobs, each adding the next, same worker count, concurrency and retention, same Redis",
+      "(`bench/baselines/bare-chain-worker.ts`).",
+      "",
+      table(
+        ["", "per second"],
+        [
+          ["bare BullMQ chain", p.baseline_per_s],
+          ...p.service_per_s.map((v, i) => [`orchestrations, batch ${i + 1}`, v] as [string, number]),
+        ],
+      ),
+      "",
+      `**Ratio: ${p.ratio}×** the bare chain; ${p.vs_original}× the original description's 50 req/s. Failed jobs: ${p.failed_jobs}.`,
+      "",
+      "## Memory",
+      "",
+      `RSS (lowest of five reads over two idle seconds) of the same processes, idle and after each batch; ${p.memory.jobs_total} jobs in all.`,
+      "",
+      table(
+        ["process", "idle", "after batch 1", "after batch 2", "growth"],
+        [
+          [
+            "API",
+            p.memory.api_mib.idle,
+            p.memory.api_mib.after_batch_1,
+            p.memory.api_mib.after_batch_2,
+            p.memory.growth_mib.api,
+          ],
+          [
+            "worker",
+            p.memory.worker_mib.idle,
+            p.memory.worker_mib.after_batch_1,
+            p.memory.worker_mib.after_batch_2,
+            p.memory.growth_mib.worker,
+          ],
+        ].map((row) => row.map((v) => (typeof v === "number" ? `${v} MiB` : v))),
+      ),
+      "",
+    );
+  }
+  if (r.added_latency) {
+    const a = r.added_latency;
+    out.push(
+      "## Added latency: `POST /orchestrate`",
+      "",
+      `${a.requests} requests one at a time, OpenAI reasoner and Datadog source against instant local fakes (through`,
+      "the real SDKs). Added = the client's latency minus the phases' own work as the trace records it",
+      "(`phase_durations_ms`): HTTP, the job record, three queue hops, the wake-up of the waiting request.",
+      "",
+      table(
+        ["", "p50 ms", "p99 ms"],
+        [
+          ["client latency", a.total_ms.p50, a.total_ms.p99],
+          ["phases' own work", a.phase_work_ms.p50, a.phase_work_ms.p99],
+          ["**added**", `**${a.added_ms.p50}**`, `**${a.added_ms.p99}**`],
+        ],
+      ),
+      "",
+    );
+  }
+  if (r.cache) {
+    const c = r.cache;
+    out.push(
+      "## Datadog cache and single-flight",
+      "",
+      `The fake Datadog API answers every request after ${c.datadog_latency_ms} ms; bursts of ${c.burst} jobs submitted at once.`,
+      "",
+      table(
+        ["burst", "upstream calls", "distinct requests", "cache hit ratio", "job p50 ms"],
+        [
+          [
+            "identical jobs",
+            c.identical.upstream_calls,
+            c.identical.distinct_requests,
+            c.identical.hit_ratio,
+            c.identical.job_p50_ms,
+          ],
+          [
+            "distinct services",
+            c.distinct.upstream_calls,
+            c.distinct.distinct_requests,
+            c.distinct.hit_ratio,
+            c.distinct.job_p50_ms,
+          ],
+          [
+            "identical again",
+            c.identical_again.upstream_calls,
+            c.identical_again.distinct_requests,
+            c.identical_again.hit_ratio,
+            c.identical_again.job_p50_ms,
+          ],
+        ],
+      ),
+      "",
+      `Execution phase (own work, median): uncached ${c.execution_ms.uncached_p50} ms, cached ${c.execution_ms.cached_p50} ms.`,
+      "",
+    );
+  }
+  if (r.tokens) {
+    const t = r.tokens;
+    out.push(
+      "## Tokens: context formatter versus raw JSON",
+      "",
+      `Answer prompts as the fake OpenAI server received them (o200k tokenizer), context budget ${t.context_budget} tokens.`,
+      "",
+      table(
+        ["service", "prompt", "of which context", "raw evidence JSON", "prompt with raw JSON", "ratio"],
+        t.jobs.map((j) => [
+          j.service_id,
+          j.prompt_tokens,
+          j.context_tokens,
+          j.raw_evidence_tokens,
+          j.raw_prompt_tokens,
+          `${j.ratio}×`,
+        ]),
+      ),
+      "",
+      `Mean: the raw JSON prompt is **${t.mean_ratio}×** the formatted one.`,
+      "",
+    );
+  }
+  for (const [name, error] of Object.entries(r.errors)) out.push(`**${name} failed:** ${error}`, "");
+  return out.join("\n");
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, type RedisServer } from "@orch/testkit";
+import { spawnProcess, waitForHttp, type ServiceProcess } from "./service-process.js";
+
+export const BENCH_TOKEN = "bench-token-0123456789abcdef";
+
+export interface StackOptions {
+  readonly redis: RedisServer;
+  /** Worker processes to start (0: the API alone; jobs wait in the queues). */
+  readonly workers: number;
+  /** BullMQ concurrency of each phase queue, in each worker process. */
+  readonly concurrency: number;
+  /** Extra environment (Datadog or OpenAI endpoints and keys). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The service as it runs in production: the API and each worker a process of its own. */
+export interface ServiceStack {
+  readonly base: string;
+  readonly api: ServiceProcess;
+  readonly workers: ServiceProcess[];
+  /** The unauthenticated metrics port of each worker, in `workers` order. */
+  readonly workerMetrics: string[];
+  post(path: string, body: unknown): Promise<Response>;
+  get(path: string): Promise<Response>;
+  /** Starts one more worker process and waits until it is ready. */
+  addWorker(): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+/** The config.json of a benchmark run: limits out of the way, a long deadline for big backlogs. */
+function writeConfig(dir: string, concurrency: number): string {
+  const file = join(dir, "config.json");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      orchestrator: {
+        job_deadline_seconds: 3600,
+        concurrency: { planning: concurrency, execution: concurrency, feedback: concurrency },
+      },
+      api: { rate_limit_per_minute: 1_000_000, max_jobs_in_flight: 100_000 },
+      datadog: { requests_per_second: 10_000 },
+    }),
+  );
+  return file;
+}
+
+/** Starts the API (compiled, from apps/api/dist) and `workers` worker processes on `redis`. */
+export async function startServiceStack(options: StackOptions): Promise<ServiceStack> {
+  // The processes run in an empty directory, so a developer's .env cannot leak into the numbers.
+  const dir = mkdtempSync(join(tmpdir(), "orch-bench-"));
+  const env = {
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    HOST: "127.0.0.1",
+    REDIS_URL: options.redis.url,
+    API_TOKENS: `${BENCH_TOKEN};name=bench;role=admin`,
+    CONFIG_FILE: writeConfig(dir, options.concurrency),
+    ...options.env,
+  };
+  const port = await freePort();
+  const api = spawnProcess({
+    name: "api",
+    script: "apps/api/dist/main.js",
+    cwd: dir,
+    env: { ...env, PORT: String(port) },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(api, `${base}/readyz`);
+  const workers: ServiceProcess[] = [];
+  const workerMetrics: string[] = [];
+  const addWorker = async (): Promise<ServiceProcess> => {
+    const metricsPort = await freePort();
+    const worker = spawnProcess({
+      name: `worker-${workers.length + 1}`,
+      script: "apps/worker/dist/main.js",
+      cwd: dir,
+      env: { ...env, METRICS_PORT: String(metricsPort) },
+    });
+    const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
+    await waitForHttp(worker, metrics);
+    workers.push(worker);
+    workerMetrics.push(metrics);
+    return worker;
+  };
+  for (let i = 0; i < options.workers; i++) await addWorker();
+  const headers = { Authorization: `Bearer ${BENCH_TOKEN}`, "Content-Type": "application/json" };
+  return {
+    base,
+    api,
+    workers,
+    workerMetrics,
+    post: (path, body) => fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) }),
+    get: (path) => fetch(`${base}${path}`, { headers }),
+    addWorker,
+    async close() {
+      await Promise.all([api, ...workers].map((p) => p.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
