@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger, createMetricsRegistry, onShutdownSignal } from "@orch/runtime";
+import { createLogger, createMetricsRegistry, onShutdownSignal, tuneHeap } from "@orch/runtime";
 import { startApiRuntime } from "./api-runtime.js";
 
 /** The API process alone; workers run as their own processes (npm run start:worker). */
 async function main(): Promise<void> {
+  tuneHeap();
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig({ env: process.env, cwd: process.cwd() });
   const log = createLogger(config, "api");

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { loadConfig, parseApiTokens, type Config } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger, createMetricsRegistry, onShutdownSignal } from "@orch/runtime";
+import { createLogger, createMetricsRegistry, onShutdownSignal, tuneHeap } from "@orch/runtime";
 import { startWorkerRuntime } from "@orch/worker";
 import { startApiRuntime } from "./api-runtime.js";
 import { locateRedis } from "./redis-locator.js";
@@ -33,6 +33,7 @@ function printWelcome(config: Config, port: number, token: string | undefined): 
 
 /** `npm start`: API and workers in one process, with demo data and the offline reasoner by default. */
 async function main(): Promise<void> {
+  tuneHeap();
   if (existsSync(".env")) process.loadEnvFile(".env");
   let config = loadConfig({ env: process.env, cwd: process.cwd() });
   let generated: string | undefined;

@@ -89,7 +89,7 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
     const handler = HANDLERS[phase](input.deps);
     const worker = new Worker<PhasePayload>(
       phase,
-      (job: Job<PhasePayload>) => runner.run(phase, job, handler),
+      (job: Job<PhasePayload>, token?: string) => runner.run(phase, job, handler, token),
       {
         connection: input.connection,
         prefix: input.options.prefix,

@@ -1,11 +1,18 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer } from "@orch/runtime";
+import {
+  createLogger,
+  createMetricsRegistry,
+  onShutdownSignal,
+  startMetricsServer,
+  tuneHeap,
+} from "@orch/runtime";
 import { startWorkerRuntime } from "./worker-runtime.js";
 
 /** The worker process: the three phase workers, scaled by running more of these. */
 async function main(): Promise<void> {
+  tuneHeap();
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig({ env: process.env, cwd: process.cwd() });
   const log = createLogger(config, "worker");

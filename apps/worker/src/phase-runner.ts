@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import {
   AppError,
@@ -67,6 +67,9 @@ export interface PhaseRunnerDeps {
   readonly observer?: PhaseObserver;
 }
 
+/** How long a phase queued ahead of its predecessor's save waits before it looks again. */
+const WAIT_FOR_PREVIOUS_MS = 500;
+
 /** The saved outputs each phase reads: only feedback needs the (large) evidence. */
 const PHASE_INPUTS: Readonly<Record<Phase, readonly Phase[]>> = {
   planning: [],
@@ -118,7 +121,8 @@ export class PhaseRunner {
     return this.ending(id, () => this.deps.store.end(id, "failed", error));
   }
 
-  async run(phase: Phase, bullJob: Job<PhasePayload>, handler: PhaseHandler): Promise<void> {
+  /** `token`: the BullMQ lock token of the run, needed to put the phase job back to wait. */
+  async run(phase: Phase, bullJob: Job<PhasePayload>, handler: PhaseHandler, token?: string): Promise<void> {
     const parsed = phasePayloadSchema.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${phase} payload: ${parsed.error.message}`);
     const id = parsed.data.job_id;
@@ -147,6 +151,14 @@ export class PhaseRunner {
       log.info("phase output already saved; chaining the next phase");
       await this.chain(phase, id);
       return;
+    }
+    if (begin.state === "waiting") {
+      // Queued alongside the previous phase's save, which has not landed (it failed and will be
+      // retried): look again shortly, without spending an attempt; the deadline still applies.
+      log.info("the previous phase has not saved yet; waiting for it");
+      if (!token) throw new Error(`${phase} started before the previous phase saved`);
+      await bullJob.moveToDelayed(this.now() + WAIT_FOR_PREVIOUS_MS, token);
+      throw new DelayedError();
     }
 
     const job = loaded;
@@ -192,11 +204,14 @@ export class PhaseRunner {
             [`${PHASE_MS_FIELD}${phase}`]: String(workMs),
           },
         );
-      // The last phase's save completes the job: its end hooks (session, webhook) follow it.
-      const saved = next ? await save() : await this.ending(id, save);
+      // The next phase is queued in the same round trip as the save (Redis runs them in order; if
+      // the save fails, the next phase waits for its retry). The last phase's save completes the
+      // job: its end hooks (session, webhook) follow it.
+      const saving = next ? save() : this.ending(id, save);
+      const chaining = this.chain(phase, id);
+      const [saved] = await Promise.all([saving, chaining]);
       log.info({ ms: workMs, steps: work.steps.length, saved }, "phase finished");
       this.observe(bullJob, { phase, job, work, outcome: saved ? "completed" : "discarded" }, started);
-      if (saved) await this.chain(phase, id);
     } catch (error) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
       const outcome =

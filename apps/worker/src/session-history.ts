@@ -85,20 +85,35 @@ export class SessionHistory {
   }
 
   /**
-   * Records a completed job's question and its saved answer in the orchestrator's copy; once per
-   * job (a repeat finds the job id already there). An end hook: failures throw, to be retried.
+   * Records a job's question and answer before the answer is saved, so that when the job reads
+   * `completed` its session already holds the exchange (a follow-up sent then is planned with it).
    */
-  async remember(job: StoredJob): Promise<void> {
+  async record(job: StoredJob, answer: string): Promise<void> {
     const sessionId = job.request.session_id;
-    const result = job.outputs.feedback;
-    if (!sessionId || job.status !== "completed" || !result) return;
+    if (!sessionId) return;
     await this.options.sessions.recordExchange(
       job.owner,
       sessionId,
       job.id,
       job.request.user_message,
-      result.answer_markdown,
+      answer,
     );
+  }
+
+  /**
+   * An end hook: makes the session agree with how the job ended — the saved answer for a completed
+   * job (a re-run may have recorded another before its save was refused), nothing for a job that
+   * was cancelled or failed after its answer was recorded. Failures throw, to be retried.
+   */
+  async remember(job: StoredJob): Promise<void> {
+    const sessionId = job.request.session_id;
+    if (!sessionId) return;
+    const result = job.outputs.feedback;
+    if (job.status === "completed" && result) {
+      await this.record(job, result.answer_markdown);
+    } else {
+      await this.options.sessions.removeExchange(job.owner, sessionId, job.id);
+    }
   }
 
   /** Posts a completed job's question and answer to the backend; best effort (logged, never thrown). */

@@ -119,6 +119,7 @@ export async function startWorkerRuntime(
       serviceFor: (job, signal) => services.resolve(job, signal),
       reasonerFor: (job: StoredJob) => (job.request.options?.reasoner === "offline" ? offline : reasoner),
       historyFor: (job, signal) => history.forJob(job, signal),
+      rememberAnswer: (job, answer) => history.record(job, answer),
       now: Date.now,
       defaultTimeframe: config.datadog.default_timeframe,
       maxSteps: config.orchestrator.max_reasoning_steps,

@@ -64,3 +64,9 @@ export interface JobTrace {
   readonly plan: Plan | null;
   readonly steps: readonly TraceStep[];
 }
+
+/** The headline figures of a trace, as POST /orchestrate's `reasoning_trace` gives them. */
+export type TraceSummary = Pick<
+  JobTrace,
+  "total_steps" | "execution_time_ms" | "phases" | "confidence_score" | "reasoner" | "data_source"
+>;

@@ -20,7 +20,11 @@ local function emit(kind, payload)
   return eid
 end`;
 
-/** ARGV: channel, phase, running status, now iso, now ms. Returns {state, runs?}. */
+/**
+ * ARGV: channel, phase, running status, now iso, now ms, the phase before it ('' for the first).
+ * Returns {state, runs?}; 'waiting' when the phase before has not saved its output yet (the next
+ * phase is queued in the same round trip as that save, so it can arrive first if the save failed).
+ */
 export const BEGIN_PHASE = new LuaScript(`
 ${TERMINAL}
 ${EMIT}
@@ -28,6 +32,7 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'missing'} end
 if terminal(status) then return {'terminal', status} end
 if redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[2]) == 1 then return {'done'} end
+if ARGV[6] ~= '' and redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[6]) == 0 then return {'waiting'} end
 local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline_ms'))
 if deadline and tonumber(ARGV[5]) > deadline then return {'expired'} end
 redis.call('HSET', KEYS[1], 'status', ARGV[3], 'phase', ARGV[2], 'updated_at', ARGV[4])

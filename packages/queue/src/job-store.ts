@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { Redis } from "ioredis";
 import {
   EMPTY_USAGE,
@@ -13,7 +13,7 @@ import {
   type Usage,
 } from "@orch/core";
 import { globalKeys, jobKeys } from "./job-keys.js";
-import type { JobTrace, PhaseOutputs, StoredJob } from "./job-record.js";
+import type { JobTrace, PhaseOutputs, StoredJob, TraceSummary } from "./job-record.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
@@ -21,7 +21,8 @@ export type BeginResult =
   | { readonly state: "done" }
   | { readonly state: "terminal"; readonly status: JobStatus }
   | { readonly state: "expired" }
-  | { readonly state: "missing" };
+  | { readonly state: "missing" }
+  | { readonly state: "waiting" };
 
 export interface NewJob {
   readonly owner: string;
@@ -49,9 +50,19 @@ export interface JobStoreOptions {
   readonly onHookError?: (error: unknown, end: JobEnd) => void;
 }
 
+/** Random bytes drawn from the OS in blocks: one system call per 400 ids, not one per id. */
+const RANDOM_BLOCK = Buffer.alloc(4000);
+let randomOffset = RANDOM_BLOCK.length;
+
 /** Sortable, URL-safe, unguessable job ids: time prefix + 80 random bits. */
 export function newJobId(now = Date.now()): string {
-  return `${now.toString(36).padStart(9, "0")}${randomBytes(10).toString("base64url")}`;
+  if (randomOffset + 10 > RANDOM_BLOCK.length) {
+    randomFillSync(RANDOM_BLOCK);
+    randomOffset = 0;
+  }
+  const random = RANDOM_BLOCK.toString("base64url", randomOffset, randomOffset + 10);
+  randomOffset += 10;
+  return `${now.toString(36).padStart(9, "0")}${random}`;
 }
 
 const USAGE_FIELDS = [
@@ -143,6 +154,16 @@ export class JobStore {
     };
   }
 
+  /** Takes back a job just created and never queued (refused after the fact): its keys and indexes. */
+  async discard(job: StoredJob): Promise<void> {
+    await Promise.all([
+      this.redis.del(...this.keys(job.id)),
+      this.redis.zrem(globalKeys.deadlines, job.id),
+      this.redis.zrem(globalKeys.unqueued, job.id),
+      this.redis.zrem(globalKeys.inFlight(job.owner), job.id),
+    ]);
+  }
+
   /** The job's planning phase is in its queue: it leaves the unqueued set. */
   async markQueued(id: string): Promise<void> {
     await this.redis.zrem(globalKeys.unqueued, id);
@@ -223,7 +244,10 @@ export class JobStore {
     return (status ?? undefined) as JobStatus | undefined;
   }
 
-  /** Marks a phase as running unless it already ran, the job ended, or its deadline passed. */
+  /**
+   * Marks a phase as running unless it already ran, the job ended, its deadline passed, or the
+   * phase before it has not saved yet.
+   */
   async beginPhase(id: string, phase: Phase, runningStatus: JobStatus): Promise<BeginResult> {
     const now = this.now();
     const reply = (await BEGIN_PHASE.run(this.redis, this.keys(id), [
@@ -232,11 +256,12 @@ export class JobStore {
       runningStatus,
       new Date(now).toISOString(),
       String(now),
+      PHASES[PHASES.indexOf(phase) - 1] ?? "",
     ])) as [string, string?];
     const [state, value] = reply;
     if (state === "started") return { state, runs: Number(value) };
     if (state === "terminal") return { state, status: value as JobStatus };
-    return { state: state as "done" | "expired" | "missing" };
+    return { state: state as "done" | "expired" | "missing" | "waiting" };
   }
 
   /**
@@ -349,24 +374,32 @@ export class JobStore {
     return raw.map((s) => JSON.parse(s) as TraceStep);
   }
 
+  /** The full reasoning trace: the summary plus usage, the plan and every step. */
   async trace(job: StoredJob): Promise<JobTrace> {
     const steps = await this.steps(job.id);
-    const start = Date.parse(job.started_at ?? job.created_at);
-    const end = job.finished_at ? Date.parse(job.finished_at) : this.now();
-    const phases = job.saved;
     return {
       job_id: job.id,
       status: job.status,
+      ...this.traceSummary(job),
       total_steps: steps.length,
-      execution_time_ms: Math.max(0, end - start),
-      phases,
       phase_durations_ms: job.phase_ms,
-      confidence_score: job.outputs.feedback?.confidence ?? null,
-      reasoner: job.reasoner ?? null,
-      data_source: job.data_source ?? null,
       usage: job.usage,
       plan: job.outputs.planning?.plan ?? null,
       steps,
+    };
+  }
+
+  /** The trace's headline figures, from the record alone (the seed's `reasoning_trace`). */
+  traceSummary(job: StoredJob): TraceSummary {
+    const start = Date.parse(job.started_at ?? job.created_at);
+    const end = job.finished_at ? Date.parse(job.finished_at) : this.now();
+    return {
+      total_steps: job.step_count,
+      execution_time_ms: Math.max(0, end - start),
+      phases: job.saved,
+      confidence_score: job.outputs.feedback?.confidence ?? null,
+      reasoner: job.reasoner ?? null,
+      data_source: job.data_source ?? null,
     };
   }
 

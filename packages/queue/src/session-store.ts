@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { ConversationMessage } from "@orch/core";
 import { globalKeys } from "./job-keys.js";
+import { LuaScript } from "./lua-script.js";
 
 export interface SessionStoreOptions {
   readonly retentionSeconds: number;
@@ -41,8 +42,8 @@ export class SessionStore {
   }
 
   /**
-   * Appends a question and its answer for a job, once: a repeated call for the same job (a
-   * phase re-run after a crash) finds the job already recorded and does nothing.
+   * Records a job's question and answer: appended the first time, the answer replaced when the
+   * job is recorded again (a re-run whose answer is the one saved). Returns whether it appended.
    */
   async recordExchange(
     owner: string,
@@ -51,18 +52,53 @@ export class SessionStore {
     question: string,
     answer: string,
   ): Promise<boolean> {
-    const key = this.key(owner, sessionId);
-    const recent = await this.redis.lrange(key, -this.options.maxMessages, -1);
-    if (recent.some((m) => (JSON.parse(m) as ConversationMessage).job_id === jobId)) return false;
     const at = new Date(this.now()).toISOString();
     const user: ConversationMessage = { role: "user", content: question, job_id: jobId, at };
     const assistant: ConversationMessage = { role: "assistant", content: answer, job_id: jobId, at };
-    await this.redis
-      .multi()
-      .rpush(key, JSON.stringify(user), JSON.stringify(assistant))
-      .ltrim(key, -this.options.maxMessages, -1)
-      .expire(key, this.options.retentionSeconds)
-      .exec();
-    return true;
+    const appended = await RECORD_EXCHANGE.run(
+      this.redis,
+      [this.key(owner, sessionId)],
+      [
+        jobId,
+        JSON.stringify(user),
+        JSON.stringify(assistant),
+        this.options.maxMessages,
+        this.options.retentionSeconds,
+      ],
+    );
+    return appended === 1;
+  }
+
+  /** Takes a job's exchange back out (the job was cancelled or failed after it was recorded). */
+  async removeExchange(owner: string, sessionId: string, jobId: string): Promise<void> {
+    await REMOVE_EXCHANGE.run(this.redis, [this.key(owner, sessionId)], [jobId]);
   }
 }
+
+/** KEYS: the session list. ARGV: job id, user json, assistant json, max messages, ttl s. */
+const RECORD_EXCHANGE = new LuaScript(`
+local found = false
+for i, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local ok, m = pcall(cjson.decode, item)
+  if ok and m.job_id == ARGV[1] then
+    found = true
+    if m.role == 'assistant' then redis.call('LSET', KEYS[1], i - 1, ARGV[3]) end
+  end
+end
+if not found then
+  redis.call('RPUSH', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('LTRIM', KEYS[1], -tonumber(ARGV[4]), -1)
+end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
+if found then return 0 end
+return 1
+`);
+
+/** KEYS: the session list. ARGV: job id. */
+const REMOVE_EXCHANGE = new LuaScript(`
+for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local ok, m = pcall(cjson.decode, item)
+  if ok and m.job_id == ARGV[1] then redis.call('LREM', KEYS[1], 1, item) end
+end
+return 1
+`);

@@ -17,7 +17,7 @@ import {
   type StoredJob,
 } from "@orch/queue";
 import type { Principal } from "../app-state.js";
-import { assertBelowInFlightCap } from "../ops/in-flight-cap.js";
+import { inFlightCapError } from "../ops/in-flight-cap.js";
 import type { CreateJobBody } from "./job-request-schema.js";
 
 export interface JobServiceDeps {
@@ -44,12 +44,6 @@ export class JobService {
    * `id` is chosen by the caller when an idempotency key reserved it beforehand.
    */
   async submit(principal: Principal, body: CreateJobBody, id?: string): Promise<StoredJob> {
-    await assertBelowInFlightCap(
-      this.deps.store,
-      principal.owner,
-      this.deps.config.api.max_jobs_in_flight,
-      () => this.deps.metrics?.rateLimited("in_flight"),
-    );
     if (body.callback_url) {
       const { webhooks } = this.deps.config;
       const check = await checkCallbackUrl(body.callback_url, {
@@ -68,15 +62,26 @@ export class JobService {
       ...(body.options ? { options: body.options } : {}),
     };
     const deadlineMs = this.now() + this.deps.config.orchestrator.job_deadline_seconds * 1000;
-    const job = await this.deps.store.create(
-      {
-        owner: principal.owner,
-        request,
-        deadlineMs,
-        ...(body.callback_url ? { callbackUrl: body.callback_url } : {}),
-      },
-      id,
-    );
+    // The owner's jobs in flight are counted in the same round trip as the record is written (the
+    // count runs first, so it does not include this job); over the cap, the record is taken back.
+    const [inFlight, job] = await Promise.all([
+      this.deps.store.inFlight(principal.owner),
+      this.deps.store.create(
+        {
+          owner: principal.owner,
+          request,
+          deadlineMs,
+          ...(body.callback_url ? { callbackUrl: body.callback_url } : {}),
+        },
+        id,
+      ),
+    ]);
+    const capped = inFlightCapError(inFlight, this.deps.config.api.max_jobs_in_flight);
+    if (capped) {
+      await this.deps.store.discard(job);
+      this.deps.metrics?.rateLimited("in_flight");
+      throw capped;
+    }
     try {
       await this.deps.queues.enqueue("planning", job.id);
     } catch (error) {

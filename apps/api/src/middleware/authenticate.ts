@@ -7,13 +7,25 @@ import type { AuthFailureLimit } from "../ops/auth-failure-limit.js";
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
+/** Digests of the configured tokens, computed once per entry. */
+const DIGESTS = new WeakMap<ApiToken, Buffer>();
+
+function digestOf(entry: ApiToken): Buffer {
+  let known = DIGESTS.get(entry);
+  if (!known) {
+    known = digest(entry.token);
+    DIGESTS.set(entry, known);
+  }
+  return known;
+}
+
 /** Finds the token entry matching `presented`, comparing every entry in constant time. */
 export function matchToken(tokens: readonly ApiToken[], presented: string): ApiToken | undefined {
   const candidate = digest(presented);
   let found: ApiToken | undefined;
   for (const entry of tokens) {
     // Compare digests (equal length) and keep scanning, so timing says nothing about which matched.
-    if (timingSafeEqual(candidate, digest(entry.token)) && !found) found = entry;
+    if (timingSafeEqual(candidate, digestOf(entry)) && !found) found = entry;
   }
   return found;
 }

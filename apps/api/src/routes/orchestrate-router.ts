@@ -40,7 +40,7 @@ export function orchestrateRouter(deps: OrchestrateRouterDeps): Router<AppState>
     const links = jobLinks(job.id);
 
     if (job.status === "completed" && job.outputs.feedback) {
-      const trace = await deps.store.trace(job);
+      const trace = deps.store.traceSummary(job);
       ctx.body = {
         answer: job.outputs.feedback.answer_markdown,
         session_id: job.request.session_id ?? null,

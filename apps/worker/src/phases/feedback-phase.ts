@@ -3,8 +3,9 @@ import type { PhaseContext, PhaseWork } from "../phase-runner.js";
 import type { PhaseDeps } from "./phase-deps.js";
 
 /**
- * Feedback: analysis, then the reasoner's answer. The session records the answer only once it is
- * saved (an end hook), so a cancelled or re-run phase never leaves an answer the job does not have.
+ * Feedback: analysis, then the reasoner's answer, recorded in the session before it is saved (so
+ * the session has it when the job reads completed); the session end hook then makes the session
+ * agree with the saved outcome (a cancelled job's exchange is taken out again).
  */
 export async function feedbackPhase(deps: PhaseDeps, ctx: PhaseContext): Promise<PhaseWork> {
   const { planning, execution } = ctx.job.outputs;
@@ -27,6 +28,7 @@ export async function feedbackPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
     },
     ctx.signal,
   );
+  if (!ctx.signal.aborted) await deps.rememberAnswer(ctx.job, outcome.result.answer_markdown);
   return {
     output: outcome.result,
     steps: [...resolved, ...outcome.steps],

@@ -23,6 +23,8 @@ export interface PhaseDeps {
   readonly reasonerFor: (job: StoredJob) => Reasoner;
   /** The conversation so far of the job's session, oldest first, bounded. */
   readonly historyFor: (job: StoredJob, signal: AbortSignal) => Promise<History>;
+  /** Records the job's exchange in its session before the answer is saved (see SessionHistory.record). */
+  readonly rememberAnswer: (job: StoredJob, answer: string) => Promise<void>;
   readonly now: () => number;
   readonly defaultTimeframe: string;
   readonly maxSteps: number;
