@@ -50,7 +50,7 @@ export class WorkerMetrics {
       (registers) =>
         new Counter({
           name: "orch_datadog_calls_total",
-          help: "Upstream metric-source calls (cache misses that reached Datadog, or the demo source)",
+          help: "Requests sent to Datadog (reads the cache answered, and demo data, are not calls)",
           labelNames: ["phase", "source"],
           registers,
         }),
