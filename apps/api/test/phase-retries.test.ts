@@ -229,3 +229,33 @@ describe("the job's deadline", () => {
     expect(datadog.count("/api/v1/query")).toBeGreaterThan(0);
   }, 60_000);
 });
+
+/**
+ * A phase is queued in the same round trip as the save of the phase before it, so if that save
+ * failed, the next phase can start first. It must wait for the save, not run without its input.
+ */
+describe("a phase queued before the phase ahead of it saved", () => {
+  let h: Harness;
+  let redis: Redis;
+  beforeAll(async () => {
+    h = await startHarness({ workers: false });
+    redis = new Redis(h.redis.url);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await h?.close();
+  });
+
+  it("waits without spending an attempt, then runs once the input is saved", async () => {
+    const id = await submitJob(h, { service_id: "web-app", user_message: "How is CPU on web-app?" });
+    // Execution is queued before planning has run at all: as if planning's save had failed.
+    const execution = new Queue("execution", { connection: redis, prefix: h.config.queue.prefix });
+    await execution.add("execution", { job_id: id }, { jobId: `${id}-execution`, attempts: 1 });
+    await execution.close();
+    await h.startWorkers();
+    const view = (await waitForJob(h, id, 60)) as { status: string };
+    expect(view.status).toBe("completed");
+    const runs = await redis.hmget(`orch:job:{${id}}`, "runs:planning", "runs:execution", "runs:feedback");
+    expect(runs).toEqual(["1", "1", "1"]);
+  }, 90_000);
+});

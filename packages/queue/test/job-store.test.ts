@@ -97,6 +97,14 @@ describe("JobStore", () => {
     ]);
   });
 
+  it("makes a phase wait while the phase before it has not saved its output", async () => {
+    const id = await create();
+    expect(await store.beginPhase(id, "execution", "executing")).toEqual({ state: "waiting" });
+    await store.beginPhase(id, "planning", "planning");
+    await store.completePhase(id, "planning", { plan: 1 }, [], {}, "executing");
+    expect(await store.beginPhase(id, "execution", "executing")).toEqual({ state: "started", runs: 1 });
+  });
+
   it("counts a restarted phase as a second run", async () => {
     const id = await create();
     await store.beginPhase(id, "planning", "planning");
