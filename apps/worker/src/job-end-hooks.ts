@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isTerminal } from "@orch/core";
-import { LuaScript, type JobStore, type StoredJob } from "@orch/queue";
+import { LuaScript, globalKeys, type JobStore, type StoredJob } from "@orch/queue";
 
 /** A side effect of a job ending (its session, its webhook, the backend). It may run more than once. */
 export interface EndHook {
@@ -9,11 +9,8 @@ export interface EndHook {
   readonly run: (job: StoredJob) => Promise<void>;
 }
 
-/**
- * Sorted set of jobs whose end hooks are not confirmed yet, scored by when a sweeper may run them
- * again (ms). Global, like the job store's indexes: only single-key commands touch it.
- */
-export const PENDING_END_HOOKS_KEY = "orch:end-hooks";
+/** Where jobs wait whose end hooks are not confirmed yet (single-key commands only). */
+export const PENDING_END_HOOKS_KEY = globalKeys.pendingEndHooks;
 
 /** KEYS: the pending set. ARGV: id, the score it was read with, the new score. 1 if this caller moved it. */
 const CLAIM = new LuaScript(`

@@ -20,6 +20,11 @@ export const globalKeys = {
    * (scored by creation ms): a submitter that died in between leaves its job here for the sweeper.
    */
   unqueued: "orch:unqueued",
+  /**
+   * Sorted set of ended jobs whose end hooks (session, webhook, backend) are not confirmed yet,
+   * scored by when a sweeper may run them again (ms).
+   */
+  pendingEndHooks: "orch:end-hooks",
   /** Pub/sub channel of job events: status changes, steps, ends. */
   eventsChannel: "orch:job-events",
   inFlight: (owner: string) => `orch:inflight:{${owner}}`,

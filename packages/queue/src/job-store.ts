@@ -1,4 +1,3 @@
-import { randomFillSync } from "node:crypto";
 import type { Redis } from "ioredis";
 import {
   EMPTY_USAGE,
@@ -7,13 +6,15 @@ import {
   type JobRequest,
   type JobStatus,
   type Phase,
-  type ServiceScope,
   type StepDraft,
   type TraceStep,
   type Usage,
 } from "@orch/core";
 import { globalKeys, jobKeys } from "./job-keys.js";
-import type { JobTrace, PhaseOutputs, StoredJob, TraceSummary } from "./job-record.js";
+import { newJobId } from "./job-id.js";
+import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
+import { jobTrace, traceSummary } from "./job-trace.js";
+import { parseStoredJob } from "./stored-job.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
@@ -50,38 +51,8 @@ export interface JobStoreOptions {
   readonly onHookError?: (error: unknown, end: JobEnd) => void;
 }
 
-/** Random bytes drawn from the OS in blocks: one system call per 400 ids, not one per id. */
-const RANDOM_BLOCK = Buffer.alloc(4000);
-let randomOffset = RANDOM_BLOCK.length;
-
-/** Sortable, URL-safe, unguessable job ids: time prefix + 80 random bits. */
-export function newJobId(now = Date.now()): string {
-  if (randomOffset + 10 > RANDOM_BLOCK.length) {
-    randomFillSync(RANDOM_BLOCK);
-    randomOffset = 0;
-  }
-  const random = RANDOM_BLOCK.toString("base64url", randomOffset, randomOffset + 10);
-  randomOffset += 10;
-  return `${now.toString(36).padStart(9, "0")}${random}`;
-}
-
-const USAGE_FIELDS = [
-  "llm_calls",
-  "prompt_tokens",
-  "completion_tokens",
-  "datadog_calls",
-  "cache_hits",
-] as const;
-
 /** What `get` loads unless asked otherwise: the plan and the answer, not the (large) evidence. */
 const DEFAULT_OUTPUTS: readonly Phase[] = ["planning", "feedback"];
-
-/** Record field prefix of a phase's own work time in ms (`work_ms:planning`), set with its output. */
-export const PHASE_MS_FIELD = "work_ms:";
-
-function parseJson<T>(text: string | undefined): T | undefined {
-  return text === undefined ? undefined : (JSON.parse(text) as T);
-}
 
 /**
  * The job record in Redis: the source of truth for clients. Phase transitions go through Lua
@@ -186,47 +157,10 @@ export class JobStore {
       ...load.map((phase) => this.redis.get(jobKeys.output(id, phase))),
     ]);
     if (!hash || !hash.id) return undefined;
-    const usage = Object.fromEntries(
-      USAGE_FIELDS.map((f) => [f, Number(hash[`u:${f}`] ?? 0)]),
-    ) as unknown as Usage;
-    const outputs: Partial<Record<Phase, unknown>> = {};
-    load.forEach((phase, i) => {
-      const text = raw[i];
-      if (typeof text === "string") outputs[phase] = parseJson(text);
-    });
-    const runs = Object.fromEntries(PHASES.map((p) => [p, Number(hash[`runs:${p}`] ?? 0)])) as Record<
-      Phase,
-      number
-    >;
-    const phaseMs = Object.fromEntries(
-      PHASES.filter((p) => hash[`${PHASE_MS_FIELD}${p}`] !== undefined).map((p) => [
-        p,
-        Number(hash[`${PHASE_MS_FIELD}${p}`]),
-      ]),
-    ) as Partial<Record<Phase, number>>;
-    return {
-      id: hash.id,
-      owner: hash.owner ?? "",
-      status: (hash.status ?? "queued") as JobStatus,
-      ...(hash.phase ? { phase: hash.phase as Phase } : {}),
-      request: JSON.parse(hash.request ?? "{}") as JobRequest,
-      created_at: hash.created_at ?? "",
-      updated_at: hash.updated_at ?? "",
-      ...(hash.started_at ? { started_at: hash.started_at } : {}),
-      ...(hash.finished_at ? { finished_at: hash.finished_at } : {}),
-      deadline_ms: Number(hash.deadline_ms ?? 0),
-      outputs: outputs as PhaseOutputs,
-      saved: PHASES.filter((p) => hash[`saved:${p}`] !== undefined),
-      ...(hash.error ? { error: JSON.parse(hash.error) as JobError } : {}),
-      usage: { ...EMPTY_USAGE, ...usage },
-      ...(hash.reasoner ? { reasoner: hash.reasoner } : {}),
-      ...(hash.data_source ? { data_source: hash.data_source } : {}),
-      ...(hash.callback_url ? { callback_url: hash.callback_url } : {}),
-      ...(hash.service_scope ? { service_scope: JSON.parse(hash.service_scope) as ServiceScope } : {}),
-      runs,
-      phase_ms: phaseMs,
-      step_count: stepCount ?? 0,
-    };
+    const outputs = new Map(
+      load.flatMap((phase, i) => (typeof raw[i] === "string" ? [[phase, raw[i]]] : [])),
+    );
+    return parseStoredJob(hash, stepCount, outputs);
   }
 
   /** The job if it exists and belongs to `owner`; others' jobs are indistinguishable from missing ones. */
@@ -346,13 +280,8 @@ export class JobStore {
   /** Unfinished jobs of an owner (jobs past their deadline no longer count). */
   async inFlight(owner: string): Promise<number> {
     const key = globalKeys.inFlight(owner);
-    const now = String(this.now());
-    // Entries past their deadline no longer count, and are dropped on the way.
-    const [, count] = await Promise.all([
-      this.redis.zremrangebyscore(key, "-inf", `(${now}`),
-      this.redis.zcount(key, now, "+inf"),
-    ]);
-    return count;
+    // Entries past their deadline no longer count (the sweeper ends those jobs, which removes them).
+    return this.redis.zcount(key, String(this.now()), "+inf");
   }
 
   /** Publishes a live event (e.g. a step as it happens) on the job's stream, unless it ended. */
@@ -376,31 +305,12 @@ export class JobStore {
 
   /** The full reasoning trace: the summary plus usage, the plan and every step. */
   async trace(job: StoredJob): Promise<JobTrace> {
-    const steps = await this.steps(job.id);
-    return {
-      job_id: job.id,
-      status: job.status,
-      ...this.traceSummary(job),
-      total_steps: steps.length,
-      phase_durations_ms: job.phase_ms,
-      usage: job.usage,
-      plan: job.outputs.planning?.plan ?? null,
-      steps,
-    };
+    return jobTrace(job, await this.steps(job.id), this.now());
   }
 
   /** The trace's headline figures, from the record alone (the seed's `reasoning_trace`). */
   traceSummary(job: StoredJob): TraceSummary {
-    const start = Date.parse(job.started_at ?? job.created_at);
-    const end = job.finished_at ? Date.parse(job.finished_at) : this.now();
-    return {
-      total_steps: job.step_count,
-      execution_time_ms: Math.max(0, end - start),
-      phases: job.saved,
-      confidence_score: job.outputs.feedback?.confidence ?? null,
-      reasoner: job.reasoner ?? null,
-      data_source: job.data_source ?? null,
-    };
+    return traceSummary(job, this.now());
   }
 
   /** Ids of unfinished jobs whose deadline has passed. */

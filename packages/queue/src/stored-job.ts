@@ -1,0 +1,71 @@
+import {
+  EMPTY_USAGE,
+  PHASES,
+  type JobError,
+  type JobRequest,
+  type JobStatus,
+  type Phase,
+  type ServiceScope,
+  type Usage,
+} from "@orch/core";
+import type { PhaseOutputs, StoredJob } from "./job-record.js";
+
+const USAGE_FIELDS = [
+  "llm_calls",
+  "prompt_tokens",
+  "completion_tokens",
+  "datadog_calls",
+  "cache_hits",
+] as const;
+
+/** Record field prefix of a phase's own work time in ms (`work_ms:planning`), set with its output. */
+export const PHASE_MS_FIELD = "work_ms:";
+
+/**
+ * A job as read from Redis: its record hash, its step count, and the raw JSON of the outputs that
+ * were loaded (phases not loaded, or not saved, are absent).
+ */
+export function parseStoredJob(
+  hash: Readonly<Record<string, string>>,
+  stepCount: number,
+  outputs: ReadonlyMap<Phase, string>,
+): StoredJob {
+  const usage = Object.fromEntries(
+    USAGE_FIELDS.map((f) => [f, Number(hash[`u:${f}`] ?? 0)]),
+  ) as unknown as Usage;
+  const parsed: Partial<Record<Phase, unknown>> = {};
+  for (const [phase, text] of outputs) parsed[phase] = JSON.parse(text) as unknown;
+  const runs = Object.fromEntries(PHASES.map((p) => [p, Number(hash[`runs:${p}`] ?? 0)])) as Record<
+    Phase,
+    number
+  >;
+  const phaseMs = Object.fromEntries(
+    PHASES.filter((p) => hash[`${PHASE_MS_FIELD}${p}`] !== undefined).map((p) => [
+      p,
+      Number(hash[`${PHASE_MS_FIELD}${p}`]),
+    ]),
+  ) as Partial<Record<Phase, number>>;
+  return {
+    id: hash.id ?? "",
+    owner: hash.owner ?? "",
+    status: (hash.status ?? "queued") as JobStatus,
+    ...(hash.phase ? { phase: hash.phase as Phase } : {}),
+    request: JSON.parse(hash.request ?? "{}") as JobRequest,
+    created_at: hash.created_at ?? "",
+    updated_at: hash.updated_at ?? "",
+    ...(hash.started_at ? { started_at: hash.started_at } : {}),
+    ...(hash.finished_at ? { finished_at: hash.finished_at } : {}),
+    deadline_ms: Number(hash.deadline_ms ?? 0),
+    outputs: parsed as PhaseOutputs,
+    saved: PHASES.filter((p) => hash[`saved:${p}`] !== undefined),
+    ...(hash.error ? { error: JSON.parse(hash.error) as JobError } : {}),
+    usage: { ...EMPTY_USAGE, ...usage },
+    ...(hash.reasoner ? { reasoner: hash.reasoner } : {}),
+    ...(hash.data_source ? { data_source: hash.data_source } : {}),
+    ...(hash.callback_url ? { callback_url: hash.callback_url } : {}),
+    ...(hash.service_scope ? { service_scope: JSON.parse(hash.service_scope) as ServiceScope } : {}),
+    runs,
+    phase_ms: phaseMs,
+    step_count: stepCount,
+  };
+}
