@@ -20,6 +20,9 @@ export interface WebhookWorkerInput {
   readonly log: Logger;
   readonly prefix: string;
   readonly concurrency: number;
+  /** Like the phases': how soon a delivery held by a worker that died is picked up by another. */
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
 }
 
 /**
@@ -54,7 +57,13 @@ export function createWebhookWorker(input: WebhookWorkerInput): Worker<WebhookPa
       );
       throw outcome.retryable ? new Error(outcome.reason) : new UnrecoverableError(outcome.reason);
     },
-    { connection: input.connection, prefix: input.prefix, concurrency: input.concurrency },
+    {
+      connection: input.connection,
+      prefix: input.prefix,
+      concurrency: input.concurrency,
+      lockDuration: input.lockDurationMs,
+      stalledInterval: input.stalledIntervalMs,
+    },
   );
   worker.on("failed", (job, error) => {
     if (job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {

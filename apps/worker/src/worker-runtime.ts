@@ -144,6 +144,8 @@ export async function startWorkerRuntime(
           log,
           prefix: config.queue.prefix,
           concurrency: config.webhooks.concurrency,
+          lockDurationMs: config.orchestrator.lock_duration_ms,
+          stalledIntervalMs: config.orchestrator.stalled_interval_ms,
         })
       : undefined;
   log.info(

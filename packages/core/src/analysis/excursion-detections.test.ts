@@ -73,3 +73,36 @@ describe("an ongoing change", () => {
     expect(Number(step?.evidence.duration_min)).toBeGreaterThanOrEqual(Math.floor(sinceMin) - 2);
   });
 });
+
+describe("traffic returning through the night to where a 12 h window began", () => {
+  // Noise that once made the morning climb look like a step up from the night (the scenario
+  // noisy-seasonal-latency-step seen at these times, its cycle turned to end at 14:00).
+  const DAY_MS = 86_400_000;
+  it.each([Date.UTC(2026, 10, 30, 5, 57), Date.UTC(2026, 10, 30, 7, 39), Date.UTC(2026, 10, 30, 8, 47)])(
+    "is no step up (anchor %i)",
+    (anchor) => {
+      const shiftHours = ((((anchor - SCENARIO_ANCHOR) % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
+      const { evidence, plan } = scenarioEvidence(
+        {
+          id: "night-return",
+          service: "feed-api",
+          question: "Analyze system performance over the last 12 hours",
+          window: "12h",
+          seed: 127,
+          series: [
+            {
+              metric: "trace.django.request.hits",
+              baseline: 2500,
+              noise: 0.12,
+              integer: true,
+              seasonality: { amplitude: 0.45, peak_hour: (20 + shiftHours) % 24 },
+            },
+          ],
+        },
+        { anchor },
+      );
+      const findings = analyzeEvidence({ evidence, plan }).findings;
+      expect(findings.filter((f) => f.category === "traffic" && f.severity !== "info")).toEqual([]);
+    },
+  );
+});

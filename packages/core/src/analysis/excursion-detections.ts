@@ -7,6 +7,7 @@ import { findExcursions, type Excursion } from "./excursions.js";
 import { categoryOf, changeSeverity, isBadDirection } from "./impact.js";
 import { leakDetection } from "./leak.js";
 import { findLevelShifts, withLevelShifts } from "./level-shifts.js";
+import { returnsToStart } from "./returns-to-start.js";
 import type { PreparedSeries } from "./prepared-series.js";
 import { diffSigma, median, quantileSorted } from "./robust.js";
 import type { SeriesModel } from "./series-model.js";
@@ -107,6 +108,9 @@ export function excursionDetections(p: PreparedSeries, m: SeriesModel, memoryLim
   const found = m.cycle.accepted ? findExcursions(m) : withLevelShifts(findExcursions(m), findLevelShifts(m));
   for (const ex of joinStairs(found)) {
     if (!isBadDirection(p, ex.sign)) continue;
+    // Without a daily cycle taken out, a lasting change back to where the window began, no faster
+    // than a daily cycle moves, is the series returning (the cycle's other half), not a new level.
+    if (!m.cycle.accepted && ex.sustained && !ex.fromStart && !ex.fast && returnsToStart(found, ex)) continue;
     // One or two points carry no shape, only height: they must stand out further.
     if (ex.z < (ex.end - ex.start <= 2 ? 8 : MIN_Z)) continue;
     if (
