@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { renderQuestion } from "@orch/core";
 import { evalTotals, type EvalTotals } from "./eval-totals.js";
 import { startEvalStack, type EvalStack } from "./eval-stack.js";
 import { pinTimeOfDay } from "./pin-time-of-day.js";
@@ -116,13 +117,20 @@ async function submitJob(stack: EvalStack, body: unknown): Promise<Response> {
   }
 }
 
-async function runJob(stack: EvalStack, entry: ScenarioFile, options: EvalOptions): Promise<JobOutcome> {
+async function runJob(
+  stack: EvalStack,
+  entry: ScenarioFile,
+  options: EvalOptions,
+  anchor: number,
+): Promise<JobOutcome> {
   const { scenario } = entry;
   const reasonerOption = (options.reasoner ?? "offline") === "offline" ? { reasoner: "offline" } : {};
+  // timeframe: null leaves the window to the planner, as a user who names none would.
+  const timeframe = scenario.timeframe === null ? {} : { timeframe: scenario.window };
   const submitted = await submitJob(stack, {
     service_id: scenario.service,
-    user_message: scenario.question,
-    options: { timeframe: scenario.window, ...reasonerOption },
+    user_message: renderQuestion(scenario.question, anchor),
+    options: { ...timeframe, ...reasonerOption },
   });
   if (submitted.status !== 202)
     return { error: `POST /jobs answered ${submitted.status}: ${await submitted.text()}` };
@@ -242,9 +250,11 @@ async function runWave(
     const done = await Promise.all(
       batch.map(async (entry) => {
         const t0 = Date.now();
-        const outcome = await runJob(stack, entry, options).catch((error: unknown): JobOutcome => ({
-          error: error instanceof Error ? error.message : String(error),
-        }));
+        const outcome = await runJob(stack, entry, options, batchAnchorMs).catch(
+          (error: unknown): JobOutcome => ({
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
         const score = scoreScenario({
           scenario: entry.scenario,
           anchor: batchAnchorMs,

@@ -1,5 +1,6 @@
 import type { EvalReport } from "./eval-runner.js";
 import { TARGETS } from "./eval-totals.js";
+import { expectedCategories } from "./score-scenario.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const ratio = (x: number) => x.toFixed(2);
@@ -64,7 +65,7 @@ export function formatReport(report: EvalReport): string {
         .filter((o) => o.matched === undefined)
         .map(
           (o) =>
-            `missed ${o.expected.category} ${o.expected.metric ?? "(any metric)"}${o.expected.start ? ` at ${o.expected.start}` : ""}` +
+            `missed ${expectedCategories(o.expected).join("|")} ${o.expected.metric ?? "(any metric)"}${o.expected.start ? ` at ${o.expected.start}` : ""}` +
             (o.window === "miss" ? " (found, but outside the start tolerance)" : ""),
         ),
       ...score.false_positives.filter((f) => !score.forbidden.includes(f)).map((f) => `false positive ${f}`),

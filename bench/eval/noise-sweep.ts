@@ -4,7 +4,7 @@ import { OfflineReasoner } from "@orch/llm";
 import { TARGETS } from "./eval-totals.js";
 import { pinTimeOfDay } from "./pin-time-of-day.js";
 import type { ScenarioFile } from "./scenario-library.js";
-import { scoreScenario, type ScenarioScore } from "./score-scenario.js";
+import { expectedCategories, scoreScenario, type ScenarioScore } from "./score-scenario.js";
 
 /** How one scenario fared over many noise realizations. */
 export interface SweepResult {
@@ -76,7 +76,7 @@ export async function noiseSweep(entries: readonly ScenarioFile[], count: number
           .filter((o) => o.matched === undefined)
           .map(
             (o) =>
-              `missed ${o.expected.category} ${o.expected.metric ?? "*"}${o.window === "miss" ? " (late/early)" : ""}`,
+              `missed ${expectedCategories(o.expected).join("|")} ${o.expected.metric ?? "*"}${o.window === "miss" ? " (late/early)" : ""}`,
           ),
         ...score.false_positives.map((f) => `false positive ${f.replace(/^F\d+ /, "")}`),
       ]);

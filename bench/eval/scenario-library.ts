@@ -82,11 +82,13 @@ export function parseScenarioFile(file: string, text: string): ScenarioFile {
     throw new ScenarioFileError(file, describeIssues(error), declaredFindings(json));
   }
   const forbidden = new Set(scenario.expected.forbidden_categories);
-  const clash = scenario.expected.findings.find((f) => forbidden.has(f.category));
+  const clash = scenario.expected.findings
+    .map((f) => (Array.isArray(f.category) ? f.category : [f.category]))
+    .find((categories) => categories.every((c) => forbidden.has(c)));
   if (clash) {
     throw new ScenarioFileError(
       file,
-      `category "${clash.category}" is both expected and forbidden`,
+      `category "${clash.join('" or "')}" is both expected and forbidden`,
       scenario.expected.findings.length,
     );
   }

@@ -76,9 +76,14 @@ function metricMatches(wanted: string | undefined, metric: string): boolean {
   return wanted.endsWith("*") ? metric.startsWith(wanted.slice(0, -1)) : metric === wanted;
 }
 
+/** The categories an expected finding accepts (one, or a list of which any matches). */
+export function expectedCategories(e: ExpectedFinding): readonly string[] {
+  return Array.isArray(e.category) ? e.category : [e.category];
+}
+
 function fits(e: ExpectedFinding, f: ScoredFinding, at: number | undefined, tolerance: number): boolean {
   return (
-    f.category === e.category &&
+    expectedCategories(e).includes(f.category) &&
     metricMatches(e.metric, f.metric) &&
     (at === undefined || Math.abs(f.window.start - at) <= tolerance)
   );

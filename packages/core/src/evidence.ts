@@ -21,10 +21,14 @@ export interface MonitorInfo {
   readonly name: string;
   /** Datadog overall state: "OK", "Alert", "Warn", "No Data", "Ignored", "Skipped", "Unknown". */
   readonly state: string;
+  /** Datadog's monitor type: "query alert", "metric alert", "service check", "log alert"… */
+  readonly type?: string;
   readonly query?: string;
   readonly tags: readonly string[];
-  /** When the monitor last changed state, epoch ms, when known. */
+  /** When the monitor last triggered, epoch ms, when known. */
   readonly last_triggered?: number;
+  /** When the monitor entered its current state (overall_state_modified), epoch ms, when known. */
+  readonly state_since?: number;
 }
 
 export interface EventInfo {

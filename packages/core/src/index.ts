@@ -13,6 +13,8 @@ export * from "./ports.js";
 export * from "./scenario/scenario-schema.js";
 export * from "./scenario/scenario-generator.js";
 export * from "./scenario/demo-scenarios.js";
+export * from "./scenario/scenario-question.js";
+export * from "./scenario/text-matcher.js";
 export * from "./planner/index.js";
 export * from "./analysis/index.js";
 export * from "./context/index.js";

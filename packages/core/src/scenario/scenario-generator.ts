@@ -1,5 +1,7 @@
 import type { EventInfo, LogSummary, MonitorInfo } from "../evidence.js";
 import { parseDuration, type TimeWindow } from "../time-window.js";
+import { counterValueAt } from "./scenario-counter.js";
+import { gaussian, poisson, seriesKey } from "./scenario-noise.js";
 import type { Scenario, ScenarioIncident, ScenarioSeries } from "./scenario-schema.js";
 
 /**
@@ -30,29 +32,6 @@ export function scenarioWindow(scenario: Scenario, anchor: number): TimeWindow {
   return { start: anchor - ms, end: anchor, label: `last ${scenario.window}` };
 }
 
-function hash32(text: string, n: number): number {
-  let h = 2166136261 ^ n;
-  for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  }
-  h ^= h >>> 13;
-  h = Math.imul(h, 0x5bd1e995);
-  h ^= h >>> 15;
-  return h >>> 0;
-}
-
-/** A uniform number in (0, 1) determined by the key and n. */
-function uniform(key: string, n: number): number {
-  return (hash32(key, n) + 0.5) / 4294967296;
-}
-
-/** A standard normal number determined by the key and n (Box–Muller). */
-function gaussian(key: string, n: number): number {
-  const u1 = uniform(key, n * 2 + 1);
-  const u2 = uniform(key, n * 2 + 2);
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
-
 interface IncidentSpan {
   readonly incident: ScenarioIncident;
   readonly start: number;
@@ -81,6 +60,7 @@ const DEFAULT_FACTOR: Readonly<Record<ScenarioIncident["type"], number>> = {
   oscillation: 1.5,
   flatline: 1,
   nodata: 1,
+  reset: 1,
 };
 
 /** Strength in [0, 1] of an incident at time t (0 outside it). */
@@ -99,6 +79,9 @@ function strength(span: IncidentSpan, t: number): number {
       const period = parseDuration(incident.period ?? "10m") ?? 600_000;
       return 0.5 + 0.5 * Math.sin((2 * Math.PI * (t - start)) / period);
     }
+    case "reset":
+      // A reset changes the running total, not the rate (see scenario-counter.ts).
+      return 0;
     default:
       if (t > end) return 0;
       return rampMs > 0 ? Math.min(1, (t - start) / rampMs) : 1;
@@ -114,20 +97,48 @@ function applyIncident(value: number, base: number, span: IncidentSpan, s: numbe
   return value * (1 + s * (factor - 1));
 }
 
-function seriesKey(scenario: Scenario, series: ScenarioSeries): string {
-  return `${scenario.seed}|${scenario.service}|${series.metric}|${series.group.join(",")}`;
+const DAY_MS = 86_400_000;
+/** How long the level takes to move between weekday and weekend. */
+const WEEKEND_EDGE_MS = 2 * 3_600_000;
+
+/** The weekly cycle's multiplier at t: 1 on weekdays, `weekend_factor` on the weekend, with 2 h edges. */
+function weeklyFactor(weekly: NonNullable<NonNullable<ScenarioSeries["seasonality"]>["weekly"]>, t: number) {
+  const week = 7 * DAY_MS;
+  // 1970-01-01 was a Thursday (day 4 when Sunday is 0).
+  const at = (((t + 4 * DAY_MS) % week) + week) % week;
+  const start = weekly.weekend_start * DAY_MS;
+  const length = weekly.weekend_days * DAY_MS;
+  const into = (((at - start) % week) + week) % week;
+  let inside: number;
+  if (into >= length + WEEKEND_EDGE_MS) inside = 0;
+  else if (into < WEEKEND_EDGE_MS) inside = into / WEEKEND_EDGE_MS;
+  else if (into <= length) inside = 1;
+  else inside = 1 - (into - length) / WEEKEND_EDGE_MS;
+  return 1 + (weekly.weekend_factor - 1) * inside;
 }
 
-/** The noiseless, incident-free level of a series at t: baseline × drift × daily cycle. */
-function baseLevel(series: ScenarioSeries, anchor: number, windowStart: number, t: number): number {
-  const days = (t - windowStart) / 86_400_000;
+/** The noiseless, incident-free level of a series at t: baseline × drift × daily and weekly cycles. */
+export function baseLevel(series: ScenarioSeries, windowStart: number, t: number): number {
+  const days = (t - windowStart) / DAY_MS;
   let level = series.baseline * (1 + series.trend_per_day * days);
-  if (series.seasonality) {
-    const hour = (((t % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000;
-    level *=
-      1 + series.seasonality.amplitude * Math.cos((2 * Math.PI * (hour - series.seasonality.peak_hour)) / 24);
+  const seasonality = series.seasonality;
+  if (seasonality) {
+    const hour = (((t % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
+    level *= 1 + seasonality.amplitude * Math.cos((2 * Math.PI * (hour - seasonality.peak_hour)) / 24);
+    if (seasonality.weekly) level *= weeklyFactor(seasonality.weekly, t);
   }
-  void anchor;
+  return level;
+}
+
+/** The expected level at t: the incident-free level moved by every incident's strength. */
+export function incidentLevel(scenario: Scenario, series: ScenarioSeries, anchor: number, t: number): number {
+  const window = scenarioWindow(scenario, anchor);
+  const base = baseLevel(series, window.start, t);
+  let level = base;
+  for (const incident of series.incidents) {
+    const span = spanOf(incident, anchor);
+    level = applyIncident(level, base, span, strength(span, t));
+  }
   return level;
 }
 
@@ -144,16 +155,26 @@ export function seriesValueAt(
 
   for (const span of spans) {
     if (span.incident.type === "flatline" && t >= span.start && t <= span.end) {
-      const flat = span.incident.value ?? baseLevel(series, anchor, window.start, span.start);
+      const flat = span.incident.value ?? baseLevel(series, window.start, span.start);
       return clamp(series, flat);
     }
   }
+  if (series.cumulative) {
+    const resets = spans.filter((s) => s.incident.type === "reset").map((s) => s.start);
+    return counterValueAt({
+      key: `${seriesKey(scenario, series)}|${anchor}|${scenario.window}|${JSON.stringify(series)}`,
+      noiseKey: seriesKey(scenario, series),
+      series,
+      anchor,
+      windowMs: window.end - window.start,
+      resets,
+      level: (at) => incidentLevel(scenario, series, anchor, at),
+      t,
+    });
+  }
 
   // The expected level first (baseline, cycle, incidents), then noise around it.
-  const base = baseLevel(series, anchor, window.start, t);
-  let level = base;
-  for (const span of spans) level = applyIncident(level, base, span, strength(span, t));
-
+  const level = incidentLevel(scenario, series, anchor, t);
   const key = seriesKey(scenario, series);
   const tick = Math.floor(t / 1000);
   let value: number;
@@ -166,21 +187,15 @@ export function seriesValueAt(
   return clamp(series, value);
 }
 
-function poisson(lambda: number, key: string, n: number): number {
-  if (lambda <= 0) return 0;
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = 1;
-  for (let i = 0; i < 200; i++) {
-    p *= uniform(key, n * 1000 + i + 7);
-    if (p <= limit) return k;
-    k += 1;
-  }
-  return k;
-}
-
+/**
+ * Keeps a value within the series' bounds. Noise above `max` is reflected below it, as real
+ * readings near a limit scatter under it; clamping would make runs of identical values that look
+ * like a stuck gauge. Below `min` (default 0) values are clamped: counts are often exactly 0.
+ */
 function clamp(series: ScenarioSeries, value: number): number {
-  let v = Math.max(series.min ?? 0, value);
+  let v = value;
+  if (series.max !== undefined && v > series.max) v = 2 * series.max - v;
+  v = Math.max(series.min ?? 0, v);
   if (series.max !== undefined) v = Math.min(series.max, v);
   if (series.integer) return Math.round(v);
   return Math.round(v * 10_000) / 10_000;
@@ -227,9 +242,11 @@ export function scenarioMonitors(scenario: Scenario, anchor: number): MonitorInf
     id: 1000 + i,
     name: m.name,
     state: m.state,
-    tags: [`service:${scenario.service}`, ...m.tags],
+    type: m.type,
+    tags: m.service_tag ? [`service:${scenario.service}`, ...m.tags] : [...m.tags],
     ...(m.query !== undefined ? { query: m.query } : {}),
     ...(m.last_triggered !== undefined ? { last_triggered: anchor + offsetMs(m.last_triggered) } : {}),
+    ...(m.state_since !== undefined ? { state_since: anchor + offsetMs(m.state_since) } : {}),
   }));
 }
 
