@@ -2,6 +2,27 @@ import type { ToolName } from "./plan.js";
 import type { SignalKind } from "./metric-catalog.js";
 import type { TimeWindow } from "./time-window.js";
 
+/** A unit as Datadog names it ("second", "byte", "percent", "request"), and what it is per ("second"). */
+export interface SourceUnit {
+  readonly name: string;
+  readonly per?: string;
+}
+
+/**
+ * What Datadog's metric metadata (GET /api/v1/metrics/{metric_name}) says of a metric. Every
+ * field may be missing: custom metrics often have no unit or type set.
+ */
+export interface MetricMetadata {
+  /** "gauge", "count", "rate" or "distribution". */
+  readonly type?: string;
+  readonly unit?: string;
+  readonly per_unit?: string;
+  readonly description?: string;
+  readonly integration?: string;
+  /** The flush interval of a rate or count, seconds. */
+  readonly interval_s?: number;
+}
+
 /** One time series: `points` are [epoch ms, value or null for a gap], oldest first. */
 export interface Series {
   readonly metric: string;
@@ -14,6 +35,8 @@ export interface Series {
   readonly interval_s: number;
   readonly kind?: SignalKind;
   readonly unit?: string;
+  /** The unit the source reported with the series (Datadog's per-series `unit`), when it did. */
+  readonly source_unit?: SourceUnit;
 }
 
 export interface MonitorInfo {
@@ -63,7 +86,13 @@ interface ToolResultBase {
 
 /** The outcome of one plan step: data, or an error that degrades the answer. */
 export type ToolResult =
-  | (ToolResultBase & { readonly status: "ok"; readonly tool: "metrics"; readonly series: readonly Series[] })
+  | (ToolResultBase & {
+      readonly status: "ok";
+      readonly tool: "metrics";
+      readonly series: readonly Series[];
+      /** The metric's metadata, when it was read (for metrics the catalog does not know). */
+      readonly metadata?: MetricMetadata;
+    })
   | (ToolResultBase & {
       readonly status: "ok";
       readonly tool: "monitors";
