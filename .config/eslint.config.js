@@ -71,6 +71,7 @@ export default tseslint.config(
       "**/test/**/*.ts",
       "bench/**/*.ts",
       "apps/cli/**/*.ts",
+      "scripts/**/*.ts",
       "packages/testkit/**/*.ts",
     ],
     rules: { "no-console": "off" },

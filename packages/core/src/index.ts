@@ -20,3 +20,4 @@ export * from "./analysis/index.js";
 export * from "./context/index.js";
 export * from "./answer/index.js";
 export * from "./phases/index.js";
+export * from "./catalog/integration-catalog.js";
