@@ -1,5 +1,6 @@
 import type { Finding } from "./finding.js";
 import type { SignalKind } from "./metric-catalog.js";
+import type { Resource } from "./analysis/utilisation.js";
 
 /** Descriptive statistics of one series over the window. */
 export interface SeriesStats {
@@ -34,7 +35,7 @@ export interface Forecast {
   /** Metric with group, e.g. "system.disk.in_use{host:db-1}". */
   readonly series: string;
   readonly metric: string;
-  readonly resource: "CPU" | "memory" | "disk" | "connection pool" | "capacity";
+  readonly resource: Resource;
   readonly unit?: string;
   /** The latest reading in the metric's unit (the key-series table's "current"). */
   readonly current: number;

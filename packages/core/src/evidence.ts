@@ -37,6 +37,8 @@ export interface Series {
   readonly unit?: string;
   /** The unit the source reported with the series (Datadog's per-series `unit`), when it did. */
   readonly source_unit?: SourceUnit;
+  /** How the analysis derived this series from what was read (the rate of a cumulative counter). */
+  readonly derived?: string;
 }
 
 export interface MonitorInfo {

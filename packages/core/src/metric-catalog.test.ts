@@ -46,8 +46,8 @@ describe("classifyMetric", () => {
   });
 
   it("reads units as Datadog reports them: nanocores, fractions", () => {
-    expect(classifyMetric("kubernetes.cpu.usage.total")?.unit).toBe("number");
-    expect(classifyMetric("container.cpu.usage")?.unit).toBe("number");
+    expect(classifyMetric("kubernetes.cpu.usage.total")?.unit).toBe("nanocore");
+    expect(classifyMetric("container.cpu.usage")?.unit).toBe("nanocore");
     expect(classifyMetric("docker.cpu.usage")?.unit).toBe("percent");
     expect(classifyMetric("kubernetes.memory.usage_pct")?.unit).toBe("fraction");
   });
@@ -87,7 +87,9 @@ describe("shares", () => {
     expect(shareUnitOf("myapp.db.pool.usage_pct", "saturation", "number", 0.93)).toBe("fraction");
     expect(shareUnitOf("myapp.db.pool.usage_pct", "saturation", "number", 93)).toBe("percent");
     expect(shareUnitOf("myapp.db.pool.usage_pct", "saturation", "number", 930)).toBe("number");
-    expect(shareUnitOf("rabbitmq.queue.messages", "saturation", "number", 0.5)).toBe("number");
-    expect(shareUnitOf("container.memory.usage", "memory", "bytes", 0.5)).toBe("bytes");
+    expect(shareUnitOf("rabbitmq.queue.messages", "saturation", "message", 0.5)).toBe("message");
+    expect(shareUnitOf("container.memory.usage", "memory", "byte", 0.5)).toBe("byte");
+    expect(shareUnitOf("redis.mem.fragmentation_ratio", "memory", "fraction", 1.4)).toBe("fraction");
+    expect(shareUnitOf("redis.mem.fragmentation_ratio", "memory", "fraction", 3.2)).toBe("");
   });
 });

@@ -74,7 +74,7 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
       metric: "trace.http.request.errors",
       interval_s: 20,
       kind: "errors",
-      unit: "count",
+      unit: "error",
       group: [],
     });
     expect(series.points.length).toBeGreaterThan(170);

@@ -53,7 +53,7 @@ describe("DemoSource", () => {
     expect(Math.max(...before)).toBeLessThan(Math.min(...during));
     expect(read.value[0]).toMatchObject({
       kind: "errors",
-      unit: "count",
+      unit: "error",
       query: "sum:trace.http.request.errors{service:api-gateway}.as_count()",
     });
   });

@@ -328,7 +328,7 @@ describe("coverage and missing data", () => {
     const r = analyse("stats", { window: "1h", seed: 72, series: service() });
     const hits = r.analysis.stats.find((s) => s.metric === HITS);
     expect(r.analysis.stats).toHaveLength(6);
-    expect(hits).toMatchObject({ kind: "requests", unit: "count", count: 181, gaps: 0 });
+    expect(hits).toMatchObject({ kind: "requests", unit: "hit", count: 181, gaps: 0 });
     expect(hits?.p50).toBeGreaterThan(500);
   });
 });

@@ -1,6 +1,15 @@
 import type { AnalysisResult, Forecast } from "../analysis-result.js";
-import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series, ToolResult } from "../evidence.js";
-import { classifyMetric, isLimitMetric, limitMetricOf } from "../metric-catalog.js";
+import type {
+  EventInfo,
+  Evidence,
+  LogSummary,
+  MetricMetadata,
+  MonitorInfo,
+  Series,
+  ToolResult,
+} from "../evidence.js";
+import { classifyMetric, isLimitMetric, limitMetricOf, withSourceUnit } from "../metric-catalog.js";
+import { counterRate, counterShape } from "./counters.js";
 import type { Plan, PlanStep } from "../plan.js";
 import { correlateDeploys, linkCoincident } from "./correlation.js";
 import type { Detection } from "./detection.js";
@@ -32,6 +41,7 @@ function collect(evidence: Evidence, plan: Plan) {
   const monitors: MonitorInfo[] = [];
   const events: EventInfo[] = [];
   const logs: LogSummary[] = [];
+  const metadata = new Map<string, MetricMetadata>();
   let withData = 0;
   const seen = new Set<string>();
   const seenSeries = new Set<string>();
@@ -44,6 +54,7 @@ function collect(evidence: Evidence, plan: Plan) {
     }
     switch (r.tool) {
       case "metrics":
+        if (r.metadata && step?.tool === "metrics") metadata.set(step.query.metric, r.metadata);
         if (hasValues(r.series)) withData++;
         else missing.push(`metrics ${subjectOf(step, r)}: no data returned`);
         for (const s of r.series) {
@@ -73,7 +84,7 @@ function collect(evidence: Evidence, plan: Plan) {
       missing.push(`${s.tool} ${s.tool === "metrics" ? s.query.metric : s.tool}: not executed`);
   }
   const total = Math.max(plan.steps.length, evidence.results.length);
-  return { missing, series, monitors, events, logs, coverage: total > 0 ? withData / total : 0 };
+  return { missing, series, monitors, events, logs, metadata, coverage: total > 0 ? withData / total : 0 };
 }
 
 function maxOf(s: Series): number | undefined {
@@ -83,19 +94,24 @@ function maxOf(s: Series): number | undefined {
 }
 
 /**
- * The bound of a series: its standard limit metric when it was read (jvm.heap_memory_max for
- * jvm.heap_memory, system.disk.total for system.disk.used); for memory, else any memory limit read.
+ * The bound of a series: the limit the service reports beside it among the series read
+ * (redis.mem.maxmemory for redis.mem.used, postgresql.max_connections for postgresql.connections,
+ * system.disk.total for system.disk.used), of the same group when there is one; for memory,
+ * else any memory limit read.
  */
-function limitFor(s: Series, series: readonly Series[]): number | undefined {
-  const name = limitMetricOf(s.metric);
+function limitFor(s: Series, series: readonly Series[], kind: string | undefined): number | undefined {
+  const name = limitMetricOf(
+    s.metric,
+    series.map((l) => l.metric),
+  );
   const own =
     name !== undefined
       ? series.filter((l) => l.metric === name && l.group.join(",") === s.group.join(","))
       : [];
   const found = (own.length > 0 ? own : series.filter((l) => l.metric === name)).map(maxOf);
-  const pair = found.find((v) => v !== undefined);
+  const pair = found.find((v) => v !== undefined && v > 0);
   if (pair !== undefined) return pair;
-  if ((s.kind ?? classifyMetric(s.metric)?.kind) !== "memory") return undefined;
+  if (kind !== "memory") return undefined;
   let limit: number | undefined;
   for (const l of series) {
     if (!/(heap_memory_max|mem(ory)?\.limits?$|memory_limit)/.test(l.metric)) continue;
@@ -103,6 +119,17 @@ function limitFor(s: Series, series: readonly Series[]): number | undefined {
     if (v !== undefined) limit = Math.max(limit ?? v, v);
   }
   return limit;
+}
+
+/** What each series is (metadata and the source's unit included), counters turned into rates. */
+function understand(series: readonly Series[], metadata: ReadonlyMap<string, MetricMetadata>) {
+  return series.map((raw) => {
+    const profile = withSourceUnit(classifyMetric(raw.metric, metadata.get(raw.metric)), raw.source_unit);
+    const shape = counterShape(raw, profile);
+    const s = shape ? counterRate(raw, shape, profile?.unit) : raw;
+    const understood = shape && profile ? withSourceUnit(profile, s.source_unit) : profile;
+    return { series: s, profile: understood };
+  });
 }
 
 /**
@@ -113,22 +140,26 @@ function limitFor(s: Series, series: readonly Series[]): number | undefined {
 export function analyzeEvidence(input: { readonly evidence: Evidence; readonly plan: Plan }): AnalysisResult {
   const { evidence, plan } = input;
   const window = evidence.window;
-  const { missing, series, monitors, events, logs, coverage } = collect(evidence, plan);
-  const stats = series.map((s) => seriesStats(s, window));
+  const collected = collect(evidence, plan);
+  const { missing, monitors, events, logs, coverage } = collected;
+  const understood = understand(collected.series, collected.metadata);
+  const series = understood.map((u) => u.series);
+  const stats = understood.map((u) => seriesStats(u.series, window, u.profile));
 
   let detections: Detection[] = [];
   const forecasts: Forecast[] = [];
-  for (const s of series) {
-    if (isLimitMetric(s.metric)) continue;
-    const limit = limitFor(s, series);
-    const memory = (s.kind ?? classifyMetric(s.metric)?.kind) === "memory";
+  for (const { series: s, profile } of understood) {
+    if (isLimitMetric(s.metric, collected.metadata.get(s.metric))) continue;
+    const kind = s.kind ?? profile?.kind;
+    const limit = limitFor(s, series, kind);
+    const memory = kind === "memory";
     detections.push(
-      ...detectSeries(s, window, limit === undefined ? {} : memory ? { memoryLimit: limit } : { limit }),
+      ...detectSeries(s, window, {
+        ...(profile ? { profile } : {}),
+        ...(limit !== undefined ? { limit, ...(memory ? { memoryLimit: limit } : {}) } : {}),
+      }),
     );
-    const forecast = forecastOf(
-      prepareSeries(s, undefined, memory ? undefined : limit),
-      window.end - window.start,
-    );
+    const forecast = forecastOf(prepareSeries(s, profile, limit), window.end - window.start);
     if (forecast) forecasts.push(forecast);
   }
   detections = withErrorRates(detections, series, window);

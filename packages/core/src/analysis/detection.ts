@@ -14,6 +14,7 @@ export type Anomaly =
   | "trend"
   | "flatline"
   | "nodata"
+  | "zero"
   | "error_rate"
   | "monitor"
   | "deploy";
@@ -46,6 +47,7 @@ export interface Detection {
 /** Merge priority of each anomaly: the most specific description of one episode wins. */
 export const PRIORITY: Readonly<Record<Anomaly, number>> = {
   nodata: 9,
+  zero: 9,
   flatline: 8,
   leak: 7,
   burst: 6,

@@ -1,46 +1,17 @@
-/** Rounds to a few significant digits for evidence and prose (no float noise like 0.30000000004). */
-export function roundSig(value: number, digits = 3): number {
-  if (!Number.isFinite(value) || value === 0) return value;
-  const scale = 10 ** (digits - 1 - Math.floor(Math.log10(Math.abs(value))));
-  return Math.round(value * scale) / scale;
-}
+import { formatNumber, formatQuantity, roundSig } from "../units/format-quantity.js";
+import { isShare, parseUnit } from "../units/unit.js";
 
-const BYTE_UNITS: ReadonlyArray<readonly [number, string]> = [
-  [1024 ** 4, "TiB"],
-  [1024 ** 3, "GiB"],
-  [1024 ** 2, "MiB"],
-  [1024, "KiB"],
-];
+export { roundSig } from "../units/format-quantity.js";
 
-/** A value in its unit for people: "0.24 s", "58%", "3.4 GiB", "1.2k". */
+/** A value in its unit for people: "0.24 s", "58%", "3.4 GiB", "1.2k requests/s" (see formatQuantity). */
 export function formatValue(value: number | null | undefined, unit?: string): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
-  switch (unit) {
-    case "percent":
-      return `${roundSig(value, 3)}%`;
-    case "fraction":
-      return `${roundSig(value * 100, 3)}%`;
-    case "seconds":
-      return Math.abs(value) < 1 ? `${roundSig(value * 1000, 3)} ms` : `${roundSig(value, 3)} s`;
-    case "milliseconds":
-      return `${roundSig(value, 3)} ms`;
-    case "bytes": {
-      const found = BYTE_UNITS.find(([size]) => Math.abs(value) >= size);
-      return found ? `${roundSig(value / found[0], 3)} ${found[1]}` : `${roundSig(value, 3)} B`;
-    }
-    default: {
-      const abs = Math.abs(value);
-      if (abs >= 1e9) return `${roundSig(value / 1e9, 3)}G`;
-      if (abs >= 1e6) return `${roundSig(value / 1e6, 3)}M`;
-      if (abs >= 1e4) return `${roundSig(value / 1e3, 3)}k`;
-      return `${roundSig(value, 3)}`;
-    }
-  }
+  return formatQuantity(value, unit);
 }
 
-/** "+160%" / "-35%". */
+/** "+160%" / "-35%"; past +1000 % a multiple reads better: "×41". */
 export function formatPct(pct: number | null | undefined): string {
   if (pct === null || pct === undefined || !Number.isFinite(pct)) return "n/a";
+  if (pct >= 1000) return `×${formatNumber(1 + pct / 100, 2)}`;
   const r = Math.abs(pct) >= 100 ? Math.round(pct) : roundSig(pct, 2);
   return `${r > 0 ? "+" : ""}${r}%`;
 }
@@ -52,8 +23,9 @@ export function formatTime(ms: number, windowMs: number): string {
   return windowMs >= 86_400_000 ? `${iso.slice(5, 10)} ${hhmm}` : hhmm;
 }
 
-/** "35 min", "2.5 h", "3.1 days". */
+/** "40 s", "35 min", "2.5 h", "3.1 days". */
 export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s`;
   const min = ms / 60_000;
   if (min < 90) return `${Math.max(0, Math.round(min))} min`;
   const h = min / 60;
@@ -63,13 +35,19 @@ export function formatDuration(ms: number): string {
 
 /** Whether values in this unit are shares of a whole (shown as %), whose changes are percentage points. */
 export function isShareUnit(unit: string | undefined): boolean {
-  return unit === "percent" || unit === "fraction";
+  return isShare(parseUnit(unit));
+}
+
+/** A difference of two values of a share unit in percentage points (0.05 of a fraction → 5). */
+export function toPoints(diff: number, unit: string | undefined): number {
+  const u = parseUnit(unit);
+  return isShare(u) && u ? diff * u.scale * 100 : diff;
 }
 
 /** A difference of two shares in percentage points: "+5.3 pp" (from a difference in the series' unit). */
 export function formatPoints(diff: number | null | undefined, unit: string | undefined): string {
   if (diff === null || diff === undefined || !Number.isFinite(diff)) return "n/a";
-  const pp = roundSig(unit === "fraction" ? diff * 100 : diff, 2);
+  const pp = roundSig(toPoints(diff, unit), 2);
   return `${pp > 0 ? "+" : ""}${pp} pp`;
 }
 
@@ -79,7 +57,9 @@ export function formatPoints(diff: number | null | undefined, unit: string | und
  */
 export function formatChange(from: number, to: number, unit: string | undefined): string {
   if (isShareUnit(unit)) return formatPoints(to - from, unit);
-  return from !== 0 ? formatPct(((to - from) / Math.abs(from)) * 100) : "n/a";
+  // From about zero a relative change means nothing: say where it went instead.
+  if (Math.abs(from) < 1e-9 * Math.max(1, Math.abs(to))) return `from 0 to ${formatValue(to, unit)}`;
+  return formatPct(((to - from) / Math.abs(from)) * 100);
 }
 
 /** A rate of change per hour: "-5.2 pp/h" for shares, "+238 MiB/h" or "+12/h" otherwise. */

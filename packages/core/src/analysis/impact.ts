@@ -1,14 +1,28 @@
 import type { FindingCategory, Severity } from "../finding.js";
 import type { PreparedSeries } from "./prepared-series.js";
 import { utilisationOf } from "./utilisation.js";
+import { parseUnit } from "../units/unit.js";
 
 /** Whether a move up (sign 1) or down (-1) is bad news for this metric. */
 export function isBadDirection(p: PreparedSeries, sign: 1 | -1): boolean {
-  const { kind, profile } = p;
-  if (kind === "requests") return true;
-  if (kind === "network" && profile?.unit === "bytes") return true;
+  const { profile } = p;
   if (!profile) return sign > 0;
-  return profile.higherIsWorse ? sign > 0 : sign < 0;
+  switch (profile.bad) {
+    case "both":
+      return true;
+    case "down":
+      return sign < 0;
+    case "none":
+      return false;
+    default:
+      return sign > 0;
+  }
+}
+
+/** Whether the series moves bytes (network traffic) rather than counting packets or errors. */
+function movesBytes(p: PreparedSeries): boolean {
+  const family = parseUnit(p.unit)?.family;
+  return family === "bytes" || family === "bits";
 }
 
 /** The finding category of an anomaly on a metric of this kind. */
@@ -23,7 +37,7 @@ export function categoryOf(p: PreparedSeries): FindingCategory {
     case "disk":
       return "capacity";
     case "network":
-      return p.profile?.unit === "bytes" ? "traffic" : "errors";
+      return movesBytes(p) ? "traffic" : "errors";
     case "restarts":
       return "availability";
     default:
@@ -69,7 +83,7 @@ export function changeSeverity(p: PreparedSeries, baseline: number, level: numbe
     }
     case "requests":
     case "network":
-      if (p.kind === "network" && p.profile?.unit !== "bytes") {
+      if (p.kind === "network" && !movesBytes(p)) {
         return level - baseline >= 3 && ratio >= 3 ? "warning" : undefined;
       }
       if (ratio <= 0.4) return "critical";

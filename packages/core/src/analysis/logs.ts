@@ -6,11 +6,13 @@ import { detectSeries } from "./series-detections.js";
 
 const LOG_COUNT: MetricProfile = {
   kind: "errors",
-  unit: "count",
+  unit: "entry",
   aggregator: "sum",
   asCount: true,
+  bad: "up",
   higherIsWorse: true,
   preference: 0,
+  source: "rules",
 };
 
 /** Error logs per bucket as a series, so the same detectors read them. */
@@ -25,7 +27,7 @@ export function logCountSeries(logs: LogSummary): Series {
     points: logs.error_counts.map(([t, c]) => [t, c] as const),
     interval_s: interval,
     kind: "errors",
-    unit: "count",
+    unit: "entry",
   };
 }
 

@@ -1,5 +1,12 @@
 import type { Series } from "../evidence.js";
-import { classifyMetric, shareUnitOf, type MetricProfile, type SignalKind } from "../metric-catalog.js";
+import {
+  classifyMetric,
+  shareUnitOf,
+  withSourceUnit,
+  type MetricProfile,
+  type SignalKind,
+} from "../metric-catalog.js";
+import { parseUnit, unitText } from "../units/unit.js";
 import { madSigma, median } from "./robust.js";
 import { seriesIntervalMs } from "./series-stats.js";
 
@@ -16,7 +23,7 @@ export interface PreparedSeries {
   /** What the metric is; its unit is the one the series reads in (see `shareUnitOf`). */
   readonly profile: MetricProfile | undefined;
   readonly kind: SignalKind | undefined;
-  /** The unit values are shown in: "percent", "fraction", "seconds", "bytes"… */
+  /** The unit values are shown in (Datadog's unit names): "percent", "fraction", "second", "byte", "request/second"… */
   readonly unit: string | undefined;
   readonly isCount: boolean;
   readonly intervalMs: number;
@@ -42,7 +49,7 @@ export function prepareSeries(
   metricOverride?: MetricProfile,
   limit?: number,
 ): PreparedSeries {
-  const classified = metricOverride ?? classifyMetric(series.metric);
+  const classified = metricOverride ?? withSourceUnit(classifyMetric(series.metric), series.source_unit);
   const kind = series.kind ?? classified?.kind;
   const times: number[] = [];
   const values: number[] = [];
@@ -55,15 +62,23 @@ export function prepareSeries(
   const vals = Float64Array.from(values);
   let max = Number.NEGATIVE_INFINITY;
   for (const v of vals) max = Math.max(max, v);
-  const unit = shareUnitOf(series.metric, kind, series.unit ?? classified?.unit, max);
+  const sourceUnit = series.source_unit
+    ? unitText(parseUnit(series.source_unit.name, series.source_unit.per))
+    : undefined;
+  const unit = shareUnitOf(series.metric, kind, sourceUnit ?? classified?.unit ?? series.unit, max);
   const profile: MetricProfile | undefined =
-    classified && (unit === "fraction" || unit === "percent") && classified.unit !== unit
-      ? { ...classified, unit }
-      : classified;
+    classified && classified.unit !== unit && unit !== undefined ? { ...classified, unit } : classified;
+  const parsed = parseUnit(unit);
+  // Counts per interval: events (errors, requests, restarts) whose values are whole numbers, or summed per interval.
+  const eventKind = kind === "errors" || kind === "requests" || kind === "restarts";
   const isCount =
     (profile?.asCount ?? false) ||
-    profile?.unit === "count" ||
-    ((kind === "errors" || kind === "requests") && vals.length > 0 && looksIntegral(vals));
+    (eventKind &&
+      parsed?.family === "count" &&
+      parsed.per === undefined &&
+      vals.length > 0 &&
+      looksIntegral(vals)) ||
+    (eventKind && parsed === undefined && vals.length > 0 && looksIntegral(vals));
   let min = Number.POSITIVE_INFINITY;
   for (const v of vals) min = Math.min(min, v);
   const label = series.group.length > 0 ? `${series.metric}{${series.group.join(",")}}` : series.metric;

@@ -12,6 +12,7 @@ import { foldRecurring } from "./recurring.js";
 import { findSawtooth, sawtoothDetections } from "./sawtooth.js";
 import { seriesModel } from "./series-model.js";
 import { thresholdDetections } from "./thresholds.js";
+import { zeroDetections } from "./zero-detections.js";
 
 export interface SeriesDetectionOptions {
   /** A known upper bound for a memory series in bytes (e.g. from jvm.heap_memory_max), for exhaustion projections. */
@@ -43,6 +44,7 @@ export function detectSeries(
   }
   out.push(...thresholdDetections(p, windowMs));
   out.push(...flatLineDetections(p, windowMs));
+  out.push(...zeroDetections(p, windowMs));
   return withUnit(foldRecurring(mergeDetections(out, 2 * p.intervalMs, windowMs), window), p);
 }
 

@@ -1,7 +1,7 @@
 import type { SeriesStats } from "../analysis-result.js";
 import type { Series } from "../evidence.js";
 import type { TimeWindow } from "../time-window.js";
-import { classifyMetric, shareUnitOf } from "../metric-catalog.js";
+import { classifyMetric, shareUnitOf, withSourceUnit, type MetricProfile } from "../metric-catalog.js";
 import { quantileSorted } from "./robust.js";
 
 const HOUR_MS = 3_600_000;
@@ -55,8 +55,8 @@ function meanOfRange(
 }
 
 /** Descriptive statistics of one series over the window, exactly as `SeriesStats`. */
-export function seriesStats(series: Series, window: TimeWindow): SeriesStats {
-  const profile = classifyMetric(series.metric);
+export function seriesStats(series: Series, window: TimeWindow, known?: MetricProfile): SeriesStats {
+  const profile = known ?? withSourceUnit(classifyMetric(series.metric), series.source_unit);
   const kind = series.kind ?? profile?.kind;
   const times: number[] = [];
   const values: number[] = [];
@@ -68,7 +68,7 @@ export function seriesStats(series: Series, window: TimeWindow): SeriesStats {
       highest = Math.max(highest, v);
     }
   }
-  const unit = shareUnitOf(series.metric, kind, series.unit ?? profile?.unit, highest);
+  const unit = shareUnitOf(series.metric, kind, profile?.unit ?? series.unit, highest);
   const base = {
     metric: series.metric,
     query: series.query,

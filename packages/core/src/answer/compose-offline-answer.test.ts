@@ -58,7 +58,7 @@ describe("composeOfflineAnswer", () => {
       .find((l) => l.includes(`${errors?.id} · critical · errors`));
     expect(line).toMatch(/trace\.http\.request\.errors/);
     expect(line).toMatch(/since \d\d-\d\d \d\d:\d\d UTC/);
-    expect(line).toMatch(/→ \d+(\.\d+)? \(\+\d+%\)/);
+    expect(line).toMatch(/→ \d+(\.\d+)? errors \((\+\d+%|×\d+(\.\d+)?)\)/);
     expect(answer.findings_used).toContain(errors?.id);
     expect(answer.findings_used.every((id) => analysis.findings.some((f) => f.id === id))).toBe(true);
   });

@@ -1,0 +1,93 @@
+import type { Series } from "../evidence.js";
+import type { MetricProfile } from "../metric-catalog.js";
+import { parseUnit, unitText } from "../units/unit.js";
+import { median } from "./robust.js";
+
+/**
+ * Cumulative counters read raw (a Prometheus `_total`, an OpenMetrics counter sent as a gauge)
+ * only ever grow, except when the process restarts and they start again from about zero. Judged
+ * as they are, every restart looks like a traffic collapse and every steady flow like a leak;
+ * what they mean is their rate. This finds them by shape and turns them into per-second rates,
+ * so that a reset is no drop.
+ */
+
+/** Names that promise a running total. */
+const TOTAL_NAME = /([._]total|_count|_sum|[._]created)$/;
+/** Kinds whose values are levels that may climb steadily for hours without being counters. */
+const LEVEL_KINDS = new Set(["memory", "disk", "cpu", "latency", "saturation", "gc"]);
+/** A fall to under half the previous value is a restart of the counter, not noise. */
+const RESET_FRACTION = 0.5;
+
+export interface CounterShape {
+  /** Times (epoch ms) where the counter started again from about zero. */
+  readonly resets: readonly number[];
+}
+
+/**
+ * Whether a series is a cumulative counter: it never falls except to restart from about zero,
+ * it climbs, and its values dwarf its increments (it has been accumulating far longer than one
+ * interval). A name ending in `_total`/`_count` suffices as a hint; without one, only errors,
+ * requests and restarts qualify (levels such as memory or disk also climb steadily).
+ */
+export function counterShape(series: Series, profile: MetricProfile | undefined): CounterShape | undefined {
+  const name = series.metric.toLowerCase();
+  const hinted = TOTAL_NAME.test(name);
+  if (!hinted && profile !== undefined && LEVEL_KINDS.has(profile.kind)) return undefined;
+  if (!hinted && profile === undefined) return undefined;
+  const points = series.points.filter(
+    (p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1]),
+  );
+  if (points.length < 8) return undefined;
+  const resets: number[] = [];
+  const increments: number[] = [];
+  let decreases = 0;
+  for (let i = 1; i < points.length; i++) {
+    const [t, v] = points[i] as readonly [number, number];
+    const prev = (points[i - 1] as readonly [number, number])[1];
+    const d = v - prev;
+    if (d >= 0) increments.push(d);
+    else if (v < RESET_FRACTION * prev) resets.push(t);
+    else decreases++;
+  }
+  // A counter never goes down but to restart; a gauge wanders both ways.
+  if (decreases > 0 || resets.length > Math.max(1, points.length / 20)) return undefined;
+  const rising = increments.filter((d) => d > 0);
+  if (rising.length < points.length / 2) return undefined;
+  const step = median(Float64Array.from(rising));
+  const level = median(Float64Array.from(points.map(([, v]) => v)));
+  // Accumulated far longer than one interval, unless it was only just (re)started.
+  if (!(step > 0) || (level < 20 * step && resets.length === 0)) return undefined;
+  return { resets };
+}
+
+/** The per-second rate of a cumulative counter; the interval of a restart has no value. */
+export function counterRate(series: Series, shape: CounterShape, unit: string | undefined): Series {
+  const points: Array<[number, number | null]> = [];
+  let prev: readonly [number, number] | undefined;
+  for (const [t, v] of series.points) {
+    if (v === null || !Number.isFinite(v)) {
+      points.push([t, null]);
+      continue;
+    }
+    if (prev) {
+      const seconds = Math.max(1e-3, (t - prev[0]) / 1000);
+      // Across a restart the counter's loss is unknown: that interval is left out, never read as a fall.
+      points.push([t, v >= prev[1] ? (v - prev[1]) / seconds : null]);
+    }
+    prev = [t, v];
+  }
+  const base = parseUnit(unit);
+  const rateUnit = unitText({
+    name: base?.name ?? "",
+    family: base?.family ?? "count",
+    scale: base?.scale ?? 1,
+    per: "second",
+  });
+  return {
+    ...series,
+    points,
+    ...(rateUnit !== undefined ? { unit: rateUnit } : {}),
+    source_unit: { name: base?.name ?? "", per: "second" },
+    derived: `per-second rate of a cumulative counter${shape.resets.length > 0 ? ` (${shape.resets.length} restart(s) of the counter read as restarts, not drops)` : ""}`,
+  };
+}

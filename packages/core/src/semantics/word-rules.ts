@@ -1,0 +1,145 @@
+import type { SignalKind } from "../metric-catalog.js";
+import { parseUnit, type Unit } from "../units/unit.js";
+
+/**
+ * What the words of a metric say about it, for metrics no hand-written rule covers: the
+ * integrations' own metrics (with their published unit, type and description) and custom ones
+ * (with their name alone). Rules run in order; each names the evidence it reads, and the first
+ * that fits decides.
+ */
+
+export interface WordEvidence {
+  /** The words read: the name's ("redis.keys.evicted" → ["redis", "keys", "evicted"]), or the description's. */
+  readonly tokens: readonly string[];
+  /** The same words as one lower-case text. */
+  readonly text: string;
+  readonly unit: Unit | undefined;
+}
+
+export interface WordReading {
+  readonly kind: SignalKind;
+  /** Which move is bad: up, down (the healthy state is "more"), both (traffic), or none. */
+  readonly bad: "up" | "down" | "both" | "none";
+  /** The healthy state is "more than zero": falling to zero is an outage (consumers, healthy hosts). */
+  readonly zeroIsBad?: boolean;
+  /** Which rule decided, for the trace. */
+  readonly rule: string;
+}
+
+/**
+ * The last word of a name that counts things serving the service: consumers, workers, members,
+ * healthy hosts, available replicas. Their healthy state is "more than zero".
+ */
+const HEALTHY_LAST =
+  /^(consumers|active_consumers|workers|members|listeners|replicas|replicas_(available|ready|updated)|(available|ready|healthy)_(replicas|pods|endpoints|hosts|nodes|instances|members|servers|backends|targets)|membership_healthy|in_sync|insync)$/;
+/** "ready", "up", "online" count serving things only after a noun that serves: pod.ready, worker.online. */
+const BARE_HEALTHY = /^(ready|available|healthy|up|alive|online|running)$/;
+const SERVER_NOUN =
+  /^(pods?|replicas?|hosts?|nodes?|endpoints?|instances?|members?|servers?|backends?|targets?|workers?|brokers?|agents?|consumers?|address)$/;
+/** Shares that are healthy when high: cache hit rates, success ratios. */
+const HEALTHY_SHARE =
+  /(hit_?rate|hit_?ratio|hit_?percent|hits?_pct|success_?(rate|ratio|pct|percent)|availability|uptime_pct|apdex)/;
+const ERROR_WORDS =
+  /(^|[._ ])(5xx|errors?|errs?|fail(ed|ures?|s)?|exceptions?|rejected|rejects?|refused|aborted|aborts?|timeouts?|timed_out|dropped|drops|discarded|deadlocks?|oom|outofmemory|killed|unavailable)([._ ]|$)/;
+const TRAFFIC_WORDS =
+  /(^|[._ ])(requests?|reqs?|rq|rq_total|hits|queries|query|commands?|cmds?|ops|operations|transactions?|txn|calls|invocations|throughput|rps|qps|messages_(published|delivered|in|out|received|consumed)|messages_in|publish(ed)?|deliver(ed|_get)?|processed|handled|served|records_consumed|consumed|ack|acked|acks)([._ ]|$)/;
+/** Words that make a traffic word a level of work in progress (a saturation), not a flow. */
+const IN_PROGRESS =
+  /(^|[._ ])(active|current|curr|waiting|pending|inflight|in_flight|idle|queued|blocked)([._ ]|$)/;
+const LATENCY_WORDS =
+  /(latency|duration|response_?time|[._]time([._]|$)|time_avg|avg_time|wait_?time|service_?time|rtt|elapsed|[._]ms$|[._](milli|micro|nano)?seconds([._](avg|max|p\d\d|\d\dpercentile|sum|count|bucket))?$)/;
+/** Time-valued names that are no latency: ages, timestamps, uptimes, lags, CPU and GC time. */
+const NOT_LATENCY =
+  /(uptime|timestamp|created|since|(^|[._])(age|eta|ttl)($|[._])|interval|boot|start_?time|last_|expire|retention|lag|cpu|gc|idle|io_time|run_?time|clock|downtime|delay)/;
+/** A wait or a lag measured in time: a backlog, read as saturation. */
+const LAG_WORDS = /(lag|delay|backlog|oldest|age_of)/;
+const SATURATION_WORDS =
+  /(connections?|conns?|clients?|pool|sessions?|threads?|busy|queue|queued|backlog|lag|pending|waiting|blocked|inflight|in_flight|active|in_use|used|usage|utili[sz]ation|saturation|evict\w*|throttl\w*|full|(^|[._])fds?($|[._])|file_descriptors?|open_files|sockets?|semaphores?|locks?|swap|load)/;
+const MEMORY_WORDS =
+  /(^|[._ ])(mem|memory|heap|rss|resident|working_set|alloc\w*|malloc\w*|buffers?|cached?|swap|jvm)([._ ]|$)/;
+const DISK_WORDS =
+  /(^|[._ ])(disk|disks|fs|filesystem|volume|storage|inodes?|partition|io|log|logs|segment|database_size|table_size|index_size|size_rw|size_rootfs|data|wal|aof|rdb)([._ ]|$)/;
+const NETWORK_WORDS =
+  /(^|[._ ])(net|network|rx|tx|bytes_(sent|rcvd|received|in|out)|sent|received|recv|transmit\w*|bandwidth|packets?)([._ ]|$)/;
+const FREE_WORDS = /(^|[._ ])(free|available|avail|usable|remaining|idle|sv_idle|cl_idle)([._ ]|$)/;
+
+/**
+ * Reads a metric's kind and bad direction from its name and unit, then, when the name says
+ * nothing recognisable, from its description; undefined when neither does.
+ */
+export function readWords(e: WordEvidence, description?: string): WordReading | undefined {
+  const byName = readText(e);
+  if (byName || !description) return byName;
+  const text = description.toLowerCase();
+  const reading = readText({ ...e, text, tokens: text.split(/[^a-z0-9_]+/).filter(Boolean) });
+  return reading ? { ...reading, rule: `${reading.rule}, from the description` } : undefined;
+}
+
+function readText(e: WordEvidence): WordReading | undefined {
+  // Agent bookkeeping: how many samples a histogram took, not a signal.
+  if (e.unit?.name === "sample") return undefined;
+  const text = e.text;
+  const family = e.unit?.family;
+  const perSecond = e.unit?.per !== undefined;
+  const last = e.tokens[e.tokens.length - 1] ?? "";
+  const has = (re: RegExp): boolean => re.test(text);
+  const tokenIs = (re: RegExp): boolean => e.tokens.some((t) => re.test(t));
+
+  if (tokenIs(/^(restarts?|crash(es|loop\w*)?|oomkill\w*)$/))
+    return { kind: "restarts", bad: "up", rule: "restart words" };
+  if (tokenIs(/^(gc|garbage)$/) || has(/garbage collect/))
+    return { kind: "gc", bad: "up", rule: "garbage-collection words" };
+  if (has(HEALTHY_SHARE) && !has(ERROR_WORDS))
+    return { kind: "saturation", bad: "down", rule: "a share that is healthy when high (hit rate, success)" };
+  if (has(ERROR_WORDS))
+    return {
+      kind: e.unit?.name === "packet" || has(NETWORK_WORDS) ? "network" : "errors",
+      bad: "up",
+      rule: "error words",
+    };
+  if (tokenIs(/^slow(_\w+)?$/)) return { kind: "latency", bad: "up", rule: "slow work counted" };
+  if (tokenIs(/^cpu\w*$/) || family === "cpu")
+    return { kind: "cpu", bad: "up", rule: "cpu words or a cpu unit" };
+  const previous = e.tokens[e.tokens.length - 2] ?? "";
+  const serving = HEALTHY_LAST.test(last) || (BARE_HEALTHY.test(last) && SERVER_NOUN.test(previous));
+  if (serving && !perSecond && family !== "share" && !has(/(changes?|unhealthy|not_?ready)/))
+    return {
+      kind: "saturation",
+      bad: "down",
+      zeroIsBad: true,
+      rule: "a count of things that serve (consumers, healthy hosts)",
+    };
+  if (family === "time" && !perSecond) {
+    if (has(LAG_WORDS)) return { kind: "saturation", bad: "up", rule: "a lag or a wait measured in time" };
+    if (!has(NOT_LATENCY)) return { kind: "latency", bad: "up", rule: "a time unit" };
+  }
+  if (!family && has(LATENCY_WORDS) && !has(NOT_LATENCY) && !perSecond)
+    return { kind: "latency", bad: "up", rule: "latency words" };
+  if (family === "bytes" || family === "bits") {
+    if (perSecond || has(NETWORK_WORDS)) return { kind: "network", bad: "both", rule: "bytes moved" };
+    if (has(DISK_WORDS))
+      return { kind: "disk", bad: has(FREE_WORDS) ? "down" : "up", rule: "bytes stored on disk" };
+    return { kind: "memory", bad: has(FREE_WORDS) ? "down" : "up", rule: "bytes held in memory" };
+  }
+  if (has(DISK_WORDS) && (family === "share" || has(/(used|usage|in_use|full)/)))
+    return { kind: "disk", bad: has(FREE_WORDS) ? "down" : "up", rule: "disk usage words" };
+  if (has(MEMORY_WORDS) && family === "share")
+    return { kind: "memory", bad: has(FREE_WORDS) ? "down" : "up", rule: "a memory share" };
+  if (has(TRAFFIC_WORDS) && !has(IN_PROGRESS))
+    return { kind: "requests", bad: "both", rule: "traffic words" };
+  if (has(SATURATION_WORDS))
+    return {
+      kind: "saturation",
+      bad: has(FREE_WORDS) ? "down" : "up",
+      rule: "saturation words (connections, queues, pools, evictions…)",
+    };
+  if (family === "share")
+    return { kind: "saturation", bad: has(FREE_WORDS) ? "down" : "up", rule: "a share" };
+  return undefined;
+}
+
+/** The words of a metric's name for `readWords`. */
+export function wordEvidence(metric: string, unit: string | undefined, perUnit?: string): WordEvidence {
+  const name = metric.toLowerCase();
+  return { tokens: name.split(/[._]/).filter(Boolean), text: name, unit: parseUnit(unit, perUnit) };
+}
