@@ -203,7 +203,10 @@ export function planOffline(input: PlanInput): Plan {
     const fresh = limit !== undefined && available.has(limit) && !picked.some((p) => p.metric === limit);
     // A limit is read like the usage it bounds, at its highest: it is a level, not a signal of its own.
     if (limit !== undefined && fresh && picked.length < metricBudget)
-      picked.push({ metric: limit, profile: { ...c.profile, aggregator: "max", asCount: false, preference: 0 } });
+      picked.push({
+        metric: limit,
+        profile: { ...c.profile, aggregator: "max", asCount: false, preference: 0 },
+      });
   };
   // Named signals first, up to three metrics each; then the intent's slots; the standard names when discovery found nothing.
   const slots: SignalKind[] = [];

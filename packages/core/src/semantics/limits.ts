@@ -20,7 +20,6 @@ const OBSERVED =
 const KNOWN_LIMITS =
   /^(jvm\.heap_memory_max|system\.disk\.total|system\.fs\.inodes\.total|container\.memory\.limit|kubernetes\.memory\.limits|kubernetes\.cpu\.limits|docker\.mem\.limit|ecs\.fargate\.mem\.limit|system\.mem\.total)$/;
 
-
 function tokensOf(metric: string): string[] {
   return metric.toLowerCase().split(/[.]/).filter(Boolean);
 }
