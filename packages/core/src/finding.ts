@@ -40,4 +40,8 @@ export interface Finding {
   readonly score: number;
   /** Ids of findings this one is correlated with (e.g. a deploy that preceded an error burst). */
   readonly related?: readonly string[];
+  /** Whether the anomaly still holds at the end of the window, or ended inside it. */
+  readonly state: "ongoing" | "recovered";
+  /** When a recovered anomaly ended (epoch ms): the first reading back to normal. */
+  readonly recovered_at?: number;
 }

@@ -1,3 +1,5 @@
+import { parseAbsoluteRange } from "./time/absolute-time.js";
+
 /** A closed time interval in epoch milliseconds, with the phrase it came from. */
 export interface TimeWindow {
   readonly start: number;
@@ -10,6 +12,8 @@ export interface TimeWindow {
   readonly label: string;
   /** Whether the question or the request named this window; false or absent for the default. */
   readonly explicit?: boolean;
+  /** What was read into the question's time words or adjusted ("times without a zone were read as UTC"). */
+  readonly notes?: readonly string[];
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -160,6 +164,19 @@ function askedFor(count: number, unitWord: string): Asked | undefined {
 export function parseTimeframe(question: string, defaultTimeframe: string, now: number): TimeWindow {
   const text = question.toLowerCase();
   let asked: Asked | undefined;
+  const absolute = parseAbsoluteRange(question, now);
+  if (absolute) {
+    const ms = absolute.end - absolute.start;
+    // A range shorter than the shortest window is read with some time around it.
+    const pad = ms < MIN_WINDOW_MS ? (MIN_WINDOW_MS - ms) / 2 : 0;
+    return {
+      start: absolute.start - pad,
+      end: Math.min(now, absolute.end + pad),
+      label: absolute.label,
+      explicit: true,
+      ...(absolute.notes.length > 0 ? { notes: absolute.notes } : {}),
+    };
+  }
 
   const rel = RELATIVE.exec(text);
   if (rel) {

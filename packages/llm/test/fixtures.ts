@@ -99,6 +99,7 @@ export const findings: Finding[] = [
     summary: "5xx errors rose from about 4 to 120 per minute in the last 15 minutes",
     score: 0.92,
     related: ["f2"],
+    state: "ongoing",
   },
   {
     id: "f2",
@@ -110,6 +111,7 @@ export const findings: Finding[] = [
     summary: "Deploy of api-gateway v2.3.1 two minutes before the error burst",
     score: 0.7,
     related: ["f1"],
+    state: "ongoing",
   },
 ];
 

@@ -59,6 +59,10 @@ const findingSchema = z.object({
   summary: z.string(),
   score: z.number().min(0).max(1),
   related: z.array(z.string()).optional(),
+  state: z
+    .enum(["ongoing", "recovered"])
+    .describe("whether the anomaly still holds at the end of the window, or ended inside it"),
+  recovered_at: z.number().optional().describe("when a recovered anomaly ended, epoch milliseconds"),
 });
 
 export const jobResultSchema = z.object({

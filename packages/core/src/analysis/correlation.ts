@@ -80,6 +80,11 @@ export function correlateDeploys(
       magnitude: Math.max(...claimed.map((d) => d.magnitude)),
       priority: PRIORITY.deploy,
       related: claimed.map((d) => d.uid ?? ""),
+      // The deploy's trouble lasts as long as the longest of what followed it.
+      state: claimed.some((d) => d.state !== "recovered") ? "ongoing" : "recovered",
+      ...(claimed.every((d) => d.state === "recovered")
+        ? { recovered_at: Math.max(...claimed.map((d) => d.recovered_at ?? d.end)) }
+        : {}),
     });
   }
   return out;

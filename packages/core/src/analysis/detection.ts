@@ -42,6 +42,10 @@ export interface Detection {
   readonly uid?: string;
   /** Uids of detections this one is correlated with (set by correlation). */
   readonly related?: readonly string[];
+  /** Whether the anomaly still holds at the series' latest point, or ended inside the window. */
+  readonly state?: "ongoing" | "recovered";
+  /** When it ended (the first point back to normal), for a recovered anomaly. */
+  readonly recovered_at?: number;
 }
 
 /** Merge priority of each anomaly: the most specific description of one episode wins. */

@@ -39,6 +39,15 @@ function scoreOf(d: Detection, window: TimeWindow, intent: Intent): number {
   );
 }
 
+/** A detection's state; one without (a monitor, a window-long rate) holds while it reaches the window's end. */
+function stateOf(d: Detection, window: TimeWindow): Pick<Finding, "state" | "recovered_at"> {
+  if (d.state === "recovered")
+    return { state: "recovered", ...(d.recovered_at !== undefined ? { recovered_at: d.recovered_at } : {}) };
+  if (d.state === "ongoing") return { state: "ongoing" };
+  const slack = Math.max(5 * 60_000, 0.02 * (window.end - window.start));
+  return d.end >= window.end - slack ? { state: "ongoing" } : { state: "recovered", recovered_at: d.end };
+}
+
 /**
  * Scores detections (severity, size, recency, relevance to the question's intent, corroboration),
  * sorts them, caps context-only findings and names them F1, F2… in rank order, rewriting the
@@ -74,6 +83,7 @@ export function rankFindings(
       summary: d.summary,
       score,
       ...(related.length > 0 ? { related: [...new Set(related)].sort() } : {}),
+      ...stateOf(d, window),
     };
     return finding;
   });

@@ -45,7 +45,40 @@ export function detectSeries(
   out.push(...thresholdDetections(p, windowMs));
   out.push(...flatLineDetections(p, windowMs));
   out.push(...zeroDetections(p, windowMs));
-  return withUnit(foldRecurring(mergeDetections(out, 2 * p.intervalMs, windowMs), window), p);
+  const merged = foldRecurring(mergeDetections(out, 2 * p.intervalMs, windowMs), window);
+  return withUnit(
+    merged.map((d) => weighBlip(withState(d, p, window), p)),
+    p,
+  );
+}
+
+/** Ongoing when it still holds at the series' latest point (or the series stopped), else recovered. */
+function withState(d: Detection, p: PreparedSeries, window: TimeWindow): Detection {
+  const last = p.times[p.times.length - 1] ?? window.end;
+  const ongoing = d.anomaly === "nodata" ? d.end >= last : d.end >= last - 1.5 * p.intervalMs;
+  return ongoing
+    ? { ...d, state: "ongoing" }
+    : { ...d, state: "recovered", recovered_at: Math.min(window.end, d.end + p.intervalMs) };
+}
+
+/** Anomalies that a handful of points can show on their own (not a silence, a flat line or a breach). */
+const BLIPS = new Set(["spike", "burst", "dip", "drop", "step", "ramp"]);
+/** An episode shorter than this, over at most three points, is a blip: at most a warning. */
+const BLIP_MS = 5 * 60_000;
+
+/**
+ * One sample is never an incident on its own: a single point is context (info), and two or
+ * three points over less than five minutes are at most a warning. Sustained trouble spans more.
+ */
+function weighBlip(d: Detection, p: PreparedSeries): Detection {
+  if (!BLIPS.has(d.anomaly) || d.severity === "info") return d;
+  let points = 0;
+  for (const t of p.times) if (t >= d.start && t <= d.end) points++;
+  const lasted = d.end - d.start + p.intervalMs;
+  if (points <= 1) return { ...d, severity: "info", evidence: { ...d.evidence, points, blip: "one sample" } };
+  if (points <= 3 && lasted < BLIP_MS && d.severity === "critical")
+    return { ...d, severity: "warning", evidence: { ...d.evidence, points, blip: "a few samples" } };
+  return d;
 }
 
 /**

@@ -16,6 +16,7 @@ function finding(evidence: Finding["evidence"], extra: Partial<Finding> = {}): F
     evidence,
     summary: "summary",
     score: 0.9,
+    state: "ongoing",
     ...extra,
   };
 }

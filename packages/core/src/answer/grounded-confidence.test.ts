@@ -22,6 +22,7 @@ const stat = (metric: string, count = 720, gaps = 0): SeriesStats => ({
 
 const finding = (id: string, over: Partial<Finding> = {}): Finding => ({
   id,
+  state: "ongoing",
   category: "errors",
   severity: "critical",
   metric: "trace.http.request.errors",

@@ -21,6 +21,7 @@ describe("findingLine", () => {
     const line = findingLine(
       {
         id: "f3",
+        state: "ongoing",
         category: "latency",
         severity: "warning",
         metric: "trace.http.request.duration",

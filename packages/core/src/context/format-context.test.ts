@@ -79,6 +79,7 @@ function statsOf(s: Series): SeriesStats {
 function finding(id: string, metric: string, score: number, group = "all hosts"): Finding {
   return {
     id,
+    state: "ongoing",
     category: "errors",
     severity: "critical",
     metric,

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { parseAbsoluteRange } from "./absolute-time.js";
+
+// Monday 2025-03-03 16:20 UTC.
+const NOW = Date.UTC(2025, 2, 3, 16, 20);
+const iso = (ms: number | undefined) =>
+  ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 16);
+const range = (q: string) => {
+  const r = parseAbsoluteRange(q, NOW);
+  return r ? { start: iso(r.start), end: iso(r.end), notes: r.notes } : undefined;
+};
+
+describe("absolute times in questions", () => {
+  it("reads a clock range on a named day", () => {
+    expect(range("What happened to errors yesterday between 14:00 and 15:00 UTC?")).toMatchObject({
+      start: "2025-03-02T14:00",
+      end: "2025-03-02T15:00",
+    });
+    expect(range("errors yesterday 14:00–15:00 UTC")).toMatchObject({
+      start: "2025-03-02T14:00",
+      end: "2025-03-02T15:00",
+    });
+    expect(range("latency between 2pm and 3pm on Saturday")).toMatchObject({
+      start: "2025-03-01T14:00",
+      end: "2025-03-01T15:00",
+    });
+  });
+
+  it("reads ISO 8601 instants, with or without an offset", () => {
+    expect(range("from 2025-03-02T14:00Z to 2025-03-02T18:30Z")).toMatchObject({
+      start: "2025-03-02T14:00",
+      end: "2025-03-02T18:30",
+    });
+    expect(range("between 2025-03-02T14:00+02:00 and 2025-03-02T15:00+02:00")).toMatchObject({
+      start: "2025-03-02T12:00",
+      end: "2025-03-02T13:00",
+    });
+  });
+
+  it("reads 'since' a clock time, today or else yesterday", () => {
+    expect(range("errors since 09:30")).toMatchObject({ start: "2025-03-03T09:30", end: "2025-03-03T16:20" });
+    expect(range("errors since 18:00")).toMatchObject({ start: "2025-03-02T18:00", end: "2025-03-03T16:20" });
+  });
+
+  it("reads whole days: last Tuesday, a date", () => {
+    expect(range("what happened last Tuesday?")).toMatchObject({
+      start: "2025-02-25T00:00",
+      end: "2025-02-26T00:00",
+    });
+    expect(range("incident on March 1st")).toMatchObject({
+      start: "2025-03-01T00:00",
+      end: "2025-03-02T00:00",
+    });
+    expect(range("check 2025-02-28")).toMatchObject({ start: "2025-02-28T00:00", end: "2025-03-01T00:00" });
+  });
+
+  it("reads zones and offsets and says so", () => {
+    expect(range("yesterday between 14:00 and 15:00 CET")).toMatchObject({ start: "2025-03-02T13:00" });
+    expect(range("between 09:00 and 10:00 UTC+2")).toMatchObject({
+      start: "2025-03-03T07:00",
+      end: "2025-03-03T08:00",
+    });
+    expect(range("today 08:00-09:00 America/New_York")).toMatchObject({ start: "2025-03-03T13:00" });
+    expect(range("yesterday 14:00-15:00")?.notes).toContain("times without a zone were read as UTC");
+  });
+
+  it("never reaches into the future, and reads no range from a relative question", () => {
+    expect(range("today between 15:00 and 18:00 UTC")).toMatchObject({ end: "2025-03-03T16:20" });
+    expect(range("errors in the last 2 hours")).toBeUndefined();
+    expect(range("why is checkout slow?")).toBeUndefined();
+  });
+});

@@ -1,0 +1,319 @@
+/**
+ * Absolute times and ranges in a question: ISO 8601 ("2025-03-02T14:00Z"), clock times with a
+ * day ("yesterday 14:00–15:00 UTC", "between 2pm and 3pm on Tuesday", "since 09:30"), days
+ * ("last Tuesday", "on March 3", "2025-03-02"), with UTC offsets ("+02:00", "UTC+2") or zone
+ * names ("CET", "PST", "Europe/Berlin"). Times without a zone are UTC, and the window's label
+ * says so. The result never reaches past `now`.
+ */
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/** Fixed offsets of common zone abbreviations, in hours. */
+const ZONE_ABBREVIATIONS: Readonly<Record<string, number>> = {
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  wet: 0,
+  bst: 1,
+  cet: 1,
+  cest: 2,
+  eet: 2,
+  eest: 3,
+  msk: 3,
+  ist: 5.5,
+  sgt: 8,
+  hkt: 8,
+  jst: 9,
+  kst: 9,
+  aest: 10,
+  aedt: 11,
+  nzst: 12,
+  nzdt: 13,
+  est: -5,
+  edt: -4,
+  cst: -6,
+  cdt: -5,
+  mst: -7,
+  mdt: -6,
+  pst: -8,
+  pdt: -7,
+  akst: -9,
+  akdt: -8,
+  hst: -10,
+};
+
+export interface AbsoluteRange {
+  readonly start: number;
+  readonly end: number;
+  /** How the range reads back to the user, e.g. "2025-03-02 14:00–15:00 UTC". */
+  readonly label: string;
+  /** What in the question was not understood or was adjusted, for the answer's window line. */
+  readonly notes: readonly string[];
+}
+
+/** The zone a question names, as a function from a UTC instant to its offset in ms. */
+interface Zone {
+  readonly name: string;
+  readonly offsetAt: (utcMs: number) => number;
+}
+
+const UTC: Zone = { name: "UTC", offsetAt: () => 0 };
+
+function fixedZone(name: string, hours: number): Zone {
+  return { name, offsetAt: () => hours * HOUR_MS };
+}
+
+/** The offset of an IANA zone at an instant, from the platform's time-zone data. */
+function ianaZone(name: string): Zone | undefined {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: name,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+  } catch {
+    return undefined;
+  }
+  return {
+    name,
+    offsetAt: (utcMs) => {
+      const parts = Object.fromEntries(format.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
+      const local = Date.UTC(
+        Number(parts.year),
+        Number(parts.month) - 1,
+        Number(parts.day),
+        Number(parts.hour),
+        Number(parts.minute),
+        Number(parts.second),
+      );
+      return local - Math.floor(utcMs / 1000) * 1000;
+    },
+  };
+}
+
+function zoneOf(text: string): Zone | undefined {
+  const offset = /\b(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b/i.exec(text);
+  if (offset) {
+    const hours = Number(offset[2]) + Number(offset[3] ?? 0) / 60;
+    return fixedZone(
+      `UTC${offset[1]}${offset[2]}${offset[3] ? `:${offset[3]}` : ""}`,
+      offset[1] === "-" ? -hours : hours,
+    );
+  }
+  const iana = /\b([A-Z][a-z]+(?:_[A-Z][a-z]+)*\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b/.exec(text);
+  if (iana?.[1]) {
+    const zone = ianaZone(iana[1]);
+    if (zone) return zone;
+  }
+  for (const word of text.toLowerCase().match(/\b[a-z]{1,5}\b/g) ?? []) {
+    const hours = ZONE_ABBREVIATIONS[word];
+    if (hours !== undefined && word !== "z")
+      return word === "utc" || word === "gmt" ? UTC : fixedZone(word.toUpperCase(), hours);
+  }
+  return undefined;
+}
+
+/** Local wall-clock time in a zone → the UTC instant (two passes for DST edges). */
+function fromLocal(localMs: number, zone: Zone): number {
+  let utc = localMs - zone.offsetAt(localMs);
+  utc = localMs - zone.offsetAt(utc);
+  return utc;
+}
+
+/** A clock time "14:05", "2pm", "9:30 am" → minutes after midnight. */
+function clockMinutes(text: string): number | undefined {
+  const m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  let hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  const half = m[3]?.toLowerCase();
+  if (half === "pm" && hour < 12) hour += 12;
+  if (half === "am" && hour === 12) hour = 0;
+  if (hour > 24 || minute > 59 || (m[2] === undefined && half === undefined)) return undefined;
+  return hour * 60 + minute;
+}
+
+const CLOCK = String.raw`\d{1,2}(?::\d{2})?\s*(?:am|pm)?`;
+const CLOCK_STRICT = String.raw`(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))`;
+
+interface Day {
+  /** Local midnight of the day, in the zone's wall clock (as if it were UTC). */
+  readonly localMidnight: number;
+  readonly words: string;
+}
+
+/** The day a question names, relative to `now` in the zone: today, yesterday, a weekday, a date. */
+function dayOf(text: string, now: number, zone: Zone): Day | undefined {
+  const localNow = now + zone.offsetAt(now);
+  const today = Math.floor(localNow / DAY_MS) * DAY_MS;
+  const lower = text.toLowerCase();
+  const iso = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(lower);
+  if (iso) {
+    const day = Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]));
+    return { localMidnight: day, words: iso[0] };
+  }
+  const monthNames = MONTHS.map((m) => `${m.slice(0, 3)}(?:${m.slice(3)})?`).join("|");
+  const named =
+    new RegExp(`\\b(${monthNames})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`).exec(lower) ??
+    new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${monthNames})\\b`).exec(lower);
+  if (named) {
+    const monthText = /^\d/.test(named[1] ?? "") ? named[2] : named[1];
+    const dayText = /^\d/.test(named[1] ?? "") ? named[1] : named[2];
+    const month = MONTHS.findIndex((m) => m.startsWith((monthText ?? "").slice(0, 3)));
+    const year = new Date(today).getUTCFullYear();
+    let day = Date.UTC(year, month, Number(dayText));
+    if (day > today) day = Date.UTC(year - 1, month, Number(dayText));
+    return { localMidnight: day, words: named[0] };
+  }
+  if (/\byesterday\b/.test(lower)) return { localMidnight: today - DAY_MS, words: "yesterday" };
+  if (/\b(today|this morning|this afternoon)\b/.test(lower)) return { localMidnight: today, words: "today" };
+  const weekday = new RegExp(`\\b(?:(last|on|this|past)\\s+)?(${WEEKDAYS.join("|")})\\b`).exec(lower);
+  if (weekday) {
+    const target = WEEKDAYS.indexOf(weekday[2] ?? "");
+    const current = new Date(today).getUTCDay();
+    let back = (current - target + 7) % 7;
+    // "last Tuesday" on a Tuesday is a week ago; a bare "Tuesday" on a Tuesday is today.
+    if (back === 0 && weekday[1] === "last") back = 7;
+    return { localMidnight: today - back * DAY_MS, words: weekday[0] };
+  }
+  return undefined;
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** "2025-03-02 14:00–15:00 UTC" or "2025-03-01 22:00 → 2025-03-02 06:00 UTC". */
+function rangeLabel(start: number, end: number): string {
+  const a = stamp(start);
+  const b = stamp(end);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)} UTC` : `${a} → ${b} UTC`;
+}
+
+function finish(
+  start: number,
+  end: number,
+  now: number,
+  notes: string[],
+  zone: Zone | undefined,
+): AbsoluteRange | undefined {
+  if (!(end > start)) return undefined;
+  const clampedEnd = Math.min(end, now);
+  if (clampedEnd <= start) {
+    notes.push("the time asked for is in the future");
+    return undefined;
+  }
+  if (clampedEnd < end) notes.push(`the range ends now (${stamp(now)} UTC), not in the future`);
+  if (!zone) notes.push("times without a zone were read as UTC");
+  else if (zone.name !== "UTC") notes.push(`times were read in ${zone.name} and are shown in UTC`);
+  return { start, end: clampedEnd, label: rangeLabel(start, clampedEnd), notes };
+}
+
+/**
+ * The absolute range a question names, or undefined when it names none. `notes` lists what was
+ * read as UTC, clamped to now, or not understood.
+ */
+export function parseAbsoluteRange(question: string, now: number): AbsoluteRange | undefined {
+  const text = question.replace(/[–—]/g, "-");
+  const lower = text.toLowerCase();
+  const named = zoneOf(text);
+  const zone = named ?? UTC;
+  const notes: string[] = [];
+
+  // Two ISO 8601 instants: "from 2025-03-02T14:00Z to 2025-03-02T15:00Z".
+  const instants = [
+    ...text.matchAll(/\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?/g),
+  ];
+  const instant = (m: RegExpMatchArray): number => {
+    const offset = m[3];
+    const local = Date.parse(`${m[1]}T${m[2]}Z`);
+    if (offset === undefined) return fromLocal(local, zone);
+    if (offset === "Z") return local;
+    const o = /([+-])(\d{2}):?(\d{2})/.exec(offset);
+    const sign = o?.[1] === "-" ? -1 : 1;
+    return local - sign * (Number(o?.[2] ?? 0) * 60 + Number(o?.[3] ?? 0)) * 60_000;
+  };
+  const isoZoned = instants.some((m) => m[3] !== undefined);
+  if (instants.length >= 2) {
+    const [a, b] = [instant(instants[0] as RegExpMatchArray), instant(instants[1] as RegExpMatchArray)];
+    return finish(Math.min(a, b), Math.max(a, b), now, notes, isoZoned ? UTC : named);
+  }
+  if (instants.length === 1 && /\b(since|after|from)\b/.test(lower)) {
+    return finish(instant(instants[0] as RegExpMatchArray), now, now, notes, isoZoned ? UTC : named);
+  }
+
+  const day = dayOf(lower, now, zone);
+  const between =
+    new RegExp(`\\b(?:between|from)\\s+(${CLOCK})\\s+(?:and|to|until|till|-)\\s+(${CLOCK})`, "i").exec(
+      lower,
+    ) ?? new RegExp(`\\b(${CLOCK_STRICT})\\s*(?:-|to|until)\\s*(${CLOCK_STRICT})`, "i").exec(lower);
+  if (between) {
+    const from = clockMinutes(between[1] ?? "");
+    let to = clockMinutes(between[2] ?? "");
+    // "between 2 and 3pm": the second clock's half of the day holds for the first.
+    if (from !== undefined && to !== undefined) {
+      let fromMin = from;
+      if (!/am|pm/.test(between[1] ?? "") && /pm/.test(between[2] ?? "") && fromMin < 12 * 60)
+        fromMin += 12 * 60;
+      const base = day?.localMidnight ?? latestDayEndingBefore(now, zone, to);
+      if (to <= fromMin) to += 24 * 60;
+      const start = fromLocal(base + fromMin * 60_000, zone);
+      const end = fromLocal(base + to * 60_000, zone);
+      return finish(start, end, now, notes, named);
+    }
+  }
+  const since = new RegExp(`\\b(?:since|after|from)\\s+(${CLOCK})(?!\\s*(?:min|h|hour|day|week))`, "i").exec(
+    lower,
+  );
+  if (since) {
+    const at = clockMinutes(since[1] ?? "");
+    if (at !== undefined) {
+      const base = day?.localMidnight ?? latestDayEndingBefore(now, zone, at);
+      return finish(fromLocal(base + at * 60_000, zone), now, now, notes, named);
+    }
+  }
+  const at = new RegExp(`\\b(?:at|around)\\s+(${CLOCK_STRICT})`, "i").exec(lower);
+  if (at) {
+    const minutes = clockMinutes(at[1] ?? "");
+    if (minutes !== undefined) {
+      const base = day?.localMidnight ?? latestDayEndingBefore(now, zone, minutes);
+      const center = fromLocal(base + minutes * 60_000, zone);
+      notes.push(`an hour around ${stamp(center).slice(11)} UTC`);
+      return finish(center - 30 * 60_000, center + 30 * 60_000, now, notes, named);
+    }
+  }
+  if (day && day.words !== "today") {
+    const start = fromLocal(day.localMidnight, zone);
+    return finish(start, fromLocal(day.localMidnight + DAY_MS, zone), now, notes, named);
+  }
+  return undefined;
+}
+
+/** Local midnight of the latest day on which `minutes` after midnight is not in the future. */
+function latestDayEndingBefore(now: number, zone: Zone, minutes: number): number {
+  const localNow = now + zone.offsetAt(now);
+  const today = Math.floor(localNow / DAY_MS) * DAY_MS;
+  return today + minutes * 60_000 <= localNow ? today : today - DAY_MS;
+}
