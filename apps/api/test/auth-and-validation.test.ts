@@ -238,6 +238,32 @@ describe("validation of bad input", () => {
     expect((await problemOf(res)).detail).toMatch(/options.timeframe/);
   });
 
+  it("checks an absolute window: both ends, in order, in the past, at most 30 days", async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const now = Date.now();
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ from: iso(now - 3_600_000) }, /go together/],
+      [{ from: iso(now - 1_000), to: iso(now - 3_600_000) }, /must be before/],
+      [{ from: iso(now - 40 * 86_400_000), to: iso(now - 3_600_000) }, /at most 30 days/],
+      [{ from: iso(now - 3_600_000), to: iso(now + 3_600_000) }, /in the future/],
+      [{ from: "yesterday", to: iso(now) }, /ISO 8601/],
+      [{ from: iso(now - 7_200_000), to: iso(now - 3_600_000), timeframe: "1h" }, /not both/],
+    ];
+    for (const [options, message] of cases) {
+      const res = await post(JSON.stringify({ service_id: "web-app", user_message: "hi", options }));
+      expect(res.status, JSON.stringify(options)).toBe(400);
+      expect((await problemOf(res)).detail, JSON.stringify(options)).toMatch(message);
+    }
+    const ok = await post(
+      JSON.stringify({
+        service_id: "web-app",
+        user_message: "hi",
+        options: { from: iso(now - 7_200_000), to: iso(now - 3_600_000) },
+      }),
+    );
+    expect(ok.status).toBe(202);
+  });
+
   it("answers an unknown route with a 404 problem", async () => {
     const res = await h.request("/nope");
     expect(res.status).toBe(404);

@@ -133,6 +133,34 @@ describe("the orchestration pipeline through HTTP", () => {
     expect(body.reasoning_trace.confidence_score).toBeLessThanOrEqual(1);
   });
 
+  it("reads the window a request or a question names in absolute time", async () => {
+    const hour = 3_600_000;
+    const to = Math.floor(Date.now() / hour) * hour - hour;
+    const asked = await submitJob(h, {
+      service_id: "web-app",
+      user_message: "How was CPU?",
+      options: { from: new Date(to - 2 * hour).toISOString(), to: new Date(to).toISOString() },
+    });
+    const byQuestion = await submitJob(h, {
+      service_id: "web-app",
+      user_message: "What happened to errors yesterday between 14:00 and 15:00 UTC?",
+    });
+    const windowOf = async (id: string) => {
+      const body = (await (await h.request(`/jobs/${id}?wait=30`)).json()) as {
+        result: { window: { start: string; end: string; label: string } };
+      };
+      return body.result.window;
+    };
+    const requested = await windowOf(asked);
+    expect(Date.parse(requested.start)).toBe(to - 2 * hour);
+    expect(Date.parse(requested.end)).toBe(to);
+    expect(requested.label).toMatch(/as requested/);
+    const named = await windowOf(byQuestion);
+    expect(named.start).toMatch(/T14:00:00/);
+    expect(named.end).toMatch(/T15:00:00/);
+    expect(Date.parse(named.end) - Date.parse(named.start)).toBe(hour);
+  });
+
   it("answers ?wait=0 at once with the current state", async () => {
     const id = await submitJob(h, { service_id: "web-app", user_message: "How is web-app doing?" });
     const res = await h.request(`/jobs/${id}?wait=0`);

@@ -95,6 +95,9 @@ export interface JobRequest {
 export interface JobOptions {
   /** Overrides the question's timeframe, e.g. "24h". */
   readonly timeframe?: string;
+  /** An absolute window (ISO 8601 with a zone), from < to, at most 30 days, not in the future. */
+  readonly from?: string;
+  readonly to?: string;
   /** "offline" forces the offline reasoner even when a model is configured. */
   readonly reasoner?: "auto" | "offline";
   /** Upper bound of plan steps (≤ orchestrator.max_reasoning_steps). */

@@ -27,6 +27,19 @@ export const userMessageSchema = z
   .min(1, "user_message must not be empty")
   .max(4000, "user_message must be at most 4000 characters");
 
+/** An absolute bound of the window: ISO 8601 with a zone, e.g. 2025-03-02T14:00:00Z. */
+const instant = (name: string) =>
+  z.iso.datetime({
+    offset: true,
+    error: `options.${name} must be an ISO 8601 date-time with a zone, e.g. 2025-03-02T14:00:00Z`,
+  });
+
+/** How far a window may reach back (Datadog keeps 15 months of metrics) and how long it may be. */
+const OLDEST_MS = 455 * 86_400_000;
+const LONGEST_MS = 30 * 86_400_000;
+/** Clocks differ: an end up to a minute ahead of ours is not "the future". */
+const CLOCK_SKEW_MS = 60_000;
+
 export const jobOptionsSchema = z
   .object({
     timeframe: z
@@ -36,10 +49,44 @@ export const jobOptionsSchema = z
         "options.timeframe must be a duration of at least 1 minute, such as 30m, 24h or 7d",
       )
       .optional(),
+    from: instant("from").optional().describe("start of an absolute window (with options.to)"),
+    to: instant("to").optional().describe("end of an absolute window (with options.from)"),
     reasoner: z.enum(["auto", "offline"]).optional(),
     max_steps: z.number().int().min(1).max(50).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.from === undefined && o.to === undefined) return;
+    if (o.from === undefined || o.to === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: "options.from and options.to go together: give both, or neither",
+      });
+      return;
+    }
+    if (o.timeframe !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: "give options.timeframe or options.from/options.to, not both",
+      });
+      return;
+    }
+    const from = Date.parse(o.from);
+    const to = Date.parse(o.to);
+    const now = Date.now();
+    if (!(from < to)) ctx.addIssue({ code: "custom", message: "options.from must be before options.to" });
+    else if (to - from > LONGEST_MS)
+      ctx.addIssue({ code: "custom", message: "options.from to options.to may span at most 30 days" });
+    else if (to - from < 60_000)
+      ctx.addIssue({ code: "custom", message: "options.from to options.to must span at least 1 minute" });
+    if (from > now + CLOCK_SKEW_MS || to > now + CLOCK_SKEW_MS)
+      ctx.addIssue({ code: "custom", message: "options.from and options.to must not be in the future" });
+    if (from < now - OLDEST_MS)
+      ctx.addIssue({
+        code: "custom",
+        message: "options.from must be within the last 15 months (Datadog's retention)",
+      });
+  });
 
 export const createJobSchema = z
   .object({

@@ -21,6 +21,9 @@ export async function planningPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
       maxSteps: Math.min(deps.maxSteps, request.options?.max_steps ?? deps.maxSteps),
       deadlineMs: ctx.job.deadline_ms,
       ...(request.options?.timeframe ? { timeframe: request.options.timeframe } : {}),
+      ...(request.options?.from && request.options.to
+        ? { range: { from: Date.parse(request.options.from), to: Date.parse(request.options.to) } }
+        : {}),
     },
     ctx.signal,
   );

@@ -4,7 +4,20 @@ import type { Plan } from "../plan.js";
 import type { ConversationMessage, MetricsSource, Reasoner } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
 import { planWindow } from "../planner/plan-offline.js";
-import { parseTimeframe } from "../time-window.js";
+import { parseTimeframe, type TimeWindow } from "../time-window.js";
+
+/** The window a request gave as options.from/options.to, ending no later than now. */
+function requestedRange(range: { readonly from: number; readonly to: number }, now: number): TimeWindow {
+  const end = Math.min(range.to, now);
+  const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+  const same = stamp(range.from).slice(0, 10) === stamp(end).slice(0, 10);
+  return {
+    start: range.from,
+    end,
+    label: `${stamp(range.from)}${same ? `–${stamp(end).slice(11)}` : ` → ${stamp(end)}`} UTC (as requested)`,
+    explicit: true,
+  };
+}
 import { startStep, type StepSink } from "./step-clock.js";
 
 export interface PlanQuestionInput {
@@ -13,6 +26,8 @@ export interface PlanQuestionInput {
   readonly history: readonly ConversationMessage[];
   /** An explicit timeframe ("24h") from the request's options; else read from the question. */
   readonly timeframe?: string;
+  /** An absolute window from the request's options (epoch ms); wins over everything else. */
+  readonly range?: { readonly from: number; readonly to: number };
   readonly defaultTimeframe: string;
   readonly maxSteps: number;
   /** The job's deadline (epoch ms), handed to the reasoner. */
@@ -44,9 +59,11 @@ export async function planQuestion(
     steps.push(step);
     deps.onStep?.(step);
   };
-  const asked = input.timeframe
-    ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
-    : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
+  const asked: TimeWindow = input.range
+    ? requestedRange(input.range, deps.now())
+    : input.timeframe
+      ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
+      : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
   // Slow problems and follow-ups get their window here, so discovery and every reasoner use it.
   const window = planWindow({ question: input.question, window: asked, history: input.history });
 

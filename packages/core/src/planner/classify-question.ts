@@ -112,29 +112,44 @@ export function isFollowUp(question: string): boolean {
   return /^(and|also|what about|how about|same for|now)\b/.test(text) || text.split(/\s+/).length <= 4;
 }
 
-/** Problems that develop over hours or days, and what the answer needs to see them. */
-const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b(leak(s|ing|ed)?|oom\w*|out of memory)\b/, "a memory leak"],
+const DAY_MS = 86_400_000;
+
+/** Problems that develop over hours or days, what the answer calls them, and the window that shows them. */
+const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string, number]> = [
+  [/\b(leak(s|ing|ed)?|oom\w*|out of memory)\b/, "a memory leak", 3 * DAY_MS],
   [
     /\b(memory|mem|heap|rss|ram)\b[^.?!]{0,40}\b(grow\w*|creep\w*|increas\w*|climb\w*|ris(e|es|ing)|keeps?)\b|\b(grow\w*|creep\w*|increas\w*|climb\w*|rising)\b[^.?!]{0,20}\b(memory|mem|heap|rss|ram)\b/,
     "memory growth",
+    3 * DAY_MS,
   ],
   [
-    /\b(disk|storage|volume|filesystem)\b[^.?!]{0,40}\b(fill\w*|full|grow\w*|space|running out)\b|\bfill(s|ing)? up\b/,
+    /\b(disk|storage|volume|filesystem|inodes?)\b[^.?!]{0,40}\b(fill\w*|full|grow\w*|space|running out|left)\b|\bfill(s|ing)? up\b|\b(disk|storage|volume|filesystem|inodes?)\b/,
     "a filling disk",
+    7 * DAY_MS,
   ],
-  [/\b(capacity|headroom|predict\w*|forecast\w*|scaling needs|run(ning)? out)\b/, "a capacity trend"],
-  [/\b(trends?|over time|gradual(ly)?|slowly)\b/, "a trend"],
+  [
+    /\b(capacity|headroom|predict\w*|forecast\w*|scaling needs|run(ning)? out)\b/,
+    "a capacity trend",
+    7 * DAY_MS,
+  ],
+  [/\b(trends?|over time|gradual(ly)?|slowly)\b/, "a trend", 7 * DAY_MS],
 ];
+
+/** A slow-developing problem a question asks about, in words, with the window that shows it. */
+export interface SlowProblem {
+  readonly words: string;
+  readonly windowMs: number;
+}
 
 /**
  * The slow-developing problem a question asks about (memory growth or a leak, a filling disk,
- * capacity, a trend), as words for the answer, or undefined: such problems need hours of data,
- * not the default hour, to be seen at all.
+ * capacity, a trend), or undefined: such problems need days of data, not the default hour, to
+ * be seen at all — a disk that fills in three days looks flat in one hour.
  */
-export function slowProblemOf(question: string): string | undefined {
+export function slowProblemOf(question: string): SlowProblem | undefined {
   const text = question.toLowerCase();
-  return SLOW_PROBLEMS.find(([re]) => re.test(text))?.[1];
+  const found = SLOW_PROBLEMS.find(([re]) => re.test(text));
+  return found ? { words: found[1], windowMs: found[2] } : undefined;
 }
 
 /** Hyphenated English words that are no service names. */

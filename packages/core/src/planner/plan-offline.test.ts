@@ -164,7 +164,7 @@ describe("slowProblemOf", () => {
     ["Analyze current resource utilization and predict scaling needs", "a capacity trend"],
     ["CPU trends please", "a trend"],
   ])("hears a slow-developing problem in %j", (question, problem) => {
-    expect(slowProblemOf(question)).toBe(problem);
+    expect(slowProblemOf(question)?.words).toBe(problem);
   });
 
   it.each(["Investigate recent 5xx errors", "Why did checkout get slower?", "How is the service doing?"])(
@@ -183,13 +183,15 @@ describe("planWindow", () => {
     history,
   });
 
-  it("reads 24 hours for memory growth asked with no timeframe, and says why", () => {
+  it("reads days for memory growth or a filling disk asked with no timeframe, and says why", () => {
     const w = planWindow(input("Why is memory growing on payments?"));
-    expect(w.end - w.start).toBe(24 * 3600_000);
+    expect(w.end - w.start).toBe(3 * 86_400_000);
     expect(w.end).toBe(NOW);
     expect(w.label).toBe(
-      "last 24 hours (widened from the default last hour: memory growth takes hours to show)",
+      "last 3 days (chosen for the question, not the default last hour: memory growth takes days to show)",
     );
+    const disk = planWindow(input("how much disk is left on db-1?"));
+    expect(disk.end - disk.start).toBe(7 * 86_400_000);
   });
 
   it("keeps a timeframe the question named, even for a slow problem", () => {
@@ -232,16 +234,16 @@ describe("planWindow", () => {
   it("gives its own reason to a short question about a slow problem asked again in a session", () => {
     const history = [{ role: "user" as const, content: "How is payments doing?" }];
     expect(planWindow(input("Why is memory growing?", history)).label).toBe(
-      "last 24 hours (widened from the default last hour: memory growth takes hours to show)",
+      "last 3 days (chosen for the question, not the default last hour: memory growth takes days to show)",
     );
   });
 
   it("still says a zero window was no window when it widens the default", () => {
     const zero = parseTimeframe("last 0m", "1h", NOW);
     const w = planWindow({ question: "Why is memory growing?", window: zero, history: [] });
-    expect(w.end - w.start).toBe(24 * 3600_000);
+    expect(w.end - w.start).toBe(3 * 86_400_000);
     expect(w.label).toBe(
-      'last 24 hours (widened from the default last hour: memory growth takes hours to show; "0 minutes" is no window)',
+      'last 3 days (chosen for the question, not the default last hour: memory growth takes days to show; "0 minutes" is no window)',
     );
   });
 

@@ -131,8 +131,10 @@ function metricStep(id: string, c: Candidate, reason: string): PlanStep {
   };
 }
 
-/** The shortest window that shows a slow-developing problem (a leak, a filling disk, a trend). */
-const SLOW_WINDOW_MS = 24 * 3_600_000;
+/** "days" for spans of two days or more, else "hours". */
+function describeSpan(ms: number): string {
+  return ms >= 2 * 86_400_000 ? "days" : "hours";
+}
 
 /**
  * The window to read. One the question or the request named is kept. Otherwise a follow-up
@@ -147,10 +149,10 @@ export function planWindow(input: Pick<PlanInput, "question" | "window" | "histo
   const ms = end - window.start;
   // A default that replaced a request for no window ("last 0m") keeps saying so.
   const ignored = /\(the default: (.+)\)$/.exec(window.label)?.[1];
-  const widen = (reason: string): TimeWindow => ({
-    start: end - SLOW_WINDOW_MS,
+  const widen = (to: number, reason: string): TimeWindow => ({
+    start: end - to,
     end,
-    label: `${describeWindow(SLOW_WINDOW_MS)} (widened from the default ${describeWindow(ms)}: ${reason}${ignored ? `; ${ignored}` : ""})`,
+    label: `${describeWindow(to)} (chosen for the question, not the default ${describeWindow(ms)}: ${reason}${ignored ? `; ${ignored}` : ""})`,
     explicit: false,
   });
   const previous = [...input.history].reverse().find((m) => m.role === "user");
@@ -159,11 +161,15 @@ export function planWindow(input: Pick<PlanInput, "question" | "window" | "histo
     const earlier = parseTimeframe(previous.content, `${Math.max(1, Math.round(ms / 60_000))}m`, end);
     if (earlier.explicit) return { ...earlier, label: `${earlier.label}, as in the previous question` };
   }
-  if (ms >= SLOW_WINDOW_MS) return window;
   const slow = slowProblemOf(input.question);
-  if (slow) return widen(`${slow} takes hours to show`);
+  if (slow && slow.windowMs > ms)
+    return widen(slow.windowMs, `${slow.words} takes ${describeSpan(slow.windowMs)} to show`);
   const slowBefore = previous && followUp ? slowProblemOf(previous.content) : undefined;
-  if (slowBefore) return widen(`as for the previous question, ${slowBefore} takes hours to show`);
+  if (slowBefore && slowBefore.windowMs > ms)
+    return widen(
+      slowBefore.windowMs,
+      `as for the previous question, ${slowBefore.words} takes ${describeSpan(slowBefore.windowMs)} to show`,
+    );
   return window;
 }
 
