@@ -40,6 +40,20 @@ export const planStepSchema = z.discriminatedUnion("tool", [
 export type PlanStep = z.infer<typeof planStepSchema>;
 export type ToolName = PlanStep["tool"];
 
+/** How a plan covers the question: the concepts it names, and which metrics answer them. */
+export interface PlanCoverage {
+  /** Concepts the question names or implies ("locks", "cache", "full"). */
+  readonly concepts: readonly string[];
+  /** Concepts no metric the service reports speaks of: the answer cannot settle them. */
+  readonly unmatched: readonly string[];
+  /** Metrics read because the question named or implied them. */
+  readonly read_for_question: readonly string[];
+  /** Relevant metrics the service reports that the budget left unread, most relevant first. */
+  readonly not_read: readonly string[];
+  /** How many metrics the service reports. */
+  readonly available: number;
+}
+
 export interface Plan {
   readonly intent: Intent;
   readonly window: TimeWindow;
@@ -47,6 +61,8 @@ export interface Plan {
   readonly rationale: string;
   /** "offline", "llm", or "fallback" when a model's plan was rejected and the offline one used. */
   readonly source: "offline" | "llm" | "fallback";
+  /** How the plan covers the question (absent from plans made before this was recorded). */
+  readonly coverage?: PlanCoverage;
 }
 
 /** Renders a metric query as a Datadog query string for a given scope filter ("service:x,env:y"). */

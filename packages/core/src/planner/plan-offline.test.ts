@@ -279,3 +279,42 @@ describe("mentionedServices", () => {
     for (const step of p.steps) expect(JSON.stringify(step)).not.toMatch(/api-gateway/);
   });
 });
+
+describe("question coverage", () => {
+  const redis = [
+    "redis.mem.used",
+    "redis.mem.maxmemory",
+    "redis.keys.evicted",
+    "redis.net.clients",
+    "redis.net.commands",
+    "redis.stats.keyspace_hits",
+    "redis.cpu.sys",
+    "system.cpu.user",
+    "system.mem.pct_usable",
+  ];
+
+  it("reads what the question implies first: 'is redis full' means memory against its limit and evictions", () => {
+    const p = plan("is redis full?", redis);
+    const names = metricNames(p);
+    expect(names.slice(0, 4)).toEqual(
+      expect.arrayContaining(["redis.keys.evicted", "redis.mem.used", "redis.mem.maxmemory"]),
+    );
+    expect(p.coverage?.concepts).toEqual(expect.arrayContaining(["full", "cache"]));
+    expect(p.coverage?.unmatched).toEqual([]);
+  });
+
+  it("reads lock metrics for 'locks?' and says when the service reports none", () => {
+    const pg = ["postgresql.connections", "postgresql.locks", "postgresql.deadlocks", "system.cpu.user"];
+    expect(metricNames(plan("locks?", pg))[0]).toMatch(/locks/);
+    const none = plan("any lock contention?", ["system.cpu.user", "trace.http.request.hits"]);
+    expect(none.coverage?.unmatched).toContain("locks");
+    expect(none.rationale).toMatch(/no metric about locks/);
+  });
+
+  it("spends the whole budget while relevant metrics remain, and lists what it left unread", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `redis.keyspace.db${i}.keys`).concat(redis);
+    const p = plan("How is the cache doing?", many, [], 6);
+    expect(p.steps.length).toBe(6);
+    expect(p.coverage?.not_read.length).toBeGreaterThan(0);
+  });
+});

@@ -5,7 +5,13 @@ import {
   type MetricProfile,
   type SignalKind,
 } from "../metric-catalog.js";
-import type { Intent, Plan, PlanStep } from "../plan.js";
+import type { Intent, Plan, PlanCoverage, PlanStep } from "../plan.js";
+import { metricsForQuestion, questionTerms } from "./question-terms.js";
+
+/** The share of the metric budget that the metrics a question names or implies may take first. */
+const QUESTION_SHARE = 0.6;
+/** Metrics listed as "reported but not read" at most. */
+const MAX_UNREAD_LISTED = 20;
 import type { PlanInput } from "../ports.js";
 import { describeWindow, parseTimeframe, type TimeWindow } from "../time-window.js";
 import {
@@ -214,7 +220,18 @@ export function planOffline(input: PlanInput): Plan {
         profile: { ...c.profile, aggregator: "max", asCount: false, preference: 0 },
       });
   };
-  // Named signals first, up to three metrics each; then the intent's slots; the standard names when discovery found nothing.
+  // What the question names or implies comes first ("locks?" → the lock metrics), up to most of the budget.
+  const terms = questionTerms(input.question);
+  const asked = metricsForQuestion(terms, input.available_metrics).filter((m) => !isLimitMetric(m.metric));
+  const reasons = new Map<string, string>();
+  for (const m of asked) {
+    if (picked.length >= Math.ceil(QUESTION_SHARE * metricBudget)) break;
+    const profile = classifyMetric(m.metric);
+    if (!profile || picked.some((p) => p.metric === m.metric)) continue;
+    pick({ metric: m.metric, profile });
+    reasons.set(m.metric, `the question asks about ${m.concepts.join(", ") || "it by name"}`);
+  }
+  // Named signals next, up to three metrics each; then the intent's slots; the standard names when discovery found nothing.
   const slots: SignalKind[] = [];
   for (let rank = 0; rank < 3; rank++) slots.push(...named);
   slots.push(...INTENT_SLOTS[intent].filter((k) => !named.includes(k)));
@@ -224,26 +241,40 @@ export function planOffline(input: PlanInput): Plan {
     const rank = taken.get(kind) ?? 0;
     taken.set(kind, rank + 1);
     const candidate = usedDiscovery
-      ? discovered.get(kind)?.[rank]
+      ? discovered.get(kind)?.find((c) => !picked.some((p) => p.metric === c.metric))
       : rank === 0
         ? { metric: FALLBACK_METRICS[kind], profile: classifyMetric(FALLBACK_METRICS[kind]) }
         : undefined;
     if (candidate?.profile && !picked.some((p) => p.metric === candidate.metric))
       pick({ metric: candidate.metric, profile: candidate.profile });
   }
-  // Leftover budget reads the remaining discovered signals: an incident may sit where nobody asked.
-  for (const [kind, list] of discovered) {
-    for (const c of list.slice(0, 1)) {
-      if (picked.length >= metricBudget) break;
-      if (!order.includes(kind) && !picked.some((p) => p.metric === c.metric)) pick(c);
-    }
+  // Leftover budget reads what remains, most relevant first: an incident may sit where nobody asked.
+  const rest = [
+    ...asked.flatMap((m) => {
+      const profile = classifyMetric(m.metric);
+      return profile ? [{ metric: m.metric, profile }] : [];
+    }),
+    ...[...discovered.entries()]
+      .sort(([a], [b]) => rankOf(order, a) - rankOf(order, b))
+      .flatMap(([, list]) => list.slice(0, 2)),
+  ];
+  for (const c of rest) {
+    if (picked.length >= metricBudget) break;
+    if (!picked.some((p) => p.metric === c.metric)) pick(c);
   }
 
   const steps: PlanStep[] = [
-    ...picked.map((c, i) => metricStep(`m${i + 1}`, c, `${c.profile.kind} signal for a ${intent} question`)),
+    ...picked.map((c, i) =>
+      metricStep(
+        `m${i + 1}`,
+        c,
+        reasons.get(c.metric) ?? `${c.profile.kind} signal for a ${intent} question`,
+      ),
+    ),
     ...extras,
   ].slice(0, input.max_steps);
 
+  const coverage = coverageOf(terms, asked, picked, input.available_metrics, discovered);
   const kinds = [...new Set(picked.map((p) => p.profile.kind))].join(", ") || "none";
   const others = mentionedServices(input.question, input.scope.service_id);
   const rationale =
@@ -257,5 +288,51 @@ export function planOffline(input: PlanInput): Plan {
     (others.length > 0
       ? ` The question also names ${others.join(", ")}: a job reads only its own service (${input.scope.service_id}).`
       : "");
-  return { intent, window, steps, rationale, source: "offline" };
+  return {
+    intent,
+    window,
+    steps,
+    rationale: rationale + coverageNote(coverage),
+    source: "offline",
+    coverage,
+  };
+}
+
+/** How a plan covers the question: what it names, what was found for it, and what was left unread. */
+function coverageOf(
+  terms: ReturnType<typeof questionTerms>,
+  asked: readonly { metric: string; concepts: readonly string[] }[],
+  picked: readonly Candidate[],
+  available: readonly string[],
+  discovered: ReadonlyMap<SignalKind, readonly Candidate[]>,
+): PlanCoverage {
+  const read = new Set(picked.map((p) => p.metric));
+  const found = new Set(asked.flatMap((m) => m.concepts));
+  const relevant = [
+    ...asked.map((m) => m.metric),
+    ...[...discovered.values()].flatMap((l) => l.map((c) => c.metric)),
+  ];
+  return {
+    concepts: terms.concepts,
+    unmatched: terms.concepts.filter((c) => !found.has(c)),
+    read_for_question: asked.filter((m) => read.has(m.metric)).map((m) => m.metric),
+    not_read: [...new Set(relevant)].filter((m) => !read.has(m)).slice(0, MAX_UNREAD_LISTED),
+    available: available.length,
+  };
+}
+
+function coverageNote(c: PlanCoverage): string {
+  const parts: string[] = [];
+  if (c.read_for_question.length > 0)
+    parts.push(
+      ` For what the question names (${c.concepts.join(", ") || "its words"}): ${c.read_for_question.join(", ")}.`,
+    );
+  if (c.unmatched.length > 0) parts.push(` The service reports no metric about ${c.unmatched.join(", ")}.`);
+  if (c.not_read.length > 0) parts.push(` Reported but not read (budget): ${c.not_read.length}.`);
+  return parts.join("");
+}
+
+function rankOf(order: readonly SignalKind[], kind: SignalKind): number {
+  const i = order.indexOf(kind);
+  return i < 0 ? order.length : i;
 }
