@@ -1,6 +1,9 @@
 import type { Finding } from "./finding.js";
 import type { SignalKind } from "./metric-catalog.js";
-import type { Resource } from "./analysis/utilisation.js";
+
+/** What a bounded resource is, in the words an answer uses for it. */
+export type Resource =
+  "CPU" | "memory" | "disk" | "connection pool" | "threads" | "file descriptors" | "queue" | "capacity";
 
 /** Descriptive statistics of one series over the window. */
 export interface SeriesStats {

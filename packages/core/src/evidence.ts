@@ -1,5 +1,5 @@
 import type { ToolName } from "./plan.js";
-import type { SignalKind } from "./metric-catalog.js";
+import type { SignalKind } from "./signal-kind.js";
 import type { TimeWindow } from "./time-window.js";
 
 /** A unit as Datadog names it ("second", "byte", "percent", "request"), and what it is per ("second"). */

@@ -44,4 +44,10 @@ export interface Finding {
   readonly state: "ongoing" | "recovered";
   /** When a recovered anomaly ended (epoch ms): the first reading back to normal. */
   readonly recovered_at?: number;
+  /** Ids of findings that explain this one (a deploy, CPU saturation before latency). */
+  readonly caused_by?: readonly string[];
+  /** Ids of findings this one explains. */
+  readonly explains?: readonly string[];
+  /** Why its first cause explains it, in words ("latency rose 4 min later, when CPU saturated"). */
+  readonly cause_reason?: string;
 }

@@ -6,33 +6,8 @@ import { conventionUnitOf } from "./semantics/unit-conventions.js";
 import { readWords, wordEvidence, type WordReading } from "./semantics/word-rules.js";
 import { parseUnit, unitText } from "./units/unit.js";
 
-/** The kinds of signal the analyst reasons about; a metric maps to at most one. */
-export type SignalKind =
-  | "latency"
-  | "errors"
-  | "requests"
-  | "cpu"
-  | "memory"
-  | "disk"
-  | "network"
-  | "saturation"
-  | "gc"
-  | "restarts";
-
-export const SIGNAL_KINDS: readonly SignalKind[] = [
-  "latency",
-  "errors",
-  "requests",
-  "cpu",
-  "memory",
-  "disk",
-  "network",
-  "saturation",
-  "gc",
-  "restarts",
-];
-
-export type Aggregator = "avg" | "sum" | "max" | "min";
+export { SIGNAL_KINDS, type Aggregator, type SignalKind } from "./signal-kind.js";
+import type { Aggregator, SignalKind } from "./signal-kind.js";
 
 /** Where what we know of a metric comes from, most trusted first after the source's own unit. */
 export type ProfileSource = "rules" | "metadata" | "integration" | "name";

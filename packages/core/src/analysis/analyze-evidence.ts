@@ -10,6 +10,7 @@ import type {
 } from "../evidence.js";
 import { classifyMetric, isLimitMetric, limitMetricOf, withSourceUnit } from "../metric-catalog.js";
 import { counterRate, counterShape } from "./counters.js";
+import { linkCauses } from "./causal-links.js";
 import type { Plan, PlanStep } from "../plan.js";
 import { correlateDeploys, linkCoincident } from "./correlation.js";
 import type { Detection } from "./detection.js";
@@ -169,7 +170,7 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
   detections = linkCoincident(detections, 10 * 60_000);
   detections = correlateDeploys(detections, events, window);
 
-  const findings = rankFindings(detections, window, plan.intent);
+  const findings = linkCauses(rankFindings(detections, window, plan.intent));
   return {
     findings,
     stats,

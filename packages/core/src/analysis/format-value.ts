@@ -12,15 +12,25 @@ export function formatValue(value: number | null | undefined, unit?: string): st
 export function formatPct(pct: number | null | undefined): string {
   if (pct === null || pct === undefined || !Number.isFinite(pct)) return "n/a";
   if (pct >= 1000) return `×${formatNumber(1 + pct / 100, 2)}`;
+  if (Math.abs(pct) < 0.05) return "0%";
   const r = Math.abs(pct) >= 100 ? Math.round(pct) : roundSig(pct, 2);
   return `${r > 0 ? "+" : ""}${r}%`;
 }
 
-/** "14:05 UTC", with the date ("03-09 14:05 UTC") when the window spans a day or more, so yesterday's 14:05 is not read as today's. */
-export function formatTime(ms: number, windowMs: number): string {
-  const iso = new Date(ms).toISOString();
-  const hhmm = `${iso.slice(11, 16)} UTC`;
-  return windowMs >= 86_400_000 ? `${iso.slice(5, 10)} ${hhmm}` : hhmm;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * "14:05 UTC", with the date ("Mar 9 14:05 UTC") when the window spans a day or more, so
+ * yesterday's 14:05 is not read as today's, and the year too ("Mar 9 2024 14:05 UTC") when it
+ * lies outside the reference's year.
+ */
+export function formatTime(ms: number, windowMs: number, reference = ms): string {
+  const d = new Date(ms);
+  const hhmm = `${d.toISOString().slice(11, 16)} UTC`;
+  const otherYear = d.getUTCFullYear() !== new Date(reference).getUTCFullYear();
+  if (windowMs < 86_400_000 && !otherYear) return hhmm;
+  const day = `${MONTHS[d.getUTCMonth()] ?? ""} ${d.getUTCDate()}`;
+  return `${day}${otherYear ? ` ${d.getUTCFullYear()}` : ""} ${hhmm}`;
 }
 
 /** "40 s", "35 min", "2.5 h", "3.1 days". */
@@ -47,7 +57,9 @@ export function toPoints(diff: number, unit: string | undefined): number {
 /** A difference of two shares in percentage points: "+5.3 pp" (from a difference in the series' unit). */
 export function formatPoints(diff: number | null | undefined, unit: string | undefined): string {
   if (diff === null || diff === undefined || !Number.isFinite(diff)) return "n/a";
-  const pp = roundSig(toPoints(diff, unit), 2);
+  const raw = toPoints(diff, unit);
+  // Under a twentieth of a point is no change worth a number.
+  const pp = Math.abs(raw) < 0.05 ? 0 : roundSig(raw, 2);
   return `${pp > 0 ? "+" : ""}${pp} pp`;
 }
 

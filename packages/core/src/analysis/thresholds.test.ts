@@ -1,3 +1,4 @@
+import { formatTime } from "./format-value.js";
 import { describe, expect, it } from "vitest";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";
 import { analyzeEvidence } from "./analyze-evidence.js";
@@ -93,8 +94,7 @@ describe("a breach merged with the drift that led to it", () => {
       (f) => f.metric === pool.metric && f.evidence.threshold !== undefined,
     );
     expect(finding).toBeDefined();
-    const began = new Date(finding?.window.start ?? 0).toISOString();
-    const stamp = `${began.slice(5, 10)} ${began.slice(11, 16)} UTC`;
+    const stamp = formatTime(finding?.window.start ?? 0, 7 * 86_400_000);
     expect(finding?.summary).toContain(`the drift that led there began at ${stamp}`);
   });
 });

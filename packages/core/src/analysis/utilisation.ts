@@ -1,9 +1,9 @@
 import { isShare, parseUnit } from "../units/unit.js";
 import type { PreparedSeries } from "./prepared-series.js";
 
-/** What a bounded resource is, in the words an answer uses for it. */
-export type Resource =
-  "CPU" | "memory" | "disk" | "connection pool" | "threads" | "file descriptors" | "queue" | "capacity";
+import type { Resource } from "../analysis-result.js";
+
+export type { Resource } from "../analysis-result.js";
 
 /** How full a bounded resource is, as a share in [0, 1], and the shares that mean trouble. */
 export interface Utilisation {

@@ -1,23 +1,28 @@
-import type { Answer } from "../answer.js";
+import type { Answer, AnswerSection } from "../answer.js";
 import type { SeriesStats } from "../analysis-result.js";
 import type { EventInfo, Evidence, LogSummary, MonitorInfo } from "../evidence.js";
-import type { Finding } from "../finding.js";
 import type { SignalKind } from "../metric-catalog.js";
 import { mentionedKinds, mentionedServices } from "../planner/classify-question.js";
 import type { AnswerInput } from "../ports.js";
+import { directAnswer } from "./direct-answer.js";
 import { findingLine } from "./finding-line.js";
 import { forecastLines } from "./forecast-lines.js";
-import { groundedConfidence } from "./grounded-confidence.js";
+import { groundedConfidence, questionCoverage } from "./grounded-confidence.js";
 import { keySeries, keySeriesTable } from "./key-series-table.js";
-import { findingIsAbout, namedSignalLines, seriesSummary } from "./named-signal-lines.js";
+import { leadPhrase, subjectOf } from "./lead-phrase.js";
+import { namedSignalLines, seriesSummary } from "./named-signal-lines.js";
+import { questionShape } from "./question-shape.js";
 import { recommendationsFor } from "./recommendations.js";
+import { withoutRepeats } from "./sentences.js";
 
 /** Questions that ask where resources are heading, not only where they are. */
 const FORECAST_WORDS =
-  /\b(predict\w*|forecast\w*|capacity|scal(e|ing)|headroom|run(ning)? out|trends?|grow\w*|fill\w*)\b/i;
+  /\b(predict\w*|forecast\w*|capacity|scal(e|ing)|headroom|run(ning)? out|trends?|grow\w*|fill\w*|left)\b/i;
 
 /** Findings listed in an answer; the rest are counted, not shown. */
 const MAX_LISTED = 8;
+/** The short form of a single-cause answer stays within this many words. */
+const SUMMARY_WORDS = 120;
 
 function isoMinute(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -40,7 +45,6 @@ function allClearEvidence(
   shown: readonly SeriesStats[],
   told: readonly SignalKind[],
 ): string[] {
-  // Series of the signals the question named were already answered above.
   const lines = shown
     .filter((s) => s.kind === undefined || !told.includes(s.kind))
     .slice(0, 4)
@@ -68,112 +72,148 @@ function allClearEvidence(
   return lines;
 }
 
+/** What the answer could not settle: concepts without metrics, services not read, reads that failed, time words. */
+function unsettled(input: AnswerInput): string[] {
+  const { plan, analysis, scope, question } = input;
+  const out: string[] = [];
+  for (const concept of plan.coverage?.unmatched ?? [])
+    out.push(`The service reports no metric about ${concept}: that part of the question is not answered.`);
+  const shape = questionShape(question);
+  if (shape.form === "which" && shape.breakdown)
+    out.push(
+      `Which ${shape.breakdown}: the series read are totals for the whole service, with no per-${shape.breakdown} breakdown, so the culprit cannot be named from them.`,
+    );
+  const others = mentionedServices(question, scope.service_id);
+  if (others.length > 0)
+    out.push(
+      `Only \`${scope.service_id}\` was read: every query is scoped to it. The question also names ${others.map((o) => `\`${o}\``).join(", ")} — ask about ${others.length > 1 ? "them" : "it"} in a job of its own.`,
+    );
+  for (const note of plan.window.notes ?? []) out.push(`Time: ${note}.`);
+  if (analysis.missing.length > 0) {
+    out.push(
+      `Only ${Math.round(analysis.coverage * 100)}% of the planned reads returned data; these did not:`,
+    );
+    for (const m of analysis.missing) out.push(`- ${m}`);
+  }
+  return out;
+}
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
 /**
- * The offline analyst's answer: a markdown report built only from the analysis (findings with
- * their numbers, key series, missing data, rule-based recommendations), saying plainly that no
- * language model wrote it. Confidence comes from `groundedConfidence`.
+ * The offline analyst's answer, built only from the analysis: a direct answer first (yes/no, the
+ * cause, or the state of the service), then a short summary (the causal chain once, other
+ * issues, the next step), then the details in sections (findings, key series, forecast, what it
+ * could not settle, recommendations, how it was answered). `answer_markdown` renders them all.
  */
 export function composeOfflineAnswer(input: AnswerInput): Answer {
   const { question, scope, plan, evidence, analysis } = input;
   const window = evidence.window;
+  const windowMs = window.end - window.start;
   const service = scope.service_id;
   const significant = analysis.findings.filter((f) => f.severity !== "info");
   const context = analysis.findings.filter((f) => f.severity === "info");
   const listed = [...significant, ...context].slice(0, MAX_LISTED);
   const { advice, basis } = recommendationsFor(analysis, window);
-  const confidence = groundedConfidence(analysis);
+  const confidence = Math.min(groundedConfidence(analysis), questionCoverage(input));
   const shown = keySeries(analysis.stats, analysis.findings, plan.intent);
-
-  const critical = significant.filter((f) => f.severity === "critical").length;
   const hasData = analysis.stats.some((s) => s.count > 0);
   const named = mentionedKinds(question);
-  const others = mentionedServices(question, service);
-  const parts: string[] = [];
-  if (significant.length > 0) {
-    parts.push(
-      `## ${service}: ${significant.length} issue${significant.length > 1 ? "s" : ""} found (${critical} critical, ${significant.length - critical} warning)`,
-    );
-  } else if (!hasData) {
-    parts.push(
-      `## ${service}: not enough data to judge`,
-      "",
-      `No metric returned values for the ${window.label}, so the absence of findings says nothing about the service's health.`,
-    );
-  } else {
-    parts.push(`## ${service}: no problems found`);
+
+  const direct = directAnswer(input);
+  // The summary: the chains and issues the direct answer did not tell, and the next step.
+  const bullets: string[] = [];
+  const told = new Set(direct.told);
+  for (const f of significant) {
+    if (told.has(f.id) || (f.caused_by ?? []).some((id) => told.has(id))) continue;
+    // Logs and monitors that tell a story already told (the same category, linked) add no bullet.
+    const corroborates =
+      (f.metric === "logs" || f.metric === "monitors") &&
+      significant.some((o) => told.has(o.id) && o.category === f.category);
+    if (corroborates) continue;
+    const effects = (f.explains ?? [])
+      .map((id) => analysis.findings.find((x) => x.id === id))
+      .filter((x) => x !== undefined);
+    const chain =
+      effects.length > 0
+        ? ` → ${effects.map(subjectOf).join(", ")}${effects[0]?.cause_reason ? ` (${effects[0].cause_reason})` : ""}`
+        : "";
+    bullets.push(`- ${leadPhrase(f, windowMs)}${chain}.`);
+    told.add(f.id);
+    for (const e of effects) told.add(e.id);
+    if (bullets.length >= 3) break;
   }
-  if (others.length > 0) {
-    parts.push(
-      "",
-      `**Only \`${service}\` was read.** This job can read only its own service (every query is scoped to it); the question also names ${others.map((o) => `\`${o}\``).join(", ")}, which was not read — ask about ${others.length > 1 ? "them" : "it"} in a job for ${others.length > 1 ? "each of those services" : "that service"}.`,
-    );
-  }
-  // Lead with what the question asked about, then the most important finding if it is about something else.
-  if (named.length > 0 && hasData) {
-    parts.push("");
-    for (const line of namedSignalLines(named, analysis.findings, analysis.stats)) parts.push(line, "");
-    parts.pop();
-  }
-  const top = significant[0];
-  if (top) {
-    const about = (f: Finding): boolean => named.some((k) => findingIsAbout(f, k));
-    const linked = (top.related ?? []).some((id) => {
-      const other = analysis.findings.find((f) => f.id === id);
-      return other !== undefined && about(other);
+  if (significant.length > 0 && advice[0]) bullets.push(`- **Next:** ${advice[0]}`);
+  let summaryParts = [direct.text, ...bullets];
+  // A single cause is told in at most SUMMARY_WORDS words: the least important bullets go first.
+  while (significant.length <= 2 && summaryParts.length > 1 && words(summaryParts.join(" ")) > SUMMARY_WORDS)
+    summaryParts = summaryParts.slice(0, -1);
+  const summary = withoutRepeats(summaryParts.join("\n"));
+
+  const sections: AnswerSection[] = [];
+  if (named.length > 1 && hasData)
+    sections.push({
+      title: "What you asked about",
+      markdown: namedSignalLines(named, analysis.findings, analysis.stats).join("\n\n"),
     });
-    if (named.length === 0 || linked) parts.push("", `Most important: ${top.summary}.`);
-    else if (!about(top))
-      parts.push(
-        "",
-        `Elsewhere: ${top.id} (${top.severity} ${top.category.replace("_", " ")} on \`${top.metric}\`) — see the findings below.`,
-      );
-  } else if (hasData) {
-    parts.push("", `Nothing abnormal in the ${window.label}: every series stayed within its usual range.`);
-  }
-  parts.push(
-    "",
-    "_This answer was produced by the offline analyst: statistics and rules over the data, no language model._",
-    "",
-    `**Service** \`${service}\` · **Window** ${window.label}, ${isoMinute(window.start)} → ${isoMinute(window.end)} · **Data source** \`${evidence.data_source}\` · **Question** “${question.trim()}”`,
-  );
-
   if (listed.length > 0) {
-    parts.push("", "### Findings", "");
-    listed.forEach((f, i) => parts.push(`${i + 1}. ${findingLine(f, window)}`));
     const more = analysis.findings.length - listed.length;
-    if (more > 0) parts.push("", `…and ${more} more finding(s) of lower rank.`);
+    sections.push({
+      title: "Findings",
+      markdown: [
+        ...listed.map((f, i) => `${i + 1}. ${findingLine(f, window)}`),
+        ...(more > 0 ? ["", `…and ${more} more finding(s) of lower rank.`] : []),
+      ].join("\n"),
+    });
   }
-  if (significant.length === 0 && hasData) {
-    parts.push("", "### Why this looks healthy", "");
-    for (const line of allClearEvidence(input, shown, named)) parts.push(`- ${line}`);
-  }
-  const forecasts = analysis.forecasts ?? [];
-  if (forecasts.length > 0 && (plan.intent === "capacity" || FORECAST_WORDS.test(question))) {
-    parts.push("", "### Forecast", "");
-    for (const line of forecastLines(forecasts)) parts.push(`- ${line}`);
-  }
+  if (significant.length === 0 && hasData)
+    sections.push({
+      title: "Why this looks healthy",
+      markdown: allClearEvidence(input, shown, named)
+        .map((l) => `- ${l}`)
+        .join("\n"),
+    });
+  const forecasts = (analysis.forecasts ?? []).filter((fc) => fc.resource !== "CPU");
+  if (forecasts.length > 0 && (plan.intent === "capacity" || FORECAST_WORDS.test(question)))
+    sections.push({
+      title: "Forecast",
+      markdown: forecastLines(forecasts)
+        .map((l) => `- ${l}`)
+        .join("\n"),
+    });
   const table = keySeriesTable(shown);
-  if (table) parts.push("", "### Key series", "", table);
-  if (analysis.missing.length > 0) {
-    parts.push(
+  if (table) sections.push({ title: "Key series", markdown: table });
+  const open = unsettled(input);
+  if (open.length > 0)
+    sections.push({
+      title: "What this answer could not settle",
+      markdown: open.map((l) => (l.startsWith("- ") ? l : `- ${l}`)).join("\n"),
+    });
+  sections.push({ title: "Recommendations", markdown: advice.map((a, i) => `${i + 1}. ${a}`).join("\n") });
+  sections.push({
+    title: "How this was answered",
+    markdown: [
+      "_Produced by the offline analyst: statistics and rules over the data, no language model._",
       "",
-      "### Missing data",
+      `**Service** \`${service}\` · **Window** ${window.label}, ${isoMinute(window.start)} → ${isoMinute(window.end)} · **Data source** \`${evidence.data_source}\` · **Question** “${question.trim()}”`,
       "",
-      `Only ${Math.round(analysis.coverage * 100)}% of the planned reads returned data; these did not:`,
-      "",
-    );
-    for (const m of analysis.missing) parts.push(`- ${m}`);
-  }
-  parts.push("", "### Recommendations", "");
-  advice.forEach((a, i) => parts.push(`${i + 1}. ${a}`));
-  parts.push(
-    "",
-    `_Confidence ${confidence.toFixed(2)}: ${Math.round(analysis.coverage * 100)}% of planned reads returned data, ${analysis.stats.length} series analysed, ${significant.length} significant finding(s)._`,
-  );
+      `_Confidence ${confidence.toFixed(2)}: ${Math.round(analysis.coverage * 100)}% of planned reads returned data, ${analysis.stats.length} series analysed, ${significant.length} significant finding(s)${(plan.coverage?.unmatched.length ?? 0) > 0 ? `, ${plan.coverage?.unmatched.length} part(s) of the question without data` : ""}._`,
+    ].join("\n"),
+  });
 
-  const findingsUsed = [...new Set([...listed.map((f) => f.id), ...basis])];
+  const markdown = withoutRepeats(
+    [summary, ...sections.map((s) => `### ${s.title}\n\n${s.markdown}`)].join("\n\n"),
+  );
+  const findingsUsed = [
+    ...new Set([...(direct.focus ? [direct.focus.id] : []), ...listed.map((f) => f.id), ...basis]),
+  ];
   return {
-    answer_markdown: parts.join("\n"),
+    answer_markdown: markdown,
+    direct_answer: direct.text,
+    summary,
+    sections,
     findings_used: findingsUsed,
     recommendations: advice,
     confidence,

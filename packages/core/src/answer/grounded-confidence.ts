@@ -1,5 +1,7 @@
 import type { AnalysisResult } from "../analysis-result.js";
 import type { Finding, Severity } from "../finding.js";
+import type { AnswerInput } from "../ports.js";
+import { questionShape } from "./question-shape.js";
 
 const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = { critical: 1, warning: 0.75, info: 0.3 };
 
@@ -59,4 +61,19 @@ export function groundedConfidence(analysis: AnalysisResult): number {
   confidence -= Math.min(0.2, 0.05 * analysis.missing.length);
   if (analysis.stats.length === 0 && analysis.findings.length === 0) confidence = Math.min(confidence, 0.3);
   return Math.round(Math.min(0.98, Math.max(0.05, confidence)) * 100) / 100;
+}
+
+/**
+ * How well the plan covers the question, as a ceiling on confidence: a question whose parts the
+ * data cannot settle (a concept the service has no metric for, a breakdown it does not have)
+ * scores well below 0.9 however complete the reads were.
+ */
+export function questionCoverage(input: Pick<AnswerInput, "question" | "plan">): number {
+  const coverage = input.plan.coverage;
+  let ceiling = 1;
+  if (coverage && coverage.concepts.length > 0 && coverage.unmatched.length > 0)
+    ceiling = Math.min(ceiling, 0.75 - 0.3 * (coverage.unmatched.length / coverage.concepts.length));
+  const shape = questionShape(input.question);
+  if (shape.form === "which" && shape.breakdown) ceiling = Math.min(ceiling, 0.55);
+  return Math.round(Math.max(0.05, ceiling) * 100) / 100;
 }

@@ -1,4 +1,6 @@
 import {
+  isShareUnit,
+  toPoints,
   formatChange,
   formatDuration,
   formatRate,
@@ -39,13 +41,19 @@ const change = (f: Finding): string => {
   const l = num(f, "level") ?? num(f, "peak");
   return b !== undefined && l !== undefined ? formatChange(b, l, str(f, "unit")).replace("n/a", "") : "";
 };
-/** The latest reading as a % used, when the finding's unit is a share. */
-const usedNowPct = (f: Finding): number | undefined => {
-  const current = num(f, "current");
+/** A reading as a % used, when the finding's unit is a share (usable memory and idle CPU turned around). */
+const sharePct = (f: Finding, value: number | undefined): number | undefined => {
   const unit = str(f, "unit");
-  if (current === undefined || (unit !== "percent" && unit !== "fraction")) return undefined;
-  const share = unit === "percent" ? current / 100 : current;
-  return Math.round((str(f, "low_is_bad") === "yes" ? 1 - share : share) * 100);
+  if (value === undefined || !isShareUnit(unit)) return undefined;
+  const pct = toPoints(value, unit);
+  return Math.round(str(f, "low_is_bad") === "yes" || f.metric.includes("usable") ? 100 - pct : pct);
+};
+/** The latest reading as a % used, when the finding's unit is a share. */
+const usedNowPct = (f: Finding): number | undefined => sharePct(f, num(f, "current"));
+/** " (N% used now)", or nothing when it is not known. */
+const usedNowText = (f: Finding): string => {
+  const now = usedNowPct(f);
+  return now !== undefined ? ` (${now}% used now)` : "";
 };
 const windowHours = (ctx: RuleContext): number => (ctx.window.end - ctx.window.start) / 3_600_000;
 /** Memory that climbed steadily within a window too short to tell a leak from load. */
@@ -63,18 +71,12 @@ const growingInShortWindow = (f: Finding, ctx: RuleContext): boolean => {
 };
 const linkedTo = (f: Finding, ctx: RuleContext, category: FindingCategory): Finding | undefined =>
   ctx.findings.find((o) => o.category === category && (f.related ?? []).includes(o.id));
-const usedPct = (f: Finding): number | undefined => {
-  const used = num(f, "used_pct");
-  if (used !== undefined) return used;
-  const level = num(f, "level") ?? num(f, "current");
-  const unit = str(f, "unit");
-  if (level === undefined) return undefined;
-  if (unit === "percent") return Math.round(level);
-  if (unit === "fraction")
-    return Math.round(
-      (str(f, "low_is_bad") === "yes" || f.metric.includes("usable") ? 1 - level : level) * 100,
-    );
-  return undefined;
+const usedPct = (f: Finding): number | undefined =>
+  num(f, "used_pct") ?? sharePct(f, num(f, "level") ?? num(f, "current"));
+/** "reached 93% used", or "is saturated" when the share is not known. */
+const reached = (f: Finding, what: string): string => {
+  const used = usedPct(f);
+  return used !== undefined ? `${what} reached ${used}% used` : `${what} is saturated`;
 };
 
 /**
@@ -102,7 +104,7 @@ const RULES: readonly RecommendationRule[] = [
     category: "errors",
     when: (f) => str(f, "top_message") !== undefined,
     advice: (f) =>
-      `Fix or mitigate the dominant error "${str(f, "top_message")}" (${num(f, "top_message_count") ?? "?"} occurrences); check the dependency it names.`,
+      `Fix or mitigate the dominant error "${str(f, "top_message")}"${num(f, "top_message_count") !== undefined ? ` (${num(f, "top_message_count")} occurrences)` : ""}; check the dependency it names.`,
   },
   {
     id: "errors",
@@ -137,9 +139,11 @@ const RULES: readonly RecommendationRule[] = [
     category: "saturation",
     when: (f) => f.kind === "cpu",
     advice: (f) => {
+      const peak = num(f, "peak");
       const used = usedPct(f) ?? 90;
       const extra = Math.max(10, Math.ceil((used / 70 - 1) * 100));
-      return `Scale out: CPU reached ${used}% — add about ${extra}% more capacity (instances or CPU limit) to bring it under 70%, and profile the hot path if load did not grow.`;
+      const shown = peak !== undefined ? formatValue(peak, str(f, "unit")) : `${used}%`;
+      return `Scale out: CPU peaked at ${shown} — add about ${extra}% more capacity (instances or CPU limit) to bring it under 70%, and profile the hot path if load did not grow.`;
     },
   },
   {
@@ -147,21 +151,23 @@ const RULES: readonly RecommendationRule[] = [
     category: "saturation",
     when: (f, ctx) => f.kind === "memory" && growingInShortWindow(f, ctx),
     advice: (f, ctx) =>
-      `Memory use on ${f.metric} grew steadily within this ${formatDuration(ctx.window.end - ctx.window.start)} window (${usedNowPct(f) ?? usedPct(f) ?? "?"}% used now): ask again over the last 24 hours to tell a leak from load — a leak grows without levelling off across restarts — and take a heap or allocation profile now; raising the memory limit only buys time.`,
+      `Memory use on ${f.metric} grew steadily within this ${formatDuration(ctx.window.end - ctx.window.start)} window${usedNowText(f)}: ask again over the last 3 days to tell a leak from load — a leak grows without levelling off across restarts — and take a heap or allocation profile now; raising the memory limit only buys time.`,
   },
   {
     id: "memory",
     category: "saturation",
     when: (f) => f.kind === "memory",
     advice: (f) =>
-      `Memory reached ${usedPct(f) ?? "?"}% used on ${f.metric}${usedNowPct(f) !== undefined ? ` (${usedNowPct(f)}% now)` : ""}: raise the memory limit or scale out before the OOM killer does, and check whether it keeps growing.`,
+      /^(redis|memcache)/.test(f.metric)
+        ? `${reached(f, `The cache's memory (${f.metric})`)} of its limit: raise maxmemory (or the item limit) or add shards, and check which keys grow; at the limit it evicts keys or refuses writes.`
+        : `${reached(f, `Memory on ${f.metric}`)}: raise the memory limit or scale out before the OOM killer does, and check whether it keeps growing.`,
   },
   {
     id: "pool",
     category: "saturation",
     when: (f) => /conn|pool|client/.test(f.metric),
     advice: (f) =>
-      `The connection pool reached ${usedPct(f) ?? "?"}% of its limit${usedNowPct(f) !== undefined ? ` (${usedNowPct(f)}% now)` : ""}: raise the pool size or max connections, and look for slow queries or leaked connections.`,
+      `${reached(f, `The connection pool (${f.metric})`)}: look for slow queries or leaked connections holding it, then raise the pool size or max connections if the load is real.`,
   },
   {
     id: "saturation",
@@ -186,7 +192,8 @@ const RULES: readonly RecommendationRule[] = [
     category: "capacity",
     advice: (f) => {
       const full = num(f, "projected_full_h") ?? num(f, "projected_exhaustion_h");
-      return `Free or grow storage for ${f.metric}: ${usedPct(f) ?? "?"}% used${full !== undefined ? `, full in ~${formatDuration(full * 3_600_000)} at the current rate` : ""}; clean old logs and data or expand the volume before it reaches 95%.`;
+      const used = usedPct(f);
+      return `Free or grow storage for ${f.metric}${used !== undefined ? `: ${used}% used` : ""}${full !== undefined ? `${used !== undefined ? "," : ":"} full in ~${formatDuration(full * 3_600_000)} at the current rate` : ""}; clean old logs and data or expand the volume before it reaches 95%.`;
     },
   },
   {
@@ -210,6 +217,13 @@ const RULES: readonly RecommendationRule[] = [
       `Treat this as an outage: ${f.metric} went to zero at ${at(f, ctx)}; check health checks, the load balancer and the last change.`,
   },
   {
+    id: "zero",
+    category: "availability",
+    when: (f) => str(f, "anomaly") === "zero",
+    advice: (f, ctx) =>
+      `Bring back what serves: ${f.metric} fell to 0 at ${at(f, ctx)}; check the consumer or worker deployment (crashes, scaling to zero, lost broker connection) before adding capacity anywhere else.`,
+  },
+  {
     id: "nodata",
     category: "availability",
     when: (f) => str(f, "anomaly") === "nodata",
@@ -228,10 +242,24 @@ const RULES: readonly RecommendationRule[] = [
     category: "availability",
     advice: (f) =>
       f.metric === "monitors"
-        ? `Follow the runbook of monitor "${str(f, "monitor") ?? "?"}" (${str(f, "state") ?? "alerting"}).`
+        ? `Follow the runbook of ${str(f, "monitor") !== undefined ? `monitor "${str(f, "monitor")}"` : "the alerting monitor"} (${str(f, "state") ?? "alerting"}).`
         : `Check ${f.metric}: ${f.summary}.`,
   },
 ];
+
+/**
+ * Advice for trouble that already ended: the imperative of the rule is for an ongoing problem,
+ * so it is offered as prevention, after saying that it recovered and when.
+ */
+function recoveredAdvice(f: Finding, ctx: RuleContext, advice: string): string {
+  const when =
+    f.recovered_at !== undefined
+      ? ` at ${formatTime(f.recovered_at, ctx.window.end - ctx.window.start)}`
+      : "";
+  if (f.category === "deploy_regression")
+    return `The trouble after "${str(f, "deploy_title") ?? "the deploy"}" ended${when}: confirm whether it was rolled back or fixed before rolling it out again.`;
+  return `It recovered${when} — to find the cause and prevent a repeat: ${advice.charAt(0).toLowerCase()}${advice.slice(1)}`;
+}
 
 /** Recommendations for the findings that warrant action, most important first, with the ids they rest on. */
 export function recommendationsFor(
@@ -243,8 +271,17 @@ export function recommendationsFor(
   const advice: string[] = [];
   const basis: string[] = [];
   const used = new Set<string>();
-  for (const f of analysis.findings) {
+  const byId = new Map(analysis.findings.map((f) => [f.id, f]));
+  // Causes first: advice on a cause covers the symptoms it explains (relieve CPU, not "find the slow endpoint").
+  const ordered = [...analysis.findings].sort(
+    (a, b) => Number((a.caused_by ?? []).length > 0) - Number((b.caused_by ?? []).length > 0),
+  );
+  for (const f of ordered) {
     if (f.severity === "info" || advice.length >= limit) continue;
+    const explained = (f.caused_by ?? []).some(
+      (id) => basis.includes(id) || byId.get(id)?.severity !== "info",
+    );
+    if (explained && f.category !== "errors") continue;
     // Monitors echo metric findings; advise on them only when nothing else covers their category.
     if (
       f.metric === "monitors" &&
@@ -268,12 +305,14 @@ export function recommendationsFor(
           : `${rule.id}|${f.metric}`;
     if (used.has(key)) continue;
     used.add(key);
-    advice.push(rule.advice(f, ctx));
+    advice.push(f.state === "recovered" ? recoveredAdvice(f, ctx, rule.advice(f, ctx)) : rule.advice(f, ctx));
     basis.push(f.id);
   }
   // A resource heading for its threshold within the window's horizon, with no finding that already advised on it.
   for (const fc of analysis.forecasts ?? []) {
     if (advice.length >= limit) break;
+    // CPU does not run out: it saturates and recovers with load. Only what fills up gets a date.
+    if (fc.resource === "CPU") continue;
     if (fc.hours_to_threshold === undefined || fc.hours_to_threshold > fc.horizon_h) continue;
     if (fc.used_now >= fc.threshold_used) continue;
     if (analysis.findings.some((f) => f.metric === fc.metric && f.severity !== "info")) continue;

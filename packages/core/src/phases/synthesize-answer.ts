@@ -1,4 +1,5 @@
 import { analyzeEvidence } from "../analysis/index.js";
+import { composeOfflineAnswer } from "../answer/compose-offline-answer.js";
 import type { JobResult } from "../answer.js";
 import type { Evidence } from "../evidence.js";
 import type { StepDraft } from "../job.js";
@@ -68,8 +69,25 @@ export async function synthesizeAnswer(
   );
   for (const step of answered.steps) record(step);
 
+  // Every result carries the short forms; a reasoner that did not write them gets the analyst's.
+  const offline =
+    answered.value.direct_answer === undefined ||
+    answered.value.summary === undefined ||
+    answered.value.sections === undefined
+      ? composeOfflineAnswer({
+          question: input.question,
+          scope: input.scope,
+          plan: input.plan,
+          evidence: input.evidence,
+          analysis,
+          history: input.history,
+        })
+      : undefined;
   const result: JobResult = {
     ...answered.value,
+    direct_answer: answered.value.direct_answer ?? offline?.direct_answer ?? "",
+    summary: answered.value.summary ?? offline?.summary ?? "",
+    sections: answered.value.sections ?? offline?.sections ?? [],
     findings: analysis.findings,
     reasoner: deps.reasoner.id,
     data_source: input.evidence.data_source,

@@ -1,6 +1,9 @@
 import type { EventInfo, LogSummary, MonitorInfo } from "../evidence.js";
 import { parseDuration, type TimeWindow } from "../time-window.js";
 import { counterValueAt } from "./scenario-counter.js";
+import { offsetMs } from "./scenario-offset.js";
+
+export { offsetMs } from "./scenario-offset.js";
 import { gaussian, poisson, seriesKey } from "./scenario-noise.js";
 import type { Scenario, ScenarioIncident, ScenarioSeries } from "./scenario-schema.js";
 
@@ -16,15 +19,6 @@ const NICE_INTERVALS_S = [20, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400];
 export function autoInterval(windowMs: number): number {
   const seconds = windowMs / 1000;
   return NICE_INTERVALS_S.find((i) => seconds / i <= 720) ?? 14_400;
-}
-
-/** "-2h" → -7_200_000; "0" and "end" → 0. */
-export function offsetMs(offset: string): number {
-  const text = offset.trim();
-  if (text === "0" || text === "end") return 0;
-  const ms = parseDuration(text.replace(/^-\s*/, ""));
-  if (ms === undefined) throw new Error(`bad offset "${offset}"`);
-  return -ms;
 }
 
 export function scenarioWindow(scenario: Scenario, anchor: number): TimeWindow {

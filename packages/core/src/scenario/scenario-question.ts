@@ -1,4 +1,4 @@
-import { offsetMs } from "./scenario-generator.js";
+import { offsetMs } from "./scenario-offset.js";
 
 /**
  * A scenario's question with its time placeholders filled in for a run's anchor, so that a

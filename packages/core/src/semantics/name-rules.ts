@@ -1,4 +1,4 @@
-import type { Aggregator, SignalKind } from "../metric-catalog.js";
+import type { Aggregator, SignalKind } from "../signal-kind.js";
 
 /**
  * Hand-written rules for metrics that no integration metadata describes: APM `trace.*`

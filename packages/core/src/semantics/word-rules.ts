@@ -1,4 +1,4 @@
-import type { SignalKind } from "../metric-catalog.js";
+import type { SignalKind } from "../signal-kind.js";
 import { parseUnit, type Unit } from "../units/unit.js";
 
 /**

@@ -1,0 +1,73 @@
+import type { SignalKind } from "../metric-catalog.js";
+import { mentionedKinds } from "../planner/classify-question.js";
+import { questionTerms } from "../planner/question-terms.js";
+
+/** What kind of answer a question wants first. */
+export type QuestionForm =
+  /** "Is CPU ok?", "is there a memory leak?": yes or no first. */
+  | "yes_no"
+  /** "Why are 5xx errors up?": the cause first. */
+  | "why"
+  /** "Which endpoint is slow?": the culprit first. */
+  | "which"
+  /** "Investigate…", "how is…", "what happened…": the state of the service first. */
+  | "report";
+
+export interface QuestionShape {
+  readonly form: QuestionForm;
+  /**
+   * For yes/no questions: whether "yes" means trouble ("is there a leak?", "are errors up?")
+   * or health ("is CPU ok?", "is the service healthy?").
+   */
+  readonly yesMeans?: "trouble" | "healthy";
+  /** The signals and concepts the question is about, for the direct answer's subject. */
+  readonly kinds: readonly SignalKind[];
+  readonly concepts: readonly string[];
+  /** What "which" asks for: endpoint, host, pod, version, zone, dependency. */
+  readonly breakdown?: string;
+}
+
+const YES_NO = /^\s*(is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|any|anything)\b/i;
+/** Adjectives of health: "is CPU ok?" asks whether nothing is wrong. */
+const HEALTH_ADJECTIVES = /\b(ok|okay|fine|healthy|normal|good|stable|alright|all right|working|enough)\b/i;
+const HEALTH_WORDS = /\b(up|running|alive|available|reachable)\b/i;
+/** Words of trouble: "is there a leak?", "are errors up?" ask whether something is wrong. */
+const TROUBLE_WORDS =
+  /\b(errors?|5xx|exceptions?|fail\w*|latency|slow\w*|leak\w*|problems?|issues?|spikes?|full|down|broken|evict\w*|backlog|lag\w*|saturat\w*|throttl\w*|timeouts?|crash\w*|restart\w*|outage|incident|wrong|anomal\w*|degrad\w*|drop\w*|stuck|fill\w*|run(ning)? out|grow\w*)\b/i;
+const BREAKDOWNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(endpoints?|routes?|resources?|urls?|paths?|apis?)\b/i, "endpoint"],
+  [/\b(hosts?|servers?|machines?|nodes?|instances?)\b/i, "host"],
+  [/\b(pods?|containers?|deployments?)\b/i, "pod"],
+  [/\b(versions?|releases?|builds?)\b/i, "version"],
+  [/\b(zones?|regions?|az|availability zones?)\b/i, "zone"],
+  [/\b(dependenc(y|ies)|downstreams?|upstreams?|backends?|databases?)\b/i, "dependency"],
+];
+
+/** Reads what kind of answer a question wants first, and about what. */
+export function questionShape(question: string): QuestionShape {
+  const text = question.trim();
+  const kinds = mentionedKinds(text);
+  const { concepts } = questionTerms(text);
+  const base = { kinds, concepts };
+  const which =
+    /\b(which|what)\s+(\w+\s+)?(endpoints?|routes?|hosts?|servers?|nodes?|instances?|pods?|containers?|versions?|releases?|zones?|regions?|dependenc(y|ies)|backends?|databases?|customers?|tenants?)\b/i.exec(
+      text,
+    );
+  if (which) {
+    const breakdown = BREAKDOWNS.find(([re]) => re.test(which[0]))?.[1];
+    return { form: "which", ...base, ...(breakdown ? { breakdown } : {}) };
+  }
+  if (/\bwhy\b|\broot cause|\bwhat (caused|causes|is causing|happened)\b|\bcause of\b/i.test(text))
+    return { form: "why", ...base };
+  if (YES_NO.test(text) && /\?\s*$|^\s*(is|are|does|do|did|has|have|any)\b/i.test(text)) {
+    const yesMeans = HEALTH_ADJECTIVES.test(text)
+      ? "healthy"
+      : TROUBLE_WORDS.test(text)
+        ? "trouble"
+        : HEALTH_WORDS.test(text)
+          ? "healthy"
+          : "trouble";
+    return { form: "yes_no", yesMeans, ...base };
+  }
+  return { form: "report", ...base };
+}
