@@ -27,6 +27,7 @@ function finding(partial: Partial<Finding> & Pick<Finding, "category" | "metric"
     evidence: {},
     summary: "",
     score: 0.5,
+    state: "ongoing",
     ...partial,
   };
 }
