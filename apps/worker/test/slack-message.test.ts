@@ -11,6 +11,7 @@ const finding = (i: number) => ({
   evidence: {},
   summary: `Finding ${i} <script> & ${"x".repeat(900)}`,
   score: 0.9,
+  state: "ongoing" as "ongoing" | "recovered",
 });
 
 function view(result: Partial<NonNullable<JobView["result"]>> & Record<string, unknown>): JobView {
@@ -72,7 +73,7 @@ describe("the Slack message of a job", () => {
   it("uses the short answer and each finding's state when the result has them", () => {
     const withShortForm = view({
       direct_answer: "Yes: checkout is slower since the 09:12 deploy.",
-      findings: [{ ...finding(1), state: "recovered" } as ReturnType<typeof finding>],
+      findings: [{ ...finding(1), state: "recovered" }],
     });
     expect(headlineOf(withShortForm)).toBe("Yes: checkout is slower since the 09:12 deploy.");
     expect(JSON.stringify(slackMessage(withShortForm).blocks[2])).toContain("*critical, recovered*");

@@ -22,13 +22,10 @@ export interface SlackMessage {
   readonly blocks: readonly SlackBlock[];
 }
 
-/** Fields an answer may carry beyond today's (a short form, a finding's state); read when present. */
+/** Fields an answer may carry beyond today's (its short form, issue #19); read when present. */
 interface AnswerExtras {
   readonly direct_answer?: unknown;
   readonly summary?: unknown;
-}
-interface FindingExtras {
-  readonly state?: unknown;
 }
 
 const MAX_FINDINGS = 5;
@@ -59,8 +56,7 @@ export function headlineOf(view: JobView): string {
 function findingLines(view: JobView): string[] {
   const findings = view.result?.findings ?? [];
   return findings.slice(0, MAX_FINDINGS).map((finding) => {
-    const state = (finding as typeof finding & FindingExtras).state;
-    const tag = typeof state === "string" ? `${finding.severity}, ${state}` : finding.severity;
+    const tag = `${finding.severity}, ${finding.state}`;
     return `• *${tag}* ${escape(finding.summary)}`;
   });
 }
