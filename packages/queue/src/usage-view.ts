@@ -1,17 +1,11 @@
 import type { AlertRef, Usage } from "@orch/core";
 
 /** A job's usage as clients see it: the counters, and the model spend in dollars when it is known. */
-export interface UsageView {
-  readonly llm_calls: number;
-  readonly prompt_tokens: number;
-  readonly cached_prompt_tokens: number;
-  readonly completion_tokens: number;
-  readonly datadog_calls: number;
-  readonly cache_hits: number;
+export type UsageView = Omit<Usage, "cost_nano_usd" | "unpriced_llm_calls"> & {
   /** Null when a model call had no price in llm.prices: a cost is not guessed. */
   readonly cost_usd: number | null;
   readonly cost_note?: string;
-}
+};
 
 export function usageView(usage: Usage, reasoner: string | undefined): UsageView {
   const { cost_nano_usd, unpriced_llm_calls, ...counters } = usage;
