@@ -184,6 +184,16 @@ const planSchema = z.object({
   steps: z.array(planStepSchema),
   rationale: z.string(),
   source: z.enum(["offline", "llm", "fallback"]),
+  coverage: z
+    .object({
+      concepts: z.array(z.string()).describe("what the question names or implies"),
+      unmatched: z.array(z.string()).describe("concepts no metric of the service speaks of"),
+      read_for_question: z.array(z.string()).describe("metrics read because the question named them"),
+      not_read: z.array(z.string()).describe("relevant metrics the budget left unread"),
+      available: count().describe("metrics the service reports"),
+    })
+    .optional()
+    .describe("how the plan covers the question"),
 });
 
 export const jobTraceSchema = z.object({
