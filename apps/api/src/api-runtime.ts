@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { Config } from "@orch/config";
 import {
+  AlertQueue,
   JobEvents,
   JobStore,
   PhaseQueues,
@@ -81,6 +82,7 @@ export async function startApiRuntime(
     retentionSeconds: config.sessions.retention_seconds,
     maxMessages: config.sessions.max_messages,
   });
+  const alertQueue = new AlertQueue(redis, config.queue.prefix);
   const metrics = new ApiMetrics(registry, queues);
   const app = createApp({
     config,
@@ -90,6 +92,7 @@ export async function startApiRuntime(
     queues,
     events,
     sessions,
+    alertQueue,
     closing: closing.signal,
     metrics,
   });
@@ -127,6 +130,7 @@ export async function startApiRuntime(
       clearInterval(sweep);
       await events.close();
       await queues.close();
+      await alertQueue.close();
       await webhooks?.close();
       await metricsServer?.close();
       await Promise.all([redis, subscriber].map((r) => r.quit().catch(() => undefined)));

@@ -1,3 +1,4 @@
+import type { Context } from "koa";
 import type { Logger } from "pino";
 
 /** Who is calling, after authentication. */
@@ -13,3 +14,11 @@ export interface AppState {
   log: Logger;
   principal?: Principal;
 }
+
+/** `ctx.state` of the routes behind `authenticate`: the caller is known. */
+export interface AuthedState extends AppState {
+  principal: Principal;
+}
+
+/** The context of an authenticated route. */
+export type AuthedContext = Context & { state: AuthedState };

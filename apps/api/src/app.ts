@@ -3,8 +3,19 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { Config } from "@orch/config";
-import type { JobEvents, JobStore, PhaseQueues, SessionStore } from "@orch/queue";
-import type { AppState } from "./app-state.js";
+import { NotFound } from "@orch/core";
+import {
+  AlertLedger,
+  type AlertQueue,
+  type JobEvents,
+  type JobStore,
+  type PhaseQueues,
+  type SessionStore,
+} from "@orch/queue";
+import { AlertIntake } from "./alerts/alert-intake.js";
+import { webhookSecret, type IntakeState } from "./alerts/webhook-secret.js";
+import type { AppState, AuthedState } from "./app-state.js";
+import { routerOf, type ApiRoute } from "./contract/api-route.js";
 import { Idempotency } from "./jobs/idempotency.js";
 import { JobService } from "./jobs/job-service.js";
 import { authenticate } from "./middleware/authenticate.js";
@@ -16,14 +27,15 @@ import { ApiMetrics } from "./ops/api-metrics.js";
 import { apiDocsRouter } from "./ops/api-docs-router.js";
 import { AuthFailureLimit } from "./ops/auth-failure-limit.js";
 import { bullBoard } from "./ops/bull-board.js";
-import { metricsRouter } from "./ops/metrics-router.js";
+import { metricsRoutes } from "./ops/metrics-routes.js";
 import { openApiDocument } from "./ops/openapi-document.js";
 import { rateLimit } from "./ops/rate-limit.js";
-import { eventsRouter } from "./routes/events-router.js";
-import { healthRouter } from "./routes/health-router.js";
-import { jobsRouter } from "./routes/jobs-router.js";
-import { orchestrateRouter } from "./routes/orchestrate-router.js";
-import { sessionsRouter } from "./routes/sessions-router.js";
+import { alertsRoutes } from "./routes/alerts-routes.js";
+import { eventsRoutes } from "./routes/events-routes.js";
+import { healthRoutes } from "./routes/health-routes.js";
+import { jobsRoutes } from "./routes/jobs-routes.js";
+import { orchestrateRoutes } from "./routes/orchestrate-routes.js";
+import { sessionsRoutes } from "./routes/sessions-routes.js";
 
 export interface AppDeps {
   readonly config: Config;
@@ -34,12 +46,25 @@ export interface AppDeps {
   readonly queues: PhaseQueues;
   readonly events: JobEvents;
   readonly sessions: SessionStore;
+  /** Where alert-started jobs wait for their turn. */
+  readonly alertQueue: AlertQueue;
   readonly now?: () => number;
   /** Fires when the server shuts down: event streams end and long-waits answer at once. */
   readonly closing?: AbortSignal;
   /** Where the API's metrics go (shared with the workers under `npm start`); its own when absent. */
   readonly metrics?: ApiMetrics;
 }
+
+/** `/jobs/` names no job: a 404 like any unknown job, whatever the method. */
+const missingJobId: Koa.Middleware<AppState> = async (ctx, next) => {
+  if (ctx.path !== "/jobs/") {
+    await next();
+    return;
+  }
+  throw new NotFound(
+    "No job id in the path: /jobs/{id} takes the id POST /jobs returned (GET /jobs lists your jobs).",
+  );
+};
 
 /** Builds the Koa app: a short list of middleware, then the routers. It never listens. */
 export function createApp(deps: AppDeps): Koa<AppState> {
@@ -56,18 +81,17 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     events: deps.events,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const health = healthRouter(deps.redis);
   const idempotency = new Idempotency(deps.redis, deps.store, deps.now ? { now: deps.now } : {});
   const closing = deps.closing ? { closing: deps.closing } : {};
-  const routers = [
-    jobsRouter({
+  const authed: ApiRoute<AuthedState>[] = [
+    ...jobsRoutes({
       jobs,
       store: deps.store,
       maxWaitSeconds: config.api.max_wait_seconds,
       idempotency,
       ...closing,
     }),
-    eventsRouter({
+    ...eventsRoutes({
       jobs,
       store: deps.store,
       events: deps.events,
@@ -75,13 +99,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       heartbeatMs: config.events.heartbeat_ms,
       ...closing,
     }),
-    orchestrateRouter({
+    ...orchestrateRoutes({
       jobs,
       store: deps.store,
       timeoutSeconds: config.orchestrator.timeout_seconds,
       idempotency,
     }),
-    sessionsRouter({ sessions: deps.sessions }),
+    ...sessionsRoutes({ sessions: deps.sessions }),
   ];
 
   const authFailures = new AuthFailureLimit({
@@ -89,22 +113,41 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     perMinute: config.api.auth_failures_per_minute,
     onLimited: () => metrics.rateLimited("auth_failures"),
   });
-  // Served without the API's bearer auth: health, docs and metrics (which checks its own token).
-  const open = [
-    health,
-    apiDocsRouter(openApiDocument({ maxWaitSeconds: config.api.max_wait_seconds })),
-    metricsRouter({
+  // Served without the API's bearer auth: health and metrics (which checks its own token).
+  const open: ApiRoute<AppState>[] = [
+    ...healthRoutes(deps.redis),
+    ...metricsRoutes({
       registry: metrics.registry,
       tokens: config.tokens,
       scrapeToken: config.metrics.token,
       failures: authFailures,
     }),
   ];
+  // Authenticated by the integration's secret header, with their own body parser.
+  const intake = new AlertIntake({
+    config,
+    store: deps.store,
+    ledger: new AlertLedger(deps.redis, {
+      dedupeSeconds: config.alerts.dedupe_seconds,
+      flapSeconds: config.alerts.flap_seconds,
+      retentionSeconds: config.orchestrator.job_retention_seconds,
+    }),
+    queue: deps.alertQueue,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const alerts = alertsRoutes(intake, [
+    webhookSecret(config.alerts.datadog.integrations, authFailures),
+    jsonBody(config.api.body_limit_bytes),
+  ]);
+  const documented = [...open, ...alerts, ...authed] as ApiRoute<never>[];
+  const openRouters = [routerOf(open), apiDocsRouter(openApiDocument(documented))];
+  const intakeRouter = routerOf<IntakeState>(alerts);
+  const authedRouter = routerOf(authed);
 
   app.use(requestContext(deps.log, metrics.observeRequest));
   app.use(errorHandler());
-  for (const router of open) app.use(router.routes());
-  app.use(methodNotAllowed(open));
+  for (const router of openRouters) app.use(router.routes());
+  app.use(methodNotAllowed([...openRouters, intakeRouter, authedRouter]));
   app.use(
     bullBoard({
       queues: Object.values(deps.queues.queues),
@@ -113,6 +156,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       failures: authFailures,
     }),
   );
+  app.use(intakeRouter.routes());
   app.use(authenticate(config.tokens, authFailures));
   app.use(
     rateLimit({
@@ -122,10 +166,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     }),
   );
   app.use(jsonBody(config.api.body_limit_bytes));
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(authedRouter.routes());
+  app.use(missingJobId);
   app.on("error", (error: unknown) => deps.log.debug({ err: error }, "koa error event"));
   return app;
 }

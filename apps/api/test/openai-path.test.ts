@@ -6,7 +6,13 @@ import {
   type FakeDatadog,
   type FakeOpenAI,
 } from "@orch/testkit";
-import { startHarness, submitJob, waitForJob, type Harness } from "./support/orchestrator-harness.js";
+import {
+  ADMIN_TOKEN,
+  startHarness,
+  submitJob,
+  waitForJob,
+  type Harness,
+} from "./support/orchestrator-harness.js";
 
 interface Trace {
   reasoner: string;
@@ -17,6 +23,7 @@ interface Trace {
     completion_tokens: number;
     datadog_calls: number;
     cache_hits: number;
+    cost_usd: number | null;
   };
   plan: { source: string; steps: Array<{ tool: string; filter?: string; query?: { metric: string } }> };
   steps: Array<{
@@ -83,6 +90,15 @@ describe("jobs answered with a model", () => {
     expect(trace.usage.llm_calls).toBe(2);
     expect(trace.usage.prompt_tokens).toBe(llmSteps.reduce((n, s) => n + (s.tokens?.prompt ?? 0), 0));
     expect(trace.usage.datadog_calls).toBeGreaterThan(0);
+    // gpt-4o is in the built-in price table: $2.50 per million prompt tokens, $10 per million completion.
+    const cost = llmSteps.reduce(
+      (usd, s) => usd + ((s.tokens?.prompt ?? 0) * 2.5 + (s.tokens?.completion ?? 0) * 10) / 1e6,
+      0,
+    );
+    expect(trace.usage.cost_usd).toBeCloseTo(cost, 9);
+    expect((view as unknown as { usage: { cost_usd: number } }).usage.cost_usd).toBeCloseTo(cost, 9);
+    const metrics = await (await h.request("/metrics", { token: ADMIN_TOKEN })).text();
+    expect(metrics).toMatch(/orch_llm_cost_usd_total\{phase="planning"\} [0-9.e-]+/);
     expect(view.result.confidence).toBeGreaterThan(0);
     expect(view.result.confidence).toBeLessThan(1);
   });

@@ -15,6 +15,8 @@ export interface JobView {
   readonly data_source: string | null;
   readonly result: { readonly answer_markdown: string; readonly confidence?: number } | null;
   readonly error: { readonly code: string; readonly message: string } | null;
+  /** Absent from servers older than the cost field. */
+  readonly usage?: { readonly llm_calls?: number; readonly cost_usd?: number | null };
 }
 
 export interface NewJob {

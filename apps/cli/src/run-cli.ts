@@ -62,6 +62,14 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
+/** " · $0.0123", " · cost unknown" (a model without a price), or nothing when no model was called. */
+function costOf(view: JobView): string {
+  const usage = view.usage;
+  if (!usage || !usage.llm_calls) return "";
+  if (usage.cost_usd === null) return " · cost unknown (no price for the model)";
+  return usage.cost_usd !== undefined ? ` · $${usage.cost_usd.toFixed(4)}` : "";
+}
+
 const usage = (message: string) =>
   new CliError(EXIT.usage, `${message}\nRun 'orchestrator --help' for usage.`);
 
@@ -207,7 +215,7 @@ function report(view: JobView, values: Values, io: CliIo): ExitCode {
     const confidence =
       view.result.confidence !== undefined ? ` · confidence ${view.result.confidence.toFixed(2)}` : "";
     io.stderr.write(
-      `${style.dim(oneLine(`job ${view.job_id} · ${view.reasoner ?? "?"} · ${view.data_source ?? "?"}${confidence}${took}`))}\n`,
+      `${style.dim(oneLine(`job ${view.job_id} · ${view.reasoner ?? "?"} · ${view.data_source ?? "?"}${confidence}${costOf(view)}${took}`))}\n`,
     );
   } else {
     const why = view.error ? `${view.error.code}: ${view.error.message}` : "no detail";

@@ -38,10 +38,14 @@ export interface CreateWorkersInput {
   readonly endHooks?: JobEndHooks;
   /** Sees every phase run (metrics). */
   readonly observer?: PhaseObserver;
+  /** Queues a job the sweeper found never queued (default: its planning phase). */
+  readonly requeue?: (id: string) => Promise<void>;
 }
 
 export interface WorkerSet {
   readonly workers: readonly Worker<PhasePayload>[];
+  /** The process's job-events subscription (cancellations, ends). */
+  readonly events: JobEvents;
   readonly sweeper: JobSweeper;
   /** Stops taking jobs, lets running phases finish, and closes. */
   close(): Promise<void>;
@@ -119,13 +123,14 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
   const sweeper = new JobSweeper({
     store: input.store,
     log: input.log,
-    queuePlanning: (id) => input.queues.enqueue("planning", id),
+    queuePlanning: input.requeue ?? ((id) => input.queues.enqueue("planning", id)),
     ...(input.endHooks ? { endHooks: input.endHooks } : {}),
   });
   sweeper.start();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {
     workers,
+    events,
     sweeper,
     async close() {
       await Promise.all(workers.map((w) => w.close()));

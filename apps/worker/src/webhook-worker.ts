@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isTerminal } from "@orch/core";
+import type { SlackRoute } from "@orch/config";
 import {
   WEBHOOK_QUEUE,
   toJobView,
@@ -10,13 +11,23 @@ import {
   type JobStore,
   type WebhookPayload,
 } from "@orch/queue";
-import type { WebhookSender } from "./webhook-sender.js";
+import { slackMessage } from "./slack/slack-message.js";
+import { slackRouteFor } from "./slack/slack-route.js";
+import type { SlackSender } from "./slack/slack-sender.js";
+import type { DeliveryOutcome, WebhookSender } from "./webhook-sender.js";
 
 export interface WebhookWorkerInput {
   /** Blocking connection (maxRetriesPerRequest: null). */
   readonly connection: Redis;
   readonly store: JobStore;
-  readonly sender: WebhookSender;
+  /** Signed callbacks (callback_url); absent when webhooks are not configured. */
+  readonly sender?: WebhookSender;
+  /** Slack messages (slack.routes); absent when none are configured. */
+  readonly slack?: {
+    readonly sender: SlackSender;
+    readonly routes: readonly SlackRoute[];
+    readonly linkBase?: string;
+  };
   readonly log: Logger;
   readonly prefix: string;
   readonly concurrency: number;
@@ -38,22 +49,37 @@ export function createWebhookWorker(input: WebhookWorkerInput): Worker<WebhookPa
       if (!parsed.success) throw new UnrecoverableError(`invalid webhook payload: ${parsed.error.message}`);
       const id = parsed.data.job_id;
       const job = await input.store.get(id);
-      if (!job?.callback_url || !isTerminal(job.status)) return "skipped";
-      const log = input.log.child({ jobId: id, attempt: bullJob.attemptsMade + 1 });
-      const outcome = await input.sender.send({
-        url: job.callback_url,
-        body: JSON.stringify(toJobView(job)),
-        event: `job.${job.status}`,
-        deliveryId: webhookJobId(id),
-        attempt: bullJob.attemptsMade + 1,
-      });
+      if (!job || !isTerminal(job.status)) return "skipped";
+      const attempt = bullJob.attemptsMade + 1;
+      const log = input.log.child({ jobId: id, attempt, delivery: bullJob.name });
+      let outcome: DeliveryOutcome;
+      if (bullJob.name === "slack") {
+        const route = input.slack ? slackRouteFor(input.slack.routes, job) : undefined;
+        if (!input.slack || !route) return "skipped";
+        outcome = await input.slack.sender.send(
+          route.webhook_url,
+          slackMessage(toJobView(job), input.slack.linkBase),
+        );
+      } else {
+        if (!job.callback_url || !input.sender) return "skipped";
+        outcome = await input.sender.send({
+          url: job.callback_url,
+          body: JSON.stringify(toJobView(job)),
+          event: `job.${job.status}`,
+          deliveryId: webhookJobId(id),
+          attempt,
+        });
+      }
       if (outcome.ok) {
-        log.info({ status: outcome.status }, "webhook delivered");
+        log.info(
+          { status: outcome.status },
+          bullJob.name === "slack" ? "slack message delivered" : "webhook delivered",
+        );
         return "delivered";
       }
       log.warn(
         { status: outcome.status, reason: outcome.reason, retryable: outcome.retryable },
-        "webhook attempt failed",
+        "delivery attempt failed",
       );
       throw outcome.retryable ? new Error(outcome.reason) : new UnrecoverableError(outcome.reason);
     },
@@ -69,7 +95,7 @@ export function createWebhookWorker(input: WebhookWorkerInput): Worker<WebhookPa
     if (job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
       input.log.error(
         { jobId: job.data.job_id, attempts: job.attemptsMade, reason: error.message },
-        "webhook not delivered",
+        job.name === "slack" ? "slack message not delivered" : "webhook not delivered",
       );
     }
   });

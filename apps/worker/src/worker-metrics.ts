@@ -17,6 +17,8 @@ export class WorkerMetrics {
   private readonly llmCalls: Counter<"phase">;
   private readonly llmTokens: Counter<"phase" | "kind">;
   private readonly toolSteps: Counter<"phase" | "status">;
+  private readonly llmCost: Counter<"phase">;
+  private readonly unpriced: Counter<"phase">;
   /** Pass as `onEnd` to the workers' JobStore. */
   readonly jobEnded: (end: JobEnd) => void;
 
@@ -75,7 +77,7 @@ export class WorkerMetrics {
       (registers) =>
         new Counter({
           name: "orch_llm_tokens_total",
-          help: "Model tokens by kind (prompt, completion)",
+          help: "Model tokens by kind (prompt, completion; cached_prompt counts the prompt tokens served from cache)",
           labelNames: ["phase", "kind"],
           registers,
         }),
@@ -87,6 +89,26 @@ export class WorkerMetrics {
           name: "orch_tool_steps_total",
           help: "Data-reading steps by status (ok, error, skipped)",
           labelNames: ["phase", "status"],
+          registers,
+        }),
+    );
+    this.llmCost = once(
+      "orch_llm_cost_usd_total",
+      (registers) =>
+        new Counter({
+          name: "orch_llm_cost_usd_total",
+          help: "Model spend in USD from llm.prices (calls of unpriced models are not in it)",
+          labelNames: ["phase"],
+          registers,
+        }),
+    );
+    this.unpriced = once(
+      "orch_llm_unpriced_calls_total",
+      (registers) =>
+        new Counter({
+          name: "orch_llm_unpriced_calls_total",
+          help: "Model calls whose model has no price in llm.prices",
+          labelNames: ["phase"],
           registers,
         }),
     );
@@ -113,6 +135,9 @@ export class WorkerMetrics {
         if (step.tokens) {
           this.llmTokens.labels(seen.phase, "prompt").inc(step.tokens.prompt);
           this.llmTokens.labels(seen.phase, "completion").inc(step.tokens.completion);
+          this.llmTokens.labels(seen.phase, "cached_prompt").inc(step.tokens.cached_prompt ?? 0);
+          if (step.cost_usd !== undefined) this.llmCost.labels(seen.phase).inc(step.cost_usd);
+          else this.unpriced.labels(seen.phase).inc();
         }
       }
     }

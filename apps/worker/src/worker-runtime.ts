@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
 import type { Config } from "@orch/config";
-import type { Reasoner } from "@orch/core";
+import { parseDuration, type Reasoner } from "@orch/core";
 import { backendFromConfig } from "@orch/backend";
 import { createReasoner } from "@orch/llm";
 import {
+  AlertQueue,
   createRedis,
   JobStore,
   PhaseQueues,
@@ -15,7 +16,10 @@ import {
   type StoredJob,
 } from "@orch/queue";
 import { Registry } from "prom-client";
+import { createAlertAdmissionWorker } from "./alert-admission-worker.js";
 import { createWorkers, type WorkerSet } from "./create-workers.js";
+import { SlackSender } from "./slack/slack-sender.js";
+import { slackRouteFor } from "./slack/slack-route.js";
 import { JobEndHooks, type EndHook } from "./job-end-hooks.js";
 import { WorkerMetrics } from "./worker-metrics.js";
 import { ServiceResolver } from "./service-resolver.js";
@@ -52,11 +56,15 @@ export async function startWorkerRuntime(
   const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true }, redisErrors);
   const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
   await Promise.all([waitForRedis(connection, redisUrl), waitForRedis(data, redisUrl)]);
-  // Jobs that complete, fail or hit their deadline end here: their webhooks are queued from here.
+  // Jobs that complete, fail or hit their deadline end here: their webhooks and Slack messages
+  // are queued from here.
+  const slackRoutes = config.slack.routes;
   const webhooks =
-    config.webhooks.allowed_hosts.length > 0
+    config.webhooks.allowed_hosts.length > 0 || slackRoutes.length > 0
       ? new WebhookQueue(data, config.queue.prefix, webhookPolicy(config))
       : undefined;
+  const alertQueue = new AlertQueue(data, config.queue.prefix);
+  await alertQueue.setConcurrency(config.alerts.concurrency);
   // The store's own hook only counts ends (once, where they happen); the side effects clients
   // rely on are end hooks, run at least once (JobEndHooks).
   const store = new JobStore(data, {
@@ -91,6 +99,7 @@ export async function startWorkerRuntime(
             name: "webhook",
             run: async (job: StoredJob) => {
               if (job.callback_url) await webhooks.enqueue(job.id);
+              if (slackRouteFor(slackRoutes, job)) await webhooks.enqueueSlack(job.id);
             },
           },
         ]
@@ -122,32 +131,62 @@ export async function startWorkerRuntime(
       rememberAnswer: (job, answer) => history.record(job, answer),
       now: Date.now,
       defaultTimeframe: config.datadog.default_timeframe,
+      alertLookbackMs: parseDuration(config.alerts.lookback) ?? 3_600_000,
       maxSteps: config.orchestrator.max_reasoning_steps,
       toolConcurrency: config.orchestrator.tool_concurrency,
     },
     observer: metrics.observePhase,
     endHooks,
+    // A job the sweeper finds never queued: an alert's waits for its turn like the others.
+    requeue: async (id) => {
+      const job = await store.get(id, []);
+      await (job?.request.alert ? alertQueue.enqueue(id) : queues.enqueue("planning", id));
+    },
   });
-  const webhookWorker =
-    webhooks && config.webhookSecret
-      ? createWebhookWorker({
-          connection,
-          store,
-          sender: new WebhookSender({
-            secret: config.webhookSecret,
-            policy: {
-              allowedHosts: config.webhooks.allowed_hosts,
-              allowPrivate: config.webhooks.allow_private,
-            },
-            timeoutMs: config.webhooks.timeout_ms,
-          }),
-          log,
-          prefix: config.queue.prefix,
-          concurrency: config.webhooks.concurrency,
-          lockDurationMs: config.orchestrator.lock_duration_ms,
-          stalledIntervalMs: config.orchestrator.stalled_interval_ms,
-        })
-      : undefined;
+  const admission = createAlertAdmissionWorker({
+    connection,
+    redis: data,
+    store,
+    queues,
+    events: workers.events,
+    log,
+    prefix: config.queue.prefix,
+    jobDeadlineSeconds: config.orchestrator.job_deadline_seconds,
+    lockDurationMs: config.orchestrator.lock_duration_ms,
+    stalledIntervalMs: config.orchestrator.stalled_interval_ms,
+  });
+  const webhookWorker = webhooks
+    ? createWebhookWorker({
+        connection,
+        store,
+        ...(config.webhookSecret && config.webhooks.allowed_hosts.length > 0
+          ? {
+              sender: new WebhookSender({
+                secret: config.webhookSecret,
+                policy: {
+                  allowedHosts: config.webhooks.allowed_hosts,
+                  allowPrivate: config.webhooks.allow_private,
+                },
+                timeoutMs: config.webhooks.timeout_ms,
+              }),
+            }
+          : {}),
+        ...(slackRoutes.length > 0
+          ? {
+              slack: {
+                sender: new SlackSender(config.slack.timeout_ms),
+                routes: slackRoutes,
+                ...(config.slack.link_base_url ? { linkBase: config.slack.link_base_url } : {}),
+              },
+            }
+          : {}),
+        log,
+        prefix: config.queue.prefix,
+        concurrency: config.webhooks.concurrency,
+        lockDurationMs: config.orchestrator.lock_duration_ms,
+        stalledIntervalMs: config.orchestrator.stalled_interval_ms,
+      })
+    : undefined;
   log.info(
     { reasoner: reasoner.id, concurrency: config.orchestrator.concurrency, prefix: config.queue.prefix },
     "workers started",
@@ -156,8 +195,10 @@ export async function startWorkerRuntime(
     workers,
     registry,
     async close() {
+      await admission.close();
       await workers.close();
       await webhookWorker?.close();
+      await alertQueue.close();
       await queues.close();
       await webhooks?.close();
       await services.close();

@@ -1,6 +1,19 @@
 import { z } from "zod";
 import { parseWindowDuration } from "@orch/core";
 
+/**
+ * List prices of a few OpenAI models, USD per million tokens (prompt, cached prompt, completion),
+ * as OpenAI published them; override or extend them in llm.prices.
+ */
+const DEFAULT_PRICES = {
+  "gpt-4o": { prompt: 2.5, cached_prompt: 1.25, completion: 10 },
+  "gpt-4o-mini": { prompt: 0.15, cached_prompt: 0.075, completion: 0.6 },
+  "gpt-4.1": { prompt: 2, cached_prompt: 0.5, completion: 8 },
+  "gpt-4.1-mini": { prompt: 0.4, cached_prompt: 0.1, completion: 1.6 },
+  "gpt-4.1-nano": { prompt: 0.1, cached_prompt: 0.025, completion: 0.4 },
+  "o3-mini": { prompt: 1.1, cached_prompt: 0.55, completion: 4.4 },
+};
+
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 /** A lower-case host name or IPv4 address, optionally `*.` + a domain. */
 const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
@@ -28,6 +41,41 @@ export const serviceConfigSchema = z
     app_key: z.string().min(1).optional(),
   })
   .strict();
+
+/** USD per million tokens of one model (llm.prices). */
+export const modelPriceSchema = z
+  .object({
+    prompt: z.number().min(0).max(10_000),
+    cached_prompt: z
+      .number()
+      .min(0)
+      .max(10_000)
+      .optional()
+      .describe("prompt tokens served from the provider's cache; default the prompt price"),
+    completion: z.number().min(0).max(10_000),
+  })
+  .strict();
+
+const OWNER_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** One Datadog Webhooks integration: its header secret, and the owner its jobs belong to. */
+export const alertIntegrationSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, '_' and '-'"),
+    owner: z.string().regex(OWNER_PATTERN, "an owner name as in API_TOKENS' ;name="),
+    secret: z.string().min(16, "at least 16 characters").max(512),
+  })
+  .strict();
+
+/** Where a job's Slack message goes: every job of an owner, or of some monitors. */
+export const slackRouteSchema = z
+  .object({
+    webhook_url: z.url({ protocol: /^https?$/, error: "a Slack incoming webhook URL" }),
+    owner: z.string().regex(OWNER_PATTERN).optional(),
+    monitor_ids: z.array(z.number().int().min(1).max(1e15)).min(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.owner !== undefined || r.monitor_ids !== undefined, "name an owner or monitor_ids");
 
 /** config.json: the seed's sections and ours. Every key has a default. */
 export const fileConfigSchema = z
@@ -79,6 +127,16 @@ export const fileConfigSchema = z
         max_retries: int(0, 10, 2),
         context_token_budget: int(256, 200_000, 6000),
         history_messages: int(0, 100, 10),
+        prices: z
+          .record(z.string().min(1).max(200), modelPriceSchema)
+          .default({})
+          .transform((prices): Record<string, z.infer<typeof modelPriceSchema>> => ({
+            ...DEFAULT_PRICES,
+            ...prices,
+          }))
+          .describe(
+            "USD per million tokens by model name, over the built-in table; a model without an entry has no cost_usd",
+          ),
       })
       .strict()
       .prefault({}),
@@ -161,6 +219,31 @@ export const fileConfigSchema = z
       })
       .strict()
       .prefault({}),
+    alerts: z
+      .object({
+        lookback: duration.default("1h").describe("how far before the trigger an alert's window starts"),
+        flap_seconds: int(0, 86_400, 900).describe("at most one job per monitor in this period"),
+        dedupe_seconds: int(60, 30 * 86_400, 86_400).describe("how long a notification is remembered"),
+        concurrency: int(1, 256, 4).describe("alert-started investigations running at once, all workers"),
+        max_queue_seconds: int(60, 86_400, 3600).describe("an alert not started by then fails"),
+        datadog: z
+          .object({ integrations: z.array(alertIntegrationSchema).max(100).default([]) })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    slack: z
+      .object({
+        routes: z.array(slackRouteSchema).max(1000).default([]),
+        link_base_url: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe("the API's public URL, for the link to the job in each message"),
+        timeout_ms: int(100, 60_000, 5000),
+      })
+      .strict()
+      .prefault({}),
     webhooks: z
       .object({
         allowed_hosts: z
@@ -183,6 +266,9 @@ export const fileConfigSchema = z
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+export type AlertIntegration = z.infer<typeof alertIntegrationSchema>;
+export type SlackRoute = z.infer<typeof slackRouteSchema>;
 
 const optionalText = z
   .string()

@@ -37,6 +37,8 @@ export interface Config {
   readonly events: FileConfig["events"];
   readonly webhooks: FileConfig["webhooks"];
   readonly admin: FileConfig["admin"];
+  readonly alerts: FileConfig["alerts"];
+  readonly slack: FileConfig["slack"];
   /** GET /metrics: a scrape token, and/or a separate port served without auth. */
   readonly metrics: { readonly token?: string; readonly port?: number };
 }
@@ -128,6 +130,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     events: fileConfig.events,
     webhooks: fileConfig.webhooks,
     admin: fileConfig.admin,
+    alerts: fileConfig.alerts,
+    slack: fileConfig.slack,
     metrics: {
       ...(metricsToken !== undefined ? { token: metricsToken } : {}),
       ...(metricsPort !== undefined ? { port: metricsPort } : {}),
@@ -166,6 +170,8 @@ export function configSecrets(config: Config): string[] {
     config.metrics.token,
     ...config.tokens.map((t) => t.token),
     ...Object.values(config.services).flatMap((s) => [s.api_key, s.app_key]),
+    ...config.alerts.datadog.integrations.map((i) => i.secret),
+    ...config.slack.routes.map((r) => r.webhook_url),
   ];
   return secrets.filter((s): s is string => typeof s === "string" && s.length > 0);
 }

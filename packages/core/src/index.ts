@@ -21,3 +21,4 @@ export * from "./context/index.js";
 export * from "./answer/index.js";
 export * from "./phases/index.js";
 export * from "./catalog/integration-catalog.js";
+export * from "./monitor/index.js";

@@ -1,3 +1,4 @@
+import type { AlertRef } from "./monitor/alert-ref.js";
 import type { CacheStatus } from "./evidence.js";
 
 export type Phase = "planning" | "execution" | "feedback";
@@ -34,37 +35,46 @@ export interface TraceStep {
   readonly status: "ok" | "error" | "skipped";
   readonly cache?: CacheStatus;
   readonly summary: string;
-  readonly tokens?: { readonly prompt: number; readonly completion: number };
+  /** Model tokens of an llm step; `cached_prompt` of them the provider served from its cache. */
+  readonly tokens?: { readonly prompt: number; readonly completion: number; readonly cached_prompt?: number };
+  /** What the call cost (USD), when the price table has its model. */
+  readonly cost_usd?: number;
   readonly error?: string;
 }
 
 /** A step as a phase records it; the store assigns `index` and `phase`. */
 export type StepDraft = Omit<TraceStep, "index" | "phase">;
 
+/** A job's usage counters (whole numbers, summed per phase). */
 export interface Usage {
   readonly llm_calls: number;
   readonly prompt_tokens: number;
+  readonly cached_prompt_tokens: number;
   readonly completion_tokens: number;
   readonly datadog_calls: number;
   readonly cache_hits: number;
+  /** Model spend in billionths of a dollar (whole numbers add exactly). */
+  readonly cost_nano_usd: number;
+  /** Model calls with tokens but no price: while any, the job's cost is unknown. */
+  readonly unpriced_llm_calls: number;
 }
 
 export const EMPTY_USAGE: Usage = {
   llm_calls: 0,
   prompt_tokens: 0,
+  cached_prompt_tokens: 0,
   completion_tokens: 0,
   datadog_calls: 0,
   cache_hits: 0,
+  cost_nano_usd: 0,
+  unpriced_llm_calls: 0,
 };
 
 export function addUsage(a: Usage, b: Partial<Usage>): Usage {
-  return {
-    llm_calls: a.llm_calls + (b.llm_calls ?? 0),
-    prompt_tokens: a.prompt_tokens + (b.prompt_tokens ?? 0),
-    completion_tokens: a.completion_tokens + (b.completion_tokens ?? 0),
-    datadog_calls: a.datadog_calls + (b.datadog_calls ?? 0),
-    cache_hits: a.cache_hits + (b.cache_hits ?? 0),
-  };
+  const sum = Object.fromEntries(
+    Object.entries(a).map(([key, value]) => [key, value + (b[key as keyof Usage] ?? 0)]),
+  );
+  return sum as unknown as Usage;
 }
 
 /** Sums the usage implied by a list of steps (LLM tokens and calls, cache hits, upstream calls). */
@@ -72,16 +82,30 @@ export function usageOfSteps(steps: readonly StepDraft[]): Partial<Usage> {
   let llm = 0;
   let prompt = 0;
   let completion = 0;
+  let cached = 0;
   let hits = 0;
+  let nanoUsd = 0;
+  let unpriced = 0;
   for (const s of steps) {
     if (s.kind === "llm") {
       llm += 1;
       prompt += s.tokens?.prompt ?? 0;
+      cached += s.tokens?.cached_prompt ?? 0;
       completion += s.tokens?.completion ?? 0;
+      if (s.cost_usd !== undefined) nanoUsd += Math.round(s.cost_usd * 1e9);
+      else if (s.tokens) unpriced += 1;
     }
     if (s.cache === "hit") hits += 1;
   }
-  return { llm_calls: llm, prompt_tokens: prompt, completion_tokens: completion, cache_hits: hits };
+  return {
+    llm_calls: llm,
+    prompt_tokens: prompt,
+    cached_prompt_tokens: cached,
+    completion_tokens: completion,
+    cache_hits: hits,
+    cost_nano_usd: nanoUsd,
+    unpriced_llm_calls: unpriced,
+  };
 }
 
 /** The request a client submitted, as validated. */
@@ -90,6 +114,10 @@ export interface JobRequest {
   readonly user_message: string;
   readonly session_id?: string;
   readonly options?: JobOptions;
+  /** A Datadog monitor to investigate: its query's metric is read first. */
+  readonly monitor_id?: number;
+  /** The monitor notification that started the job, when an alert did. */
+  readonly alert?: AlertRef;
 }
 
 export interface JobOptions {

@@ -33,6 +33,11 @@ export interface MetricsSource {
     signal: AbortSignal,
   ): Promise<SourceRead<readonly Series[]>>;
   monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>>;
+  /**
+   * One monitor by id, with its state. Rejects with NotFound when there is none, and with
+   * ScopeViolation when it belongs to another service (its tags or its query say so).
+   */
+  monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>>;
   events(
     scope: ServiceScope,
     window: TimeWindow,

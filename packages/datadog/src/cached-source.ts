@@ -121,6 +121,11 @@ export class CachedSource implements MetricsSource {
     return await this.read(["monitors", tags], undefined, (s) => this.inner.monitors(scope, s), signal);
   }
 
+  async monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>> {
+    const tags = scopedTagList(scope);
+    return await this.read(["monitor", id, tags], undefined, (s) => this.inner.monitor(id, scope, s), signal);
+  }
+
   async events(
     scope: ServiceScope,
     window: TimeWindow,

@@ -1,6 +1,8 @@
 import type { client, v1, v2 } from "@datadog/datadog-api-client";
 import {
   autoInterval,
+  NotFound,
+  ScopeViolation,
   UpstreamError,
   type EventInfo,
   type LogSummary,
@@ -230,6 +232,31 @@ export class DatadogSource implements MetricsSource {
       .map(monitorInfo)
       .sort((a, b) => a.id - b.id);
     return { value: monitors, upstream_calls: upstream };
+  }
+
+  async monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>> {
+    scopedTagList(scope);
+    let read: { value: v1.Monitor; calls: number };
+    try {
+      read = await this.call(
+        "GET /api/v1/monitor/{monitor_id}",
+        (api, o) => api.monitors.getMonitor({ monitorId: id, groupStates: "all" }, o),
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof UpstreamError && error.details.status === 404) {
+        throw new NotFound(`Datadog has no monitor ${id} (or these keys cannot read it)`);
+      }
+      throw error;
+    }
+    const monitor = read.value;
+    if (!monitorInScope(monitor.tags ?? [], monitor.query ?? "", scope)) {
+      throw new ScopeViolation(
+        `monitor ${id} "${monitor.name ?? ""}" belongs to another service than ${scope.service_id} ` +
+          `(its tags or query name another ${scope.tags.map((t) => t.split(":")[0]).join("/")}); ask about its own service instead`,
+      );
+    }
+    return { value: monitorInfo(monitor), upstream_calls: read.calls };
   }
 
   async events(

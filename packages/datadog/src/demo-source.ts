@@ -16,7 +16,7 @@ import {
   type SourceRead,
   type TimeWindow,
 } from "@orch/core";
-import { abortError } from "@orch/core";
+import { abortError, NotFound } from "@orch/core";
 import { makeSeries } from "./make-series.js";
 import { scenarioQuery } from "./scenario-query.js";
 import { checkScope, scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
@@ -104,6 +104,22 @@ export class DemoSource implements MetricsSource {
       scopedTagList(scope);
       const { scenario, anchor } = this.scenario(scope, signal);
       return scenarioMonitors(scenario, anchor);
+    });
+  }
+
+  monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>> {
+    return serve(() => {
+      scopedTagList(scope);
+      const { scenario, anchor } = this.scenario(scope, signal);
+      const monitors = scenarioMonitors(scenario, anchor);
+      const found = monitors.find((m) => m.id === id);
+      if (!found) {
+        const known = monitors.map((m) => m.id).join(", ") || "none";
+        throw new NotFound(
+          `the demo data has no monitor ${id} for ${scope.service_id} (its monitors: ${known})`,
+        );
+      }
+      return found;
     });
   }
 

@@ -1,5 +1,7 @@
 import OpenAI from "openai";
+import type { ModelPrice } from "@orch/config";
 import { describeLlmError } from "./describe-llm-error.js";
+import { callCost, type CallTokens } from "./model-price.js";
 
 /** A chat message as we send it. */
 export interface ChatMessage {
@@ -24,6 +26,8 @@ export interface ChatCallerOptions {
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly tokenLimitParam?: TokenLimitParam;
+  /** The model's price (llm.prices); without one, calls carry tokens but no cost. */
+  readonly price?: ModelPrice;
   readonly now?: () => number;
 }
 
@@ -37,7 +41,8 @@ export interface ChatCallRequest {
 interface CallMeta {
   readonly startedAt: string;
   readonly durationMs: number;
-  readonly tokens?: { readonly prompt: number; readonly completion: number };
+  readonly tokens?: CallTokens;
+  readonly costUsd?: number;
 }
 
 /** What one API call produced. */
@@ -78,13 +83,15 @@ const count = (value: unknown): number | undefined =>
  * Token counts of a reply's `usage`, when it has any: servers omit it, or send only some
  * fields; a missing one counts 0, and no usage at all records no tokens (never NaN).
  */
-export function tokensOf(usage: unknown): { prompt: number; completion: number } | undefined {
+export function tokensOf(usage: unknown): CallTokens | undefined {
   if (typeof usage !== "object" || usage === null) return undefined;
   const u = usage as Record<string, unknown>;
   const prompt = count(u.prompt_tokens) ?? count(u.input_tokens);
   const completion = count(u.completion_tokens) ?? count(u.output_tokens);
   if (prompt === undefined && completion === undefined) return undefined;
-  return { prompt: prompt ?? 0, completion: completion ?? 0 };
+  const details = (u.prompt_tokens_details ?? u.input_tokens_details) as Record<string, unknown> | undefined;
+  const cached = typeof details === "object" && details !== null ? count(details.cached_tokens) : undefined;
+  return { prompt: prompt ?? 0, completion: completion ?? 0, ...(cached ? { cached_prompt: cached } : {}) };
 }
 
 /** The JSON a model put in a function call instead of the content (some servers answer so). */
@@ -144,7 +151,13 @@ export class ChatCaller {
         { signal },
       );
       const tokens = tokensOf(completion.usage);
-      const meta: CallMeta = { startedAt, durationMs: this.now() - t0, ...(tokens ? { tokens } : {}) };
+      const price = this.options.price;
+      const meta: CallMeta = {
+        startedAt,
+        durationMs: this.now() - t0,
+        ...(tokens ? { tokens } : {}),
+        ...(tokens && price ? { costUsd: callCost(tokens, price) } : {}),
+      };
       const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
       if (!choice?.message) return { ...meta, kind: "failed", error: "the reply has no choices" };
       if (choice.message.refusal)

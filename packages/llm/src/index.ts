@@ -18,3 +18,4 @@ export { groundAnswer, type GroundedAnswer } from "./grounded-answer.js";
 export { loadPrompt, renderPrompt, type PromptName, type PromptTemplate } from "./prompt-template.js";
 export { boundedHistory } from "./conversation-history.js";
 export { loadTokenCounter } from "./token-counter.js";
+export { callCost, priceOf, type CallTokens } from "./model-price.js";

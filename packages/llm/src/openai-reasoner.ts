@@ -30,6 +30,7 @@ import {
   type DeadlineHint,
 } from "./time-budget.js";
 import { loadTokenCounter } from "./token-counter.js";
+import { priceOf } from "./model-price.js";
 
 export interface OpenAIReasonerOptions {
   readonly apiKey: string;
@@ -88,6 +89,7 @@ export class OpenAIReasoner implements Reasoner {
   constructor(private readonly options: OpenAIReasonerOptions) {
     this.id = `openai:${options.llm.model}`;
     this.now = options.now ?? Date.now;
+    const price = priceOf(options.llm.model, options.llm.prices);
     this.caller = new ChatCaller({
       apiKey: options.apiKey,
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
@@ -97,6 +99,7 @@ export class OpenAIReasoner implements Reasoner {
       timeoutMs: options.llm.timeout_ms,
       maxRetries: options.llm.max_retries,
       ...(options.tokenLimitParam ? { tokenLimitParam: options.tokenLimitParam } : {}),
+      ...(price ? { price } : {}),
       now: this.now,
     });
   }

@@ -41,6 +41,7 @@ function step(
     status,
     summary,
     ...(result.tokens ? { tokens: result.tokens } : {}),
+    ...(result.costUsd !== undefined ? { cost_usd: result.costUsd } : {}),
     ...(error !== undefined ? { error } : {}),
   };
 }

@@ -23,6 +23,7 @@ export const llmConfig: Config["llm"] = {
   max_retries: 2,
   context_token_budget: 3000,
   history_messages: 4,
+  prices: {},
 };
 
 export function reasonerOn(fake: FakeOpenAI, llm: Partial<Config["llm"]> = {}): OpenAIReasoner {

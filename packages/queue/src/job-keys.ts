@@ -28,6 +28,8 @@ export const globalKeys = {
   /** Pub/sub channel of job events: status changes, steps, ends. */
   eventsChannel: "orch:job-events",
   inFlight: (owner: string) => `orch:inflight:{${owner}}`,
+  /** Sorted set of an owner's job ids (score 0: ids sort by creation time), for GET /jobs. */
+  ownerJobs: (owner: string) => `orch:owner-jobs:{${owner}}`,
   idempotency: (owner: string, key: string) => `orch:idem:{${owner}}:${key}`,
   session: (id: string) => `orch:session:{${id}}`,
   sessionMessages: (id: string) => `orch:session:{${id}}:messages`,

@@ -1,3 +1,4 @@
+import type { AlertView, UsageView } from "./usage-view.js";
 import type {
   Evidence,
   JobError,
@@ -46,6 +47,8 @@ export interface StoredJob {
   readonly service_scope?: ServiceScope;
   /** Milliseconds each saved phase spent on its own work (not queueing, not record writes). */
   readonly phase_ms: Readonly<Partial<Record<Phase, number>>>;
+  /** When the alert that started the job recovered (ISO), as Datadog told us. */
+  readonly alert_recovered_at?: string;
 }
 
 /** The full reasoning trace of a job, as GET /jobs/:id/trace returns it. */
@@ -60,7 +63,8 @@ export interface JobTrace {
   readonly confidence_score: number | null;
   readonly reasoner: string | null;
   readonly data_source: string | null;
-  readonly usage: Usage;
+  readonly usage: UsageView;
+  readonly alert: AlertView | null;
   readonly plan: Plan | null;
   readonly steps: readonly TraceStep[];
 }

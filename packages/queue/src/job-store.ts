@@ -14,6 +14,7 @@ import { globalKeys, jobKeys } from "./job-keys.js";
 import { newJobId } from "./job-id.js";
 import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
 import { jobTrace, traceSummary } from "./job-trace.js";
+import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
 import { parseStoredJob } from "./stored-job.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
@@ -60,12 +61,14 @@ const DEFAULT_OUTPUTS: readonly Phase[] = ["planning", "feedback"];
  */
 export class JobStore {
   private readonly now: () => number;
+  private readonly owners: OwnerJobs;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: JobStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.owners = new OwnerJobs(redis, options.retentionSeconds);
   }
 
   /** The keys every job script takes: record, steps, events, then the three phase outputs. */
@@ -106,6 +109,7 @@ export class JobStore {
       this.redis.zadd(globalKeys.unqueued, now, id),
       this.redis.zadd(inFlight, job.deadlineMs, id),
       this.redis.expire(inFlight, Math.ceil((job.deadlineMs - now) / 1000) + 60),
+      this.owners.add(job.owner, id, now, ttl),
     ]);
     return {
       id,
@@ -132,7 +136,13 @@ export class JobStore {
       this.redis.zrem(globalKeys.deadlines, job.id),
       this.redis.zrem(globalKeys.unqueued, job.id),
       this.redis.zrem(globalKeys.inFlight(job.owner), job.id),
+      this.owners.remove(job.owner, job.id),
     ]);
+  }
+
+  /** A page of an owner's jobs, newest first (GET /jobs); records without outputs. */
+  async listOwned(owner: string, query: OwnerJobsQuery): Promise<OwnerJobsPage> {
+    return this.owners.page(owner, query, (ids) => Promise.all(ids.map((id) => this.get(id, []))));
   }
 
   /** The job's planning phase is in its queue: it leaves the unqueued set. */

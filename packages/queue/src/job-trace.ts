@@ -1,5 +1,6 @@
 import type { TraceStep } from "@orch/core";
 import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
+import { alertView, usageView } from "./usage-view.js";
 
 /** A trace's headline figures, from the record alone (the seed's `reasoning_trace`). */
 export function traceSummary(job: StoredJob, now: number): TraceSummary {
@@ -23,7 +24,8 @@ export function jobTrace(job: StoredJob, steps: readonly TraceStep[], now: numbe
     ...traceSummary(job, now),
     total_steps: steps.length,
     phase_durations_ms: job.phase_ms,
-    usage: job.usage,
+    usage: usageView(job.usage, job.reasoner),
+    alert: alertView(job.request.alert, job.alert_recovered_at),
     plan: job.outputs.planning?.plan ?? null,
     steps,
   };

@@ -1,5 +1,6 @@
-import { type JobError, type JobResult, type JobStatus, type Phase, type Usage } from "@orch/core";
+import type { JobError, JobResult, JobStatus, Phase } from "@orch/core";
 import type { StoredJob } from "./job-record.js";
+import { alertView, usageView, type AlertView, type UsageView } from "./usage-view.js";
 
 /**
  * A job as clients see it: the body of GET /jobs/:id, of the final event of GET /jobs/:id/events
@@ -20,7 +21,9 @@ export interface JobView {
   readonly progress: { readonly phases_completed: readonly Phase[]; readonly steps: number };
   readonly reasoner: string | null;
   readonly data_source: string | null;
-  readonly usage: Usage;
+  readonly usage: UsageView;
+  readonly monitor_id: number | null;
+  readonly alert: AlertView | null;
   readonly result: JobResult | null;
   readonly error: JobError | null;
   readonly links: { readonly self: string; readonly trace: string; readonly events: string };
@@ -47,9 +50,19 @@ export function toJobView(job: StoredJob): JobView {
     progress: { phases_completed: job.saved, steps: job.step_count },
     reasoner: job.reasoner ?? null,
     data_source: job.data_source ?? null,
-    usage: job.usage,
+    usage: usageView(job.usage, job.reasoner),
+    monitor_id: job.request.monitor_id ?? job.request.alert?.monitor_id ?? null,
+    alert: alertView(job.request.alert, job.alert_recovered_at),
     result: job.outputs.feedback ?? null,
     error: job.error ?? null,
     links: jobLinks(job.id),
   };
+}
+
+/** A job in a list (GET /jobs): the view without its result (GET /jobs/{id} has it). */
+export type JobSummary = Omit<JobView, "result">;
+
+export function toJobSummary(job: StoredJob): JobSummary {
+  const { result: _result, ...summary } = toJobView(job);
+  return summary;
 }

@@ -10,13 +10,7 @@ import {
 } from "@orch/core";
 import type { PhaseOutputs, StoredJob } from "./job-record.js";
 
-const USAGE_FIELDS = [
-  "llm_calls",
-  "prompt_tokens",
-  "completion_tokens",
-  "datadog_calls",
-  "cache_hits",
-] as const;
+const USAGE_FIELDS = Object.keys(EMPTY_USAGE) as ReadonlyArray<keyof Usage>;
 
 /** Record field prefix of a phase's own work time in ms (`work_ms:planning`), set with its output. */
 export const PHASE_MS_FIELD = "work_ms:";
@@ -63,6 +57,7 @@ export function parseStoredJob(
     ...(hash.reasoner ? { reasoner: hash.reasoner } : {}),
     ...(hash.data_source ? { data_source: hash.data_source } : {}),
     ...(hash.callback_url ? { callback_url: hash.callback_url } : {}),
+    ...(hash.alert_recovered_at ? { alert_recovered_at: hash.alert_recovered_at } : {}),
     ...(hash.service_scope ? { service_scope: JSON.parse(hash.service_scope) as ServiceScope } : {}),
     runs,
     phase_ms: phaseMs,

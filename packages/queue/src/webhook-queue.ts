@@ -17,6 +17,9 @@ export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 /** Deterministic BullMQ id: a job's delivery is queued once however many processes see it end. */
 export const webhookJobId = (id: string): string => `${id}-webhook`;
 
+/** The same for a job's Slack message (BullMQ job name "slack" in the same queue). */
+export const slackJobId = (id: string): string => `${id}-slack`;
+
 export interface WebhookJobPolicy {
   readonly attempts: number;
   /** First retry delay; BullMQ doubles it each attempt. */
@@ -37,11 +40,20 @@ export class WebhookQueue {
   }
 
   async enqueue(jobId: string): Promise<void> {
+    await this.add("deliver", jobId, webhookJobId(jobId));
+  }
+
+  /** Queues the job's Slack message, retried like its webhook. */
+  async enqueueSlack(jobId: string): Promise<void> {
+    await this.add("slack", jobId, slackJobId(jobId));
+  }
+
+  private async add(name: "deliver" | "slack", jobId: string, id: string): Promise<void> {
     await this.queue.add(
-      "deliver",
+      name,
       { job_id: jobId },
       {
-        jobId: webhookJobId(jobId),
+        jobId: id,
         attempts: this.policy.attempts,
         backoff: { type: "exponential", delay: this.policy.backoffMs },
         removeOnComplete: { age: 86_400, count: 10_000 },

@@ -88,10 +88,18 @@ export const jobOptionsSchema = z
       });
   });
 
+/** A Datadog monitor id (int64 in Datadog; the ones in use fit a double exactly). */
+export const monitorIdSchema = z
+  .number({ error: "monitor_id must be a number: the id in the monitor's URL, e.g. 12345" })
+  .int("monitor_id must be a whole number")
+  .min(1, "monitor_id must be at least 1")
+  .max(1e15, "monitor_id must be at most 1000000000000000");
+
 export const createJobSchema = z
   .object({
     service_id: serviceIdSchema,
     user_message: userMessageSchema,
+    monitor_id: monitorIdSchema.optional(),
     session_id: sessionIdSchema.optional(),
     options: jobOptionsSchema.optional(),
     callback_url: z
@@ -108,6 +116,7 @@ export const orchestrateSchema = z
   .object({
     service_id: serviceIdSchema,
     user_message: userMessageSchema,
+    monitor_id: monitorIdSchema.optional(),
     session_id: sessionIdSchema.optional(),
     options: jobOptionsSchema.optional(),
   })
@@ -121,6 +130,39 @@ export const jobIdParamsSchema = z.object({
       "The job id must be 8-64 letters, digits, '_' or '-', as returned by POST /jobs",
     ),
 });
+
+/** Every status a job can have. */
+export const JOB_STATUSES = [
+  "queued",
+  "planning",
+  "executing",
+  "synthesizing",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
+
+/** GET /jobs: a page of the caller's jobs, newest first. */
+export const listJobsQuerySchema = z
+  .object({
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/, "limit must be a whole number between 1 and 100")
+      .transform(Number)
+      .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
+      .optional(),
+    cursor: z
+      .string()
+      .max(200, "cursor must be the next_cursor of a previous page")
+      .regex(/^[A-Za-z0-9_-]+$/, "cursor must be the next_cursor of a previous page")
+      .optional(),
+    status: z.enum(JOB_STATUSES).optional(),
+    service_id: serviceIdSchema.optional(),
+    since: z.iso
+      .datetime({ offset: true, error: "since must be an ISO 8601 time, e.g. 2024-06-10T06:00:00Z" })
+      .optional(),
+  })
+  .strict();
 
 export function waitQuerySchema(maxSeconds: number) {
   return z.object({

@@ -60,6 +60,7 @@ export class JobService {
       user_message: body.user_message,
       ...(body.session_id ? { session_id: body.session_id } : {}),
       ...(body.options ? { options: body.options } : {}),
+      ...(body.monitor_id !== undefined ? { monitor_id: body.monitor_id } : {}),
     };
     const deadlineMs = this.now() + this.deps.config.orchestrator.job_deadline_seconds * 1000;
     // The owner's jobs in flight are counted in the same round trip as the record is written (the

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import Router from "@koa/router";
 import type { AppState } from "../app-state.js";
-import type { JsonObject } from "./openapi-paths.js";
+import type { JsonObject } from "../contract/api-route.js";
 
 const require = createRequire(import.meta.url);
 const swaggerDir = dirname(require.resolve("swagger-ui-dist/package.json"));

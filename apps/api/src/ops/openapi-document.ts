@@ -1,19 +1,12 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { ApiRoute, JsonObject } from "../contract/api-route.js";
+import { openApiPaths, requestComponents } from "./openapi-paths.js";
 import {
-  createJobSchema,
-  eventsHeadersSchema,
-  eventsQuerySchema,
-  idempotencyHeadersSchema,
-  jobIdParamsSchema,
-  orchestrateSchema,
-  sessionIdSchema,
-  waitQuerySchema,
-} from "../jobs/job-request-schema.js";
-import { openApiPaths, type JsonObject } from "./openapi-paths.js";
-import {
+  alertIntakeSchema,
   healthSchema,
   jobAcceptedSchema,
+  jobListSchema,
   jobTraceSchema,
   jobViewSchema,
   orchestrateResponseSchema,
@@ -21,11 +14,6 @@ import {
   readinessSchema,
   sessionMessagesSchema,
 } from "./openapi-schemas.js";
-
-export interface OpenApiOptions {
-  /** api.max_wait_seconds: the bound of `?wait`, stated in the document. */
-  readonly maxWaitSeconds: number;
-}
 
 /** Field descriptions the request schemas do not carry themselves. */
 const FIELD_DOCS: Readonly<Record<string, string>> = {
@@ -37,6 +25,8 @@ const FIELD_DOCS: Readonly<Record<string, string>> = {
   timeframe: "How far back to look, e.g. 30m, 24h or 7d (default from config).",
   reasoner: "`offline` forces the deterministic reasoner even when a model is configured.",
   max_steps: "Upper bound on the plan's tool calls.",
+  monitor_id:
+    "A Datadog monitor of this service to investigate: its query's metric is read first, its state frames the window. A monitor of another service fails the job (scope_violation).",
 };
 
 /** JSON Schemas of named components, with references between them, for one direction (request or response). */
@@ -72,25 +62,6 @@ function tidy(node: unknown): void {
   Object.values(schema).forEach(tidy);
 }
 
-/** Path, query or header parameters from a zod object schema (a header's name as clients spell it). */
-export function parametersOf(
-  schema: z.ZodObject,
-  where: "path" | "query" | "header",
-  docs: Readonly<Record<string, { readonly name?: string; readonly description: string }>> = {},
-): JsonObject[] {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, JsonObject>;
-    required?: string[];
-  };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
-    name: docs[name]?.name ?? name,
-    in: where,
-    required: where === "path" || (json.required ?? []).includes(name),
-    ...(docs[name] ? { description: docs[name].description } : {}),
-    schema: property,
-  }));
-}
-
 function apiVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -103,42 +74,13 @@ function apiVersion(): string {
 }
 
 /**
- * The OpenAPI 3.1 document of the API, built from the zod schemas that validate its requests
- * (bodies, path, query and headers), so the document and the validation cannot disagree.
+ * The OpenAPI 3.1 document of the API, built from the routes the app serves: their paths,
+ * parameters and bodies come from the zod schemas that validate them, so the document and the
+ * API cannot disagree.
  */
-export function openApiDocument(options: OpenApiOptions): JsonObject {
-  const parameters = {
-    jobId: parametersOf(jobIdParamsSchema, "path", {
-      id: { description: "The job id returned by POST /jobs." },
-    }),
-    sessionId: parametersOf(z.object({ id: sessionIdSchema }), "path", {
-      id: { description: "The session_id given with the jobs." },
-    }),
-    wait: parametersOf(waitQuerySchema(options.maxWaitSeconds), "query", {
-      wait: {
-        description: `Hold the request up to this many seconds (at most ${options.maxWaitSeconds}) until the job ends; it answers as soon as it does.`,
-      },
-    }),
-    idempotency: parametersOf(idempotencyHeadersSchema, "header", {
-      "idempotency-key": {
-        name: "Idempotency-Key",
-        description:
-          "Retrying with the same key (same token, same body) within 24 h returns the same job instead of a new one.",
-      },
-    }),
-    eventsQuery: parametersOf(eventsQuerySchema, "query", {
-      last_event_id: { description: "Resume after this event id (for clients that cannot send the header)." },
-    }),
-    eventsHeaders: parametersOf(eventsHeadersSchema, "header", {
-      "last-event-id": {
-        name: "Last-Event-ID",
-        description: "Resume after this event id (EventSource sends it on reconnect).",
-      },
-    }),
-  };
+export function openApiDocument(routes: readonly ApiRoute<never>[]): JsonObject {
   return {
     openapi: "3.1.0",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "AI Orchestrator API",
       version: apiVersion(),
@@ -157,10 +99,11 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
     tags: [
       { name: "jobs", description: "Submit questions and follow their jobs" },
       { name: "sessions", description: "Conversations built by jobs that share a session_id" },
+      { name: "alerts", description: "Monitor notifications that start investigations" },
       { name: "operations", description: "Health, readiness and metrics" },
     ],
     security: [{ bearerAuth: [] }],
-    paths: openApiPaths(parameters),
+    paths: openApiPaths(routes),
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -168,13 +111,21 @@ export function openApiDocument(options: OpenApiOptions): JsonObject {
           scheme: "bearer",
           description: "One of the tokens in API_TOKENS. GET /metrics also takes metrics.token.",
         },
+        webhookSecret: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Orchestrator-Webhook-Secret",
+          description: "The secret of one of alerts.datadog.integrations (see docs/alerts.md).",
+        },
       },
       schemas: {
-        ...components({ CreateJobRequest: createJobSchema, OrchestrateRequest: orchestrateSchema }, "input"),
+        ...components(requestComponents(routes), "input"),
         ...components(
           {
             JobAccepted: jobAcceptedSchema,
             JobView: jobViewSchema,
+            JobList: jobListSchema,
+            AlertIntake: alertIntakeSchema,
             JobTrace: jobTraceSchema,
             OrchestrateResponse: orchestrateResponseSchema,
             SessionMessages: sessionMessagesSchema,
@@ -229,7 +180,7 @@ function problemResponses(): Record<string, JsonObject> {
         { field: "service_id", message: 'service_id is required: the Datadog service name, e.g. "web-app"' },
       ],
     }),
-    Unauthorized: problem("No token, or not a valid one.", undefined, {
+    Unauthorized: problem("No token or webhook secret, or not a valid one.", undefined, {
       "WWW-Authenticate": { description: "Bearer challenge", schema: { type: "string" } },
     }),
     Forbidden: problem("The token is valid but lacks the role this needs."),
@@ -256,7 +207,19 @@ function problemResponses(): Record<string, JsonObject> {
       },
       { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
     ),
-    Unavailable: problem("Redis or the queue is not reachable; retry shortly."),
+    Unavailable: problem("Redis or the queue is not reachable; retry shortly.", undefined, {
+      "Retry-After": { $ref: "#/components/headers/Retry-After" },
+    }),
+    AuthFailuresLimited: problem(
+      "Too many requests with unknown credentials from this address (api.auth_failures_per_minute).",
+      undefined,
+      { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
+    ),
+    Internal: problem("A fault on our side; the request id identifies it in the logs."),
+    RequestTimeout: problem(
+      "The client took longer than 10 s to send the headers or 30 s to send the whole request; the connection is closed.",
+    ),
+    HeadersTooLarge: problem("The request's headers are too large."),
     JobFailed: problem(
       "POST /orchestrate: the job failed; the code and status are those of the job's error (502 upstream_error or upstream_auth, 504 upstream_timeout or deadline_exceeded, 500 internal, …).",
     ),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FINDING_CATEGORIES, INTENTS, PHASES, planStepSchema, type ErrorCode } from "@orch/core";
+import { JOB_STATUSES } from "../jobs/job-request-schema.js";
 import { STATUS_OF } from "../middleware/problem.js";
 
 /*
@@ -11,21 +12,16 @@ import { STATUS_OF } from "../middleware/problem.js";
 
 const isoTime = z.iso.datetime({ offset: true }).describe("ISO-8601 timestamp");
 const phase = z.enum(PHASES as [string, ...string[]]);
-const jobStatus = z.enum([
-  "queued",
-  "planning",
-  "executing",
-  "synthesizing",
-  "completed",
-  "failed",
-  "cancelled",
-]);
+const jobStatus = z.enum(JOB_STATUSES);
+
+/** A count: a whole number, never negative (bounded, so documents show real limits, not ±2^53). */
+const count = () => z.number().int().min(0).max(1e15);
 
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.string().describe("URL of the error code's entry in docs/errors.md"),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().int().min(400).max(599),
     detail: z.string().describe("What went wrong and what to do instead"),
     code: z.enum(Object.keys(STATUS_OF) as [ErrorCode, ...ErrorCode[]]),
     instance: z.string().optional().describe("The request path"),
@@ -34,16 +30,37 @@ export const problemSchema = z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()
       .describe("Each invalid field"),
-    retry_after_seconds: z.number().int().optional().describe("With 429, as in the Retry-After header"),
+    retry_after_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .optional()
+      .describe("With 429 and 503, as in the Retry-After header"),
+    job_id: z.string().optional().describe("The job concerned (an ended job, an Idempotency-Key's job)"),
+    status_url: z.string().optional().describe("Where to follow that job"),
+    job_status: jobStatus.optional().describe("409 on DELETE /jobs/{id}: how the job ended"),
+    finished_at: isoTime.optional().describe("409 on DELETE /jobs/{id}: when it ended"),
+    in_flight: count().optional().describe("429 for jobs in flight: how many this token has"),
+    limit: count().optional().describe("429 for jobs in flight: the limit"),
   })
-  .describe("An RFC 9457 problem document (application/problem+json)");
+  .describe(
+    "An RFC 9457 problem document (application/problem+json); members not listed here may be added, as RFC 9457 allows",
+  );
 
 export const usageSchema = z.object({
-  llm_calls: z.number().int(),
-  prompt_tokens: z.number().int(),
-  completion_tokens: z.number().int(),
-  datadog_calls: z.number().int(),
-  cache_hits: z.number().int(),
+  llm_calls: count(),
+  prompt_tokens: count().describe("including cached_prompt_tokens"),
+  cached_prompt_tokens: count().describe("prompt tokens the model's provider served from its cache"),
+  completion_tokens: count(),
+  datadog_calls: count(),
+  cache_hits: count(),
+  cost_usd: z
+    .number()
+    .min(0)
+    .nullable()
+    .describe("model spend from the llm.prices table; null when a model used has no price there"),
+  cost_note: z.string().optional().describe("why cost_usd is null"),
 });
 
 export const jobErrorSchema = z.object({ code: z.string(), message: z.string(), phase: phase.optional() });
@@ -54,7 +71,7 @@ const findingSchema = z.object({
   severity: z.enum(["critical", "warning", "info"]),
   metric: z.string(),
   kind: z.string().optional(),
-  window: z.object({ start: z.number(), end: z.number() }).describe("epoch milliseconds"),
+  window: z.object({ start: count(), end: count() }).describe("epoch milliseconds"),
   evidence: z.record(z.string(), z.union([z.number(), z.string()])),
   summary: z.string(),
   score: z.number().min(0).max(1),
@@ -79,6 +96,20 @@ export const jobResultSchema = z.object({
 
 const linksSchema = z.object({ self: z.string(), trace: z.string(), events: z.string() });
 
+const alertSchema = z
+  .object({
+    source: z.literal("datadog"),
+    integration: z.string().describe("the name of the alerts.datadog.integrations entry it came through"),
+    monitor_id: z.number().int().min(1).max(1e15),
+    transition: z.string().describe('$ALERT_TRANSITION, e.g. "Triggered"'),
+    title: z.string(),
+    scope: z.string().describe("$ALERT_SCOPE"),
+    triggered_at: isoTime,
+    link: z.string().nullable(),
+    recovered_at: isoTime.nullable().describe("when Datadog said the alert recovered (not investigated)"),
+  })
+  .describe("The Datadog notification that started the job");
+
 export const jobAcceptedSchema = z.object({
   job_id: z.string(),
   status: jobStatus,
@@ -100,17 +131,35 @@ export const jobViewSchema = z.object({
   started_at: isoTime.nullable(),
   finished_at: isoTime.nullable(),
   deadline_at: isoTime,
-  progress: z.object({ phases_completed: z.array(phase), steps: z.number().int() }),
+  progress: z.object({ phases_completed: z.array(phase), steps: count() }),
   reasoner: z.string().nullable(),
   data_source: z.string().nullable(),
   usage: usageSchema,
+  monitor_id: z.number().int().min(1).max(1e15).nullable().describe("The monitor investigated"),
+  alert: alertSchema.nullable(),
   result: jobResultSchema.nullable().describe("Set when the job completed"),
   error: jobErrorSchema.nullable().describe("Set when the job failed or was cancelled"),
   links: linksSchema,
 });
 
+export const jobListSchema = z.object({
+  jobs: z.array(jobViewSchema.omit({ result: true })).describe("newest first"),
+  next_cursor: z.string().nullable().describe("pass as ?cursor= for the next page; null on the last"),
+});
+
+export const alertIntakeSchema = z.object({
+  outcome: z
+    .enum(["started", "duplicate", "suppressed", "recorded", "ignored"])
+    .describe(
+      "started: a job was queued; duplicate: this notification was seen before; suppressed: the monitor already has a job in the flap period; recorded: a recovery was noted on the alert's job; ignored: nothing to do",
+    ),
+  job_id: z.string().nullable(),
+  status_url: z.string().nullable(),
+  detail: z.string(),
+});
+
 export const traceStepSchema = z.object({
-  index: z.number().int(),
+  index: count(),
   phase,
   kind: z.enum(["llm", "tool", "analysis"]),
   name: z.string(),
@@ -119,7 +168,8 @@ export const traceStepSchema = z.object({
   status: z.enum(["ok", "error", "skipped"]),
   cache: z.enum(["hit", "miss"]).optional(),
   summary: z.string(),
-  tokens: z.object({ prompt: z.number().int(), completion: z.number().int() }).optional(),
+  tokens: z.object({ prompt: count(), completion: count(), cached_prompt: count().optional() }).optional(),
+  cost_usd: z.number().min(0).optional().describe("what this model call cost, from llm.prices"),
   error: z.string().optional(),
 });
 
@@ -134,12 +184,22 @@ const planSchema = z.object({
   steps: z.array(planStepSchema),
   rationale: z.string(),
   source: z.enum(["offline", "llm", "fallback"]),
+  coverage: z
+    .object({
+      concepts: z.array(z.string()).describe("what the question names or implies"),
+      unmatched: z.array(z.string()).describe("concepts no metric of the service speaks of"),
+      read_for_question: z.array(z.string()).describe("metrics read because the question named them"),
+      not_read: z.array(z.string()).describe("relevant metrics the budget left unread"),
+      available: count().describe("metrics the service reports"),
+    })
+    .optional()
+    .describe("how the plan covers the question"),
 });
 
 export const jobTraceSchema = z.object({
   job_id: z.string(),
   status: jobStatus,
-  total_steps: z.number().int(),
+  total_steps: count(),
   execution_time_ms: z.number(),
   phases: z.array(phase),
   phase_durations_ms: z
@@ -150,6 +210,7 @@ export const jobTraceSchema = z.object({
   reasoner: z.string().nullable(),
   data_source: z.string().nullable(),
   usage: usageSchema,
+  alert: alertSchema.nullable(),
   plan: planSchema.nullable(),
   steps: z.array(traceStepSchema),
 });
@@ -160,7 +221,7 @@ export const orchestrateResponseSchema = z.object({
   job_id: z.string(),
   timestamp: isoTime,
   reasoning_trace: z.object({
-    total_steps: z.number().int(),
+    total_steps: count(),
     execution_time_ms: z.number(),
     phases: z.array(phase),
     confidence_score: z.number().nullable(),

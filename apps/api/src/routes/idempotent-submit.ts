@@ -1,11 +1,20 @@
-import type { Context } from "koa";
 import { InvalidRequest } from "@orch/core";
 import type { StoredJob } from "@orch/queue";
-import type { AppState } from "../app-state.js";
+import type { AuthedContext } from "../app-state.js";
+import type { ParamDoc } from "../contract/api-route.js";
 import { requestFingerprint, type Idempotency } from "../jobs/idempotency.js";
 import type { JobService } from "../jobs/job-service.js";
 import { idempotencyHeadersSchema, type CreateJobBody } from "../jobs/job-request-schema.js";
 import { validate } from "../validate.js";
+
+/** The Idempotency-Key header as the OpenAPI document describes it. */
+export const IDEMPOTENCY_DOCS: Readonly<Record<string, ParamDoc>> = {
+  "idempotency-key": {
+    name: "Idempotency-Key",
+    description:
+      "Retrying with the same key (same token, same body) within 24 h returns the same job instead of a new one.",
+  },
+};
 
 export interface SubmitDeps {
   readonly jobs: JobService;
@@ -17,7 +26,7 @@ export interface SubmitDeps {
  * marked with `Idempotent-Replayed: true` and answered like the original.
  */
 export async function submitIdempotently(
-  ctx: Context & { state: AppState },
+  ctx: AuthedContext,
   deps: SubmitDeps,
   route: string,
   body: CreateJobBody,
@@ -35,7 +44,7 @@ export async function submitIdempotently(
     "header",
   );
   const key = headers["idempotency-key"];
-  const principal = ctx.state.principal!;
+  const principal = ctx.state.principal;
   if (key === undefined) return deps.jobs.submit(principal, body);
   const { job, replayed } = await deps.idempotency.submitOnce(
     principal.owner,

@@ -93,11 +93,14 @@ describe.skipIf(!hasChromium)("the operations pages in a browser", () => {
     await expect
       .poll(() => page.locator(".swagger-ui .info .title").innerText())
       .toContain("AI Orchestrator API");
+    // The document loads without Swagger UI's error panel (it once warned about jsonSchemaDialect).
+    expect(await page.locator(".swagger-ui .errors-wrapper").count()).toBe(0);
 
     await page.locator(".swagger-ui .auth-wrapper button.authorize").click();
     await page.locator("#auth-bearer-value").fill(TOKEN);
-    await page.locator(".modal-ux .auth-btn-wrapper button.authorize").click();
-    await page.locator(".modal-ux button.btn-done").click();
+    const bearerForm = page.locator(".modal-ux form").filter({ has: page.locator("#auth-bearer-value") });
+    await bearerForm.locator(".auth-btn-wrapper button.authorize").click();
+    await page.locator(".modal-ux button.btn-done").first().click();
 
     const operation = page.locator("#operations-jobs-createJob");
     await operation.locator(".opblock-summary").click();

@@ -1,12 +1,24 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import ajv2020 from "@redocly/ajv/dist/2020.js";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { pino } from "pino";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobEvents, JobStore, PhaseQueues, SessionStore, createRedis, phasePolicy } from "@orch/queue";
+import {
+  AlertQueue,
+  JobEvents,
+  JobStore,
+  PhaseQueues,
+  SessionStore,
+  createRedis,
+  phasePolicy,
+} from "@orch/queue";
 import { createApp } from "../../src/app.js";
 import { createJobSchema } from "../../src/jobs/job-request-schema.js";
-import { openApiDocument } from "../../src/ops/openapi-document.js";
 import {
   jobAcceptedSchema,
   jobTraceSchema,
@@ -86,6 +98,7 @@ describe("the OpenAPI document at /openapi.json", () => {
       queues,
       events: new JobEvents(subscriber),
       sessions: new SessionStore(redis, { retentionSeconds: 60, maxMessages: 10 }),
+      alertQueue: new AlertQueue(producer, stack.config.queue.prefix),
     });
     const served = new Set<string>();
     for (const middleware of app.middleware) {
@@ -195,8 +208,80 @@ describe("the OpenAPI document at /openapi.json", () => {
     await waitForEnd(stack, ((await res.json()) as { job_id: string }).job_id, 60);
   });
 
+  it("passes Redocly CLI's recommended rules with no error and no warning", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "openapi-lint-"));
+    try {
+      const file = join(dir, "openapi.json");
+      writeFileSync(file, JSON.stringify(doc));
+      const cli = join(process.cwd(), "node_modules", ".bin", "redocly");
+      const { stdout } = await promisify(execFile)(cli, ["lint", file, "--format", "json"], {
+        env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      });
+      const report = JSON.parse(stdout) as {
+        totals: { errors: number; warnings: number };
+        problems: Array<{ ruleId: string; message: string; location: Array<{ pointer: string }> }>;
+      };
+      const problems = report.problems.map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`);
+      expect(problems).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("opens in Swagger UI without a dialect warning, and bounds every integer", () => {
+    expect(doc).not.toHaveProperty("jsonSchemaDialect");
+    const text = JSON.stringify(doc);
+    expect(text).not.toContain("9007199254740991");
+    const unbounded: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== "object" || node === null) return;
+      const schema = node as Record<string, unknown>;
+      if (schema.type === "integer" && (schema.minimum === undefined || schema.maximum === undefined)) {
+        unbounded.push(path);
+      }
+      for (const [key, value] of Object.entries(schema)) walk(value, `${path}/${key}`);
+    };
+    walk(doc.components.schemas, "#/components/schemas");
+    expect(unbounded).toEqual([]);
+  });
+
+  it("documents the statuses its error responses really have, as the shared Problem schema", async () => {
+    const paths = doc.paths as unknown as Record<
+      string,
+      Record<string, { responses: Record<string, unknown> }>
+    >;
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const codes = Object.keys(operation.responses);
+        expect(
+          codes.some((c) => c.startsWith("4")),
+          `${method} ${path}`,
+        ).toBe(true);
+      }
+    }
+    expect(Object.keys(paths["/jobs/{id}"]?.delete?.responses ?? {})).toContain("400");
+    expect(Object.keys(paths["/jobs/{id}/trace"]?.get?.responses ?? {})).toContain("400");
+    expect(Object.keys(paths["/sessions/{id}/messages"]?.get?.responses ?? {})).toContain("400");
+    // A reused Idempotency-Key's 422 carries job_id: the schema takes it.
+    const res = await stack.request("/jobs", {
+      method: "POST",
+      headers: { "Idempotency-Key": "openapi-422" },
+      body: JSON.stringify({ service_id: "web-app", user_message: "First" }),
+    });
+    expect(res.status).toBe(202);
+    const reused = await stack.request("/jobs", {
+      method: "POST",
+      headers: { "Idempotency-Key": "openapi-422" },
+      body: JSON.stringify({ service_id: "web-app", user_message: "Second" }),
+    });
+    expect(reused.status).toBe(422);
+    const check = documentValidator(doc);
+    expect(check("Problem", await reused.json()).ok).toBe(true);
+  });
+
   it("states the configured bound of ?wait", () => {
-    expect(JSON.stringify(openApiDocument({ maxWaitSeconds: 42 }))).toContain("at most 42");
+    expect(JSON.stringify(doc)).toContain(`at most ${stack.config.api.max_wait_seconds}`);
   });
 });
 

@@ -8,6 +8,7 @@ import type { Registry } from "prom-client";
 import { createMetricsRegistry } from "@orch/runtime";
 import { startWorkerRuntime, type WorkerRuntime } from "@orch/worker";
 import { startApiRuntime, type ApiRuntime } from "../../src/api-runtime.js";
+import { ProblemConformance } from "./problem-conformance.js";
 
 export const TOKEN = "test-token-alice-0123456789";
 export const OTHER_TOKEN = "test-token-bob-9876543210";
@@ -87,6 +88,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const registry = createMetricsRegistry();
   const api = await startApiRuntime(config, redis.url, log, 0, { registry });
   const base = `http://127.0.0.1:${api.port}`;
+  let conformance: Promise<ProblemConformance> | undefined;
+  /** Every error response a test gets through `request` must conform to the published contract. */
+  const conforms = async (method: string, path: string, res: Response): Promise<void> => {
+    if (!res.headers.get("content-type")?.includes("application/problem+json")) return;
+    conformance ??= fetch(`${base}/openapi.json`).then(
+      async (doc) =>
+        new ProblemConformance((await doc.json()) as ConstructorParameters<typeof ProblemConformance>[0]),
+    );
+    const body = await res.clone().json();
+    const wrong = (await conformance).violation(method, path, res.status, body);
+    if (wrong) throw new Error(`error response of ${method} ${path} breaks the contract: ${wrong}`);
+  };
   const harness: Harness = {
     base,
     redis,
@@ -100,13 +113,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       harness.workers = await startWorkerRuntime(config, redis.url, log, { registry });
       return harness.workers;
     },
-    request(path, init = {}) {
+    async request(path, init = {}) {
       const { token = TOKEN, ...rest } = init;
       const headers = new Headers(rest.headers);
       if (token !== null) headers.set("Authorization", `Bearer ${token}`);
       if (rest.body !== undefined && !headers.has("Content-Type"))
         headers.set("Content-Type", "application/json");
-      return fetch(`${base}${path}`, { ...rest, headers });
+      const res = await fetch(`${base}${path}`, { ...rest, headers });
+      await conforms(rest.method ?? "GET", path, res);
+      return res;
     },
     async close() {
       await harness.workers?.close();

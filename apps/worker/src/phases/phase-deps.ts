@@ -27,6 +27,8 @@ export interface PhaseDeps {
   readonly rememberAnswer: (job: StoredJob, answer: string) => Promise<void>;
   readonly now: () => number;
   readonly defaultTimeframe: string;
+  /** alerts.lookback in ms: an alert's window starts this long before its trigger. */
+  readonly alertLookbackMs: number;
   readonly maxSteps: number;
   readonly toolConcurrency: number;
 }

@@ -28,6 +28,8 @@ export interface PlanQuestionInput {
   readonly timeframe?: string;
   /** An absolute window from the request's options (epoch ms); wins over everything else. */
   readonly range?: { readonly from: number; readonly to: number };
+  /** A window decided before planning (an alert's), used as it is. */
+  readonly window?: TimeWindow;
   readonly defaultTimeframe: string;
   readonly maxSteps: number;
   /** The job's deadline (epoch ms), handed to the reasoner. */
@@ -61,9 +63,11 @@ export async function planQuestion(
   };
   const asked: TimeWindow = input.range
     ? requestedRange(input.range, deps.now())
-    : input.timeframe
-      ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
-      : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
+    : input.window
+      ? input.window
+      : input.timeframe
+        ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
+        : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
   // Slow problems and follow-ups get their window here, so discovery and every reasoner use it.
   const window = planWindow({ question: input.question, window: asked, history: input.history });
 

@@ -8,6 +8,7 @@ import {
   type Scenario,
 } from "@orch/core";
 import { parseMetricQuery, tagValue } from "./metric-query.js";
+import { monitorByIdRoute } from "./monitor-by-id.js";
 import { scenarioLogs } from "./scenario-logs.js";
 import { scenarioSeriesForQuery } from "./scenario-series.js";
 import {
@@ -34,6 +35,8 @@ export interface RouteContext {
   readonly now: number;
   readonly baseUrl: string;
   readonly started: number;
+  /** The service each monitor id belongs to, for GET /api/v1/monitor/{id}. */
+  readonly monitorServices?: Readonly<Record<number, string>>;
 }
 
 export interface RouteResult {
@@ -180,6 +183,8 @@ function logsSearch(req: FakeRequest, ctx: RouteContext): RouteResult {
 
 /** Routes a request to the endpoint it names; 404 in Datadog's error shape otherwise. */
 export function routeFakeRequest(req: FakeRequest, ctx: RouteContext): RouteResult {
+  const byId = monitorByIdRoute(req, ctx);
+  if (byId) return byId;
   const route = `${req.method} ${req.path}`;
   switch (route) {
     case "GET /api/v1/validate":

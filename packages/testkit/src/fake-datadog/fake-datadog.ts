@@ -15,6 +15,8 @@ export interface FakeDatadogOptions {
   /** The scenario anchor for a request received at `now`; default `now` rounded up to the minute, like DemoSource. */
   readonly anchor?: (now: number) => number;
   readonly now?: () => number;
+  /** The service each monitor id belongs to, for GET /api/v1/monitor/{id} (others are 404). */
+  readonly monitorServices?: Readonly<Record<number, string>>;
 }
 
 /** A request the fake received, without credential headers. */
@@ -163,7 +165,14 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
     const now = clock();
     const result = routeFakeRequest(
       { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body },
-      { scenarioFor, anchor: anchorOf(now), now, baseUrl, started },
+      {
+        scenarioFor,
+        anchor: anchorOf(now),
+        now,
+        baseUrl,
+        started,
+        ...(options.monitorServices ? { monitorServices: options.monitorServices } : {}),
+      },
     );
     send(res, result.status, result.body);
   }

@@ -1,0 +1,2 @@
+export * from "./alert-ref.js";
+export * from "./monitor-focus.js";

@@ -1,0 +1,89 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { jobKeys } from "./job-keys.js";
+import { LuaScript } from "./lua-script.js";
+
+/**
+ * The queue of alert-started jobs waiting to start. Its workers hold one entry per running
+ * investigation, and the queue's global concurrency bounds them across every worker process: a
+ * storm of alerts is queued, never refused, and never floods the phase queues. Like the phase
+ * queues, its name is part of the deployment contract.
+ */
+export const ALERT_QUEUE = "alerts";
+
+export const alertPayloadSchema = z.object({ job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) }).strict();
+export type AlertPayload = z.infer<typeof alertPayloadSchema>;
+
+/** Deterministic BullMQ id: an alert job is admitted once however often it is queued. */
+export const alertJobId = (id: string): string => `${id}-alert`;
+
+/** Producer side of the alert queue. */
+export class AlertQueue {
+  readonly queue: Queue<AlertPayload>;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue<AlertPayload>(ALERT_QUEUE, { connection, prefix });
+    this.queue.on("error", () => undefined);
+  }
+
+  async enqueue(jobId: string): Promise<void> {
+    await this.queue.add(
+      "admit",
+      { job_id: jobId },
+      {
+        jobId: alertJobId(jobId),
+        attempts: 3,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: { age: 86_400, count: 10_000 },
+        removeOnFail: { age: 7 * 86_400, count: 50_000 },
+      },
+    );
+  }
+
+  /** Investigations from alerts running at once, across all workers. */
+  async setConcurrency(concurrency: number): Promise<void> {
+    await this.queue.setGlobalConcurrency(concurrency);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+/**
+ * KEYS: the job record. ARGV: the deadline (ms) from now on, now iso. A queued job is admitted:
+ * its deadline now counts from here. Returns 'admitted', 'running' (admitted before), 'ended' or 'missing'.
+ */
+const ADMIT = new LuaScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'missing' end
+if status == 'completed' or status == 'failed' or status == 'cancelled' then return 'ended' end
+if status ~= 'queued' then return 'running' end
+if redis.call('HEXISTS', KEYS[1], 'admitted_at') == 0 then
+  redis.call('HSET', KEYS[1], 'deadline_ms', ARGV[1], 'admitted_at', ARGV[2])
+end
+return 'admitted'
+`);
+
+export type Admission = "admitted" | "running" | "ended" | "missing";
+
+/**
+ * Lets a waiting alert job start: it was created with room for its wait in the queue, and its
+ * own deadline starts when it is admitted (the deadline index follows).
+ */
+export async function admitAlertJob(
+  redis: Redis,
+  id: string,
+  deadlineMs: number,
+  now: number,
+  deadlinesKey: string,
+): Promise<Admission> {
+  const state = (await ADMIT.run(
+    redis,
+    [jobKeys.record(id)],
+    [String(deadlineMs), new Date(now).toISOString()],
+  )) as Admission;
+  if (state === "admitted") await redis.zadd(deadlinesKey, "XX", deadlineMs, id);
+  return state;
+}
