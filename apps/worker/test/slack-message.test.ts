@@ -43,6 +43,9 @@ function view(result: Partial<NonNullable<JobView["result"]>> & Record<string, u
     alert: null,
     result: {
       answer_markdown: "## checkout: p95 latency stepped up after the 09:12 deploy\n\nDetails…",
+      direct_answer: "",
+      summary: "",
+      sections: [],
       findings_used: [],
       recommendations: [],
       confidence: 0.82,

@@ -79,11 +79,23 @@ const findingSchema = z.object({
   state: z
     .enum(["ongoing", "recovered"])
     .describe("whether the anomaly still holds at the end of the window, or ended inside it"),
-  recovered_at: z.number().optional().describe("when a recovered anomaly ended, epoch milliseconds"),
+  recovered_at: count().optional().describe("when a recovered anomaly ended, epoch milliseconds"),
+  caused_by: z.array(z.string()).optional().describe("ids of findings that explain this one (cause before symptom)"),
+  explains: z.array(z.string()).optional().describe("ids of findings this one explains"),
+  cause_reason: z.string().optional().describe("why its first cause explains it, in words"),
 });
 
+const answerSectionSchema = z.object({ title: z.string(), markdown: z.string() });
+
 export const jobResultSchema = z.object({
-  answer_markdown: z.string(),
+  answer_markdown: z.string().describe("the whole answer: the direct answer and summary, then every section"),
+  direct_answer: z
+    .string()
+    .describe("one or two sentences that answer the question asked: yes/no, the cause, or the state"),
+  summary: z
+    .string()
+    .describe("the short form: the direct answer, the causal chain once, other issues and the next step"),
+  sections: z.array(answerSectionSchema).describe("the details, section by section"),
   findings_used: z.array(z.string()),
   recommendations: z.array(z.string()),
   confidence: z.number().min(0).max(1),
