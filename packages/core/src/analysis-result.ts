@@ -74,4 +74,6 @@ export interface AnalysisResult {
   readonly missing: readonly string[];
   /** Where each bounded resource read is heading (time to its threshold), for capacity questions. */
   readonly forecasts?: readonly Forecast[];
+  /** Series judged against the same window a day or a week earlier, and metrics whose history could not be read. */
+  readonly history?: { readonly compared: readonly string[]; readonly unavailable: readonly string[] };
 }

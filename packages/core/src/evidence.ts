@@ -94,6 +94,10 @@ export type ToolResult =
       readonly series: readonly Series[];
       /** The metric's metadata, when it was read (for metrics the catalog does not know). */
       readonly metadata?: MetricMetadata;
+      /** The same reads a day and a week earlier, at the current window's times, when asked and found. */
+      readonly history?: { readonly day?: readonly Series[]; readonly week?: readonly Series[] };
+      /** Why history asked for could not be read, when it could not. */
+      readonly history_error?: string;
     })
   | (ToolResultBase & {
       readonly status: "ok";

@@ -15,14 +15,32 @@ export const metricQuerySchema = z.object({
     .max(3)
     .default([]),
   as_count: z.boolean().default(false),
+  /** Read the same window a day or a week earlier (Datadog's day_before()/week_before()), for history. */
+  shift: z.enum(["day", "week"]).optional(),
 });
 export type MetricQuery = z.infer<typeof metricQuerySchema>;
+
+/** How far back a shifted read looks. */
+export const SHIFT_MS: Readonly<Record<NonNullable<MetricQuery["shift"]>, number>> = {
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+};
 
 const reason = z.string().max(300).default("");
 
 /** A typed tool call of a plan. Each tool reads only within the job's scope. */
 export const planStepSchema = z.discriminatedUnion("tool", [
-  z.object({ id: z.string().max(40), tool: z.literal("metrics"), query: metricQuerySchema, reason }),
+  z.object({
+    id: z.string().max(40),
+    tool: z.literal("metrics"),
+    query: metricQuerySchema,
+    reason,
+    /** Also read the same window a day and/or a week earlier, to judge change against history. */
+    history: z
+      .array(z.enum(["day", "week"]))
+      .max(2)
+      .optional(),
+  }),
   z.object({ id: z.string().max(40), tool: z.literal("monitors"), reason }),
   z.object({ id: z.string().max(40), tool: z.literal("events"), reason }),
   z.object({
@@ -69,5 +87,7 @@ export interface Plan {
 export function renderMetricQuery(query: MetricQuery, scopeFilterText: string): string {
   const by = query.by.length > 0 ? ` by {${query.by.join(",")}}` : "";
   const count = query.as_count ? ".as_count()" : "";
-  return `${query.aggregator}:${query.metric}{${scopeFilterText}}${by}${count}`;
+  const text = `${query.aggregator}:${query.metric}{${scopeFilterText}}${by}${count}`;
+  // Datadog's timeshift functions return the earlier window's points at the current window's times.
+  return query.shift ? `${query.shift}_before(${text})` : text;
 }

@@ -1,4 +1,5 @@
 import {
+  SHIFT_MS,
   autoInterval,
   generateSeries,
   type MetricQuery,
@@ -35,6 +36,8 @@ export function scenarioQuery(
   to: number,
 ): ScenarioQueryResult[] {
   const interval = scenario.interval_s ?? autoInterval(to - from);
+  // A shifted read (day_before, week_before) reads the earlier window and shows it at today's times.
+  const shift = query.shift ? SHIFT_MS[query.shift] : 0;
   const groups = new Map<string, { group: string[]; members: ScenarioSeries[] }>();
   for (const series of scenario.series.filter((s) => s.metric === query.metric)) {
     const group = query.by.flatMap((key) => series.group.filter((g) => g.startsWith(`${key}:`)));
@@ -44,9 +47,9 @@ export function scenarioQuery(
     groups.set(id, entry);
   }
   return [...groups.values()].map(({ group, members }) => {
-    const each = members.map((s) => generateSeries(scenario, s, anchor, from, to, interval));
+    const each = members.map((s) => generateSeries(scenario, s, anchor, from - shift, to - shift, interval));
     const points = (each[0] ?? []).map(([t], i): [number, number | null] => [
-      t,
+      t + shift,
       combine(
         query.aggregator,
         each.map((p) => p[i]?.[1] ?? null),

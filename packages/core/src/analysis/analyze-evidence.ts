@@ -8,9 +8,16 @@ import type {
   Series,
   ToolResult,
 } from "../evidence.js";
-import { classifyMetric, isLimitMetric, limitMetricOf, withSourceUnit } from "../metric-catalog.js";
+import {
+  classifyMetric,
+  isLimitMetric,
+  limitMetricOf,
+  withSourceUnit,
+  type MetricProfile,
+} from "../metric-catalog.js";
 import { counterRate, counterShape } from "./counters.js";
 import { linkCauses } from "./causal-links.js";
+import { degradedAgainstHistory, judgeAgainstHistory, labelOf, type SeriesHistory } from "./history.js";
 import type { Plan, PlanStep } from "../plan.js";
 import { correlateDeploys, linkCoincident } from "./correlation.js";
 import type { Detection } from "./detection.js";
@@ -43,6 +50,8 @@ function collect(evidence: Evidence, plan: Plan) {
   const events: EventInfo[] = [];
   const logs: LogSummary[] = [];
   const metadata = new Map<string, MetricMetadata>();
+  const history = new Map<string, SeriesHistory>();
+  const historyMissing: string[] = [];
   let withData = 0;
   const seen = new Set<string>();
   const seenSeries = new Set<string>();
@@ -56,6 +65,12 @@ function collect(evidence: Evidence, plan: Plan) {
     switch (r.tool) {
       case "metrics":
         if (r.metadata && step?.tool === "metrics") metadata.set(step.query.metric, r.metadata);
+        if (r.history) {
+          for (const shift of ["day", "week"] as const)
+            for (const past of r.history[shift] ?? [])
+              history.set(labelOf(past), { ...history.get(labelOf(past)), [shift]: past });
+        } else if (step?.tool === "metrics" && (step.history ?? []).length > 0)
+          historyMissing.push(step.query.metric);
         if (hasValues(r.series)) withData++;
         else missing.push(`metrics ${subjectOf(step, r)}: no data returned`);
         for (const s of r.series) {
@@ -85,7 +100,17 @@ function collect(evidence: Evidence, plan: Plan) {
       missing.push(`${s.tool} ${s.tool === "metrics" ? s.query.metric : s.tool}: not executed`);
   }
   const total = Math.max(plan.steps.length, evidence.results.length);
-  return { missing, series, monitors, events, logs, metadata, coverage: total > 0 ? withData / total : 0 };
+  return {
+    missing,
+    series,
+    monitors,
+    events,
+    logs,
+    metadata,
+    history,
+    historyMissing,
+    coverage: total > 0 ? withData / total : 0,
+  };
 }
 
 function maxOf(s: Series): number | undefined {
@@ -122,6 +147,23 @@ function limitFor(s: Series, series: readonly Series[], kind: string | undefined
   return limit;
 }
 
+/** History read like today's series: a counter's history becomes its rate as well. */
+function historyLike(
+  history: SeriesHistory | undefined,
+  today: Series,
+  profile: MetricProfile | undefined,
+): SeriesHistory | undefined {
+  if (!history || !today.derived) return history;
+  const asRate = (past: Series | undefined): Series | undefined => {
+    if (!past) return undefined;
+    const shape = counterShape(past, profile);
+    return shape ? counterRate(past, shape, profile?.unit) : undefined;
+  };
+  const day = asRate(history.day);
+  const week = asRate(history.week);
+  return { ...(day ? { day } : {}), ...(week ? { week } : {}) };
+}
+
 /** What each series is (metadata and the source's unit included), counters turned into rates. */
 function understand(series: readonly Series[], metadata: ReadonlyMap<string, MetricMetadata>) {
   return series.map((raw) => {
@@ -154,12 +196,17 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
     const kind = s.kind ?? profile?.kind;
     const limit = limitFor(s, series, kind);
     const memory = kind === "memory";
-    detections.push(
-      ...detectSeries(s, window, {
-        ...(profile ? { profile } : {}),
-        ...(limit !== undefined ? { limit, ...(memory ? { memoryLimit: limit } : {}) } : {}),
-      }),
-    );
+    const own = detectSeries(s, window, {
+      ...(profile ? { profile } : {}),
+      ...(limit !== undefined ? { limit, ...(memory ? { memoryLimit: limit } : {}) } : {}),
+    });
+    // History: what it shows too is the service's rhythm; a level far from it all window is older trouble.
+    const past = historyLike(collected.history.get(labelOf(s)), s, profile);
+    if (past) {
+      detections.push(...judgeAgainstHistory(own, s, past, window));
+      const degraded = degradedAgainstHistory(s, past, window, profile, own);
+      if (degraded) detections.push(degraded);
+    } else detections.push(...own);
     const forecast = forecastOf(prepareSeries(s, profile, limit), window.end - window.start);
     if (forecast) forecasts.push(forecast);
   }
@@ -177,5 +224,9 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
     coverage: Math.round(coverage * 1000) / 1000,
     missing,
     forecasts: withFindingProjections(forecasts, findings, window),
+    history: {
+      compared: [...new Set([...collected.history.keys()])],
+      unavailable: collected.historyMissing,
+    },
   };
 }

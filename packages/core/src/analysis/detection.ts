@@ -15,6 +15,7 @@ export type Anomaly =
   | "flatline"
   | "nodata"
   | "zero"
+  | "history"
   | "error_rate"
   | "monitor"
   | "deploy";
@@ -52,6 +53,7 @@ export interface Detection {
 export const PRIORITY: Readonly<Record<Anomaly, number>> = {
   nodata: 9,
   zero: 9,
+  history: 4,
   flatline: 8,
   leak: 7,
   burst: 6,

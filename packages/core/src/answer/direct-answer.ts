@@ -115,6 +115,19 @@ function becausePhrase(root: Finding, windowMs: number): string {
   return leadPhrase(root, windowMs, { numbers: false });
 }
 
+/** " The drop at … is the same as last Sunday's: a regular pattern." — what history explained, for an all-clear. */
+function rhythmNote(findings: readonly Finding[], windowMs: number): string {
+  const rhythm = findings.find(
+    (f) =>
+      f.severity === "info" &&
+      typeof f.evidence.history === "string" &&
+      f.evidence.history.startsWith("same as"),
+  );
+  if (!rhythm) return "";
+  const like = String(rhythm.evidence.history).replace(/^same as /, "");
+  return ` The ${rhythm.evidence.anomaly === "drop" || rhythm.evidence.anomaly === "dip" ? "dip" : "change"} in ${subjectOf(rhythm)} at ${formatTime(rhythm.window.start, windowMs)} is the same as ${like}'s: a regular pattern, not an incident.`;
+}
+
 /** The direct answer to the question, from the analysis. */
 export function directAnswer(input: AnswerInput): DirectAnswer {
   const { analysis, plan, evidence, scope } = input;
@@ -190,7 +203,7 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
         ? `I found nothing abnormal in ${subject} to explain`
         : `Nothing abnormal in ${subject}`;
     return {
-      text: `${opener} in the ${window.label}: ${checkedPhrase(analysis.stats, evidence)}.${tail}`,
+      text: `${opener} in the ${window.label}: ${checkedPhrase(analysis.stats, evidence)}.${rhythmNote(analysis.findings, windowMs)}${tail}`,
       told: [],
     };
   }

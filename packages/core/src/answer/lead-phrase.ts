@@ -126,6 +126,19 @@ function doing(f: Finding, windowMs: number): { readonly verb: string; readonly 
     };
   }
   switch (anomaly) {
+    case "history": {
+      const b = num(f, "baseline");
+      const l = num(f, "level");
+      const unit = str(f, "unit");
+      const earlier = String(f.evidence.history ?? "").startsWith("day") ? "a day earlier" : "a week earlier";
+      return {
+        verb: `has been ${rise ? "above" : "below"} its usual level all window (already ${rise ? "higher" : "lower"} when the window began)`,
+        numbers:
+          b !== undefined && l !== undefined
+            ? `${formatValue(l, unit)} against ${formatValue(b, unit)} ${earlier}`
+            : "",
+      };
+    }
     case "leak":
       return {
         verb: `${ongoing ? "has been growing" : "grew"} steadily ${span}`,

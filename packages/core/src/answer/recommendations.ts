@@ -84,6 +84,13 @@ const reached = (f: Finding, what: string): string => {
  * saturation alongside slow requests, a projected exhaustion), always with the finding's numbers.
  */
 const RULES: readonly RecommendationRule[] = [
+  ...(["latency", "errors", "traffic", "saturation"] as const).map((category): RecommendationRule => ({
+    id: "history",
+    category,
+    when: (f) => str(f, "anomaly") === "history",
+    advice: (f) =>
+      `${f.metric} was already ${(num(f, "level") ?? 0) > (num(f, "baseline") ?? 0) ? "higher" : "lower"} than a week earlier when the window began (${value(f, "level")} against ${value(f, "baseline")}): ask again over the last 24 hours or 7 days to see when it changed, then check the deploys and config changes around that time.`,
+  })),
   {
     id: "rollback",
     category: "deploy_regression",

@@ -1,7 +1,7 @@
 import { AppError, Cancelled, describeError } from "../errors.js";
-import type { Evidence, ToolResult } from "../evidence.js";
+import type { Evidence, Series, ToolResult } from "../evidence.js";
 import type { StepDraft } from "../job.js";
-import type { Plan, PlanStep } from "../plan.js";
+import type { MetricQuery, Plan, PlanStep } from "../plan.js";
 import type { MetricsSource, SourceRead } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
 import { startStep, type StepSink } from "./step-clock.js";
@@ -40,9 +40,22 @@ async function runStep(
 ) {
   switch (step.tool) {
     case "metrics": {
-      const read = await source.queryMetrics(step.query, scope, plan.window, signal);
+      const [read, history] = await Promise.all([
+        source.queryMetrics(step.query, scope, plan.window, signal),
+        readHistory(source, step.query, step.history ?? [], scope, plan, signal),
+      ]);
       const points = read.value.reduce((n, s) => n + s.points.length, 0);
-      return { read, data: { series: read.value }, summary: `${read.value.length} series, ${points} points` };
+      const told = history.read.length > 0 ? `; with ${history.read.join(" and ")} before` : "";
+      const failed = history.error ? `; history unavailable (${history.error})` : "";
+      return {
+        read: { ...read, upstream_calls: read.upstream_calls + history.upstream_calls },
+        data: {
+          series: read.value,
+          ...(history.read.length > 0 ? { history: history.series } : {}),
+          ...(history.error ? { history_error: history.error } : {}),
+        },
+        summary: `${read.value.length} series, ${points} points${told}${failed}`,
+      };
     }
     case "monitors": {
       const read = await source.monitors(scope, signal);
@@ -71,6 +84,45 @@ async function runStep(
       };
     }
   }
+}
+
+/**
+ * The same read a day and/or a week earlier (Datadog's timeshift functions): history to judge the
+ * window against. A failure here never fails the step: the analysis then judges within the window.
+ */
+async function readHistory(
+  source: MetricsSource,
+  query: MetricQuery,
+  shifts: readonly ("day" | "week")[],
+  scope: ServiceScope,
+  plan: Plan,
+  signal: AbortSignal,
+): Promise<{
+  series: { day?: readonly Series[]; week?: readonly Series[] };
+  read: string[];
+  upstream_calls: number;
+  error?: string;
+}> {
+  const series: { day?: readonly Series[]; week?: readonly Series[] } = {};
+  const read: string[] = [];
+  let upstream = 0;
+  let error: string | undefined;
+  await Promise.all(
+    shifts.map(async (shift) => {
+      try {
+        const got = await source.queryMetrics({ ...query, shift }, scope, plan.window, signal);
+        upstream += got.upstream_calls;
+        if (got.value.some((s) => s.points.some(([, v]) => v !== null))) {
+          series[shift] = got.value;
+          read.push(`a ${shift}`);
+        }
+      } catch (e) {
+        if (signal.aborted) throw new Cancelled();
+        error = describeError(e);
+      }
+    }),
+  );
+  return { series, read, upstream_calls: upstream, ...(error ? { error } : {}) };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { StepDraft } from "../job.js";
 import type { Plan } from "../plan.js";
 import type { ConversationMessage, MetricsSource, Reasoner } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
+import { withHistory } from "../planner/history-policy.js";
 import { planWindow } from "../planner/plan-offline.js";
 import { parseTimeframe, type TimeWindow } from "../time-window.js";
 
@@ -113,5 +114,5 @@ export async function planQuestion(
     signal,
   );
   for (const step of reasoned.steps) record(step);
-  return { plan: reasoned.value, available_metrics: available, steps, upstream_calls: upstream };
+  return { plan: withHistory(reasoned.value), available_metrics: available, steps, upstream_calls: upstream };
 }
