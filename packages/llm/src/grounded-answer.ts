@@ -1,4 +1,10 @@
-import { groundedConfidence, type AnalysisResult, type Answer } from "@orch/core";
+import {
+  groundedConfidence,
+  type AnalysisResult,
+  type Answer,
+  type DirectAnswer,
+  type Finding,
+} from "@orch/core";
 import type { AnswerReply } from "./answer-output.js";
 
 /** How far above the data's own confidence a model may go. */
@@ -43,5 +49,39 @@ export function groundAnswer(reply: AnswerReply, analysis: AnalysisResult): Grou
     },
     grounded,
     unknownIds,
+  };
+}
+
+/** The analysis' causal links as lines for the prompt: "F1 → F2: it began 12 min after CPU saturated". */
+export function causalChain(findings: readonly Finding[]): string {
+  const lines = findings.flatMap((f) =>
+    (f.caused_by ?? []).map((cause) => `${cause} → ${f.id}${f.cause_reason ? `: ${f.cause_reason}` : ""}`),
+  );
+  return lines.length > 0 ? lines.join("; ") : "none (the findings are independent)";
+}
+
+/**
+ * The analysis' direct answer and causal chain survive the model: when the model's answer does not
+ * cite the cause the analysis leads with, the analysis' direct answer is put first, the cause is
+ * added to the findings used, and a note says so for the trace. The short forms always come from
+ * the analysis.
+ */
+export function keepChain(
+  grounded: GroundedAnswer,
+  direct: DirectAnswer,
+  findings: readonly Finding[],
+): GroundedAnswer & { readonly chainNote?: string } {
+  const focus = direct.focus;
+  const answer = { ...grounded.answer, direct_answer: direct.text };
+  if (!focus || grounded.answer.findings_used.includes(focus.id)) return { ...grounded, answer };
+  const cited = findings.find((f) => f.id === focus.id);
+  return {
+    ...grounded,
+    answer: {
+      ...answer,
+      answer_markdown: `${direct.text}\n\n${grounded.answer.answer_markdown}`,
+      findings_used: [focus.id, ...grounded.answer.findings_used],
+    },
+    chainNote: `the model's answer did not cite ${focus.id} (${cited?.summary.slice(0, 120) ?? focus.id}), the cause the analysis leads with: its direct answer was put first`,
   };
 }

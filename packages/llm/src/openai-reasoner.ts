@@ -11,12 +11,13 @@ import {
   type Reasoned,
   type Reasoner,
   type StepDraft,
+  directAnswer,
 } from "@orch/core";
 import { abortError } from "./abort-error.js";
 import { ANSWER_JSON_SCHEMA, checkAnswerReply } from "./answer-output.js";
 import { ChatCaller, type ChatMessage, type TokenLimitParam } from "./chat-caller.js";
 import { boundedHistory } from "./conversation-history.js";
-import { groundAnswer } from "./grounded-answer.js";
+import { causalChain, groundAnswer, keepChain } from "./grounded-answer.js";
 import { metricMenu } from "./metric-menu.js";
 import { checkPlanReply, PLAN_JSON_SCHEMA } from "./plan-output.js";
 import { describeSteps, topUpPlan } from "./plan-top-up.js";
@@ -198,7 +199,7 @@ export class OpenAIReasoner implements Reasoner {
     const budget = this.budget(ANSWER_TIME_SHARE, input, signal);
     try {
       const [prompt, repair, countTokens] = await Promise.all([
-        this.prompts.get("answer.v1"),
+        this.prompts.get("answer.v2"),
         this.prompts.get("repair.v1"),
         loadTokenCounter(),
       ]);
@@ -211,7 +212,10 @@ export class OpenAIReasoner implements Reasoner {
         countTokens,
       });
       const { analysis } = input;
+      const direct = directAnswer(input);
       const values = {
+        direct_answer: direct.text,
+        causal_chain: causalChain(analysis.findings),
         service_id: input.scope.service_id,
         question: input.question,
         rationale: input.plan.rationale.slice(0, 600),
@@ -244,7 +248,7 @@ export class OpenAIReasoner implements Reasoner {
       steps.push(...outcome.steps);
       if (outcome.value) {
         const t0 = this.now();
-        const grounded = groundAnswer(outcome.value, analysis);
+        const grounded = keepChain(groundAnswer(outcome.value, analysis), direct, analysis.findings);
         const unknown =
           grounded.unknownIds.length > 0
             ? `; dropped unknown finding id(s) ${grounded.unknownIds.join(", ")}`
@@ -257,6 +261,8 @@ export class OpenAIReasoner implements Reasoner {
           status: "ok",
           summary: `confidence ${grounded.answer.confidence} (model ${outcome.value.confidence}, data ${grounded.grounded})${unknown}`,
         });
+        if (grounded.chainNote)
+          steps.push(noteStep("answer.chain_check", t0, this.now(), grounded.chainNote));
         return { value: grounded.answer, steps };
       }
       failure =

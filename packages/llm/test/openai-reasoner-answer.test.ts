@@ -31,7 +31,7 @@ describe("OpenAIReasoner.answer", () => {
       ["analysis", "answer.grounding", "ok"],
     ]);
     expect(steps[0]?.tokens).toEqual({ prompt: 2400, completion: 180 });
-    expect(steps[0]?.summary).toMatch(/^answer\.v1: context \d+\/3000 tokens/);
+    expect(steps[0]?.summary).toMatch(/^answer\.v2: context \d+\/3000 tokens/);
 
     const sent = fake.requests[0]?.body;
     expect(sent?.response_format).toEqual({
@@ -44,6 +44,37 @@ describe("OpenAIReasoner.answer", () => {
     expect(user).toContain("[f1] critical errors trace.http.request.errors");
     expect(user).toContain("## Points");
     expect(JSON.stringify(sent?.messages)).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  it("keeps the analysis' cause first when the model's answer leaves it out, and says so", async () => {
+    const input = answerInput();
+    const [errors, deploy] = input.analysis.findings;
+    const chained = {
+      ...input,
+      question: "Why are 5xx errors up?",
+      analysis: {
+        ...input.analysis,
+        findings: [
+          { ...errors!, caused_by: ["f2"], cause_reason: "it began 2 min after the deploy" },
+          { ...deploy!, explains: ["f1"] },
+        ],
+      },
+    };
+    fake.script(
+      fakeReply.json({
+        ...goodAnswerReply,
+        answer_markdown: "Errors are up: 120/min.",
+        findings_used: ["f1"],
+      }),
+    );
+    const { value: answer, steps } = await reasonerOn(fake).answer(chained, signal());
+    const user = fake.requests[0]?.body.messages.at(-1)?.content ?? "";
+    expect(user).toContain("Causal chain (cause → effect: why): f2 → f1: it began 2 min after the deploy");
+    expect(user).toMatch(/Direct answer \(from the analysis\): .*because of the deploy/);
+    expect(answer.findings_used[0]).toBe("f2");
+    expect(answer.answer_markdown).toMatch(/^.*because of the deploy[^\n]*\n\nErrors are up: 120\/min\./);
+    expect(answer.direct_answer).toMatch(/because of the deploy/);
+    expect(steps.find((s) => s.name === "answer.chain_check")?.summary).toMatch(/did not cite f2/);
   });
 
   it("keeps a model's lower confidence: the result is grounded, not a constant", async () => {

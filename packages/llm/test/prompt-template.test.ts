@@ -4,7 +4,7 @@ import { loadPrompt, renderPrompt, type PromptName } from "../src/index.js";
 describe("prompt files", () => {
   it.each<[PromptName, boolean]>([
     ["planning.v1", true],
-    ["answer.v1", true],
+    ["answer.v2", true],
     ["repair.v1", false],
   ])("%s loads from packages/llm/prompts", async (name, hasSystem) => {
     const prompt = await loadPrompt(name);

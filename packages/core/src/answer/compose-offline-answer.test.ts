@@ -319,3 +319,65 @@ describe("composeOfflineAnswer, the question", () => {
     expect(answer.answer_markdown).not.toContain("### Forecast");
   });
 });
+
+describe("short and long forms", () => {
+  const cpuSpike = webSeries(0.06, 0.3, 15).map((s) =>
+    s.metric === "system.cpu.user"
+      ? { ...s, incidents: [{ type: "ramp" as const, start: "-40m", end: "-10m", to: 97 }] }
+      : s,
+  );
+
+  it("keeps the direct answer, a short summary and the sections apart, and says nothing twice", () => {
+    const { answer } = answerFor({
+      service: "web-app",
+      window: "4h",
+      seed: 7,
+      series: cpuSpike,
+      question: "Is CPU ok?",
+    });
+    expect(answer.direct_answer).toMatch(/^No — CPU on web-app has been saturated since/);
+    expect(answer.summary?.startsWith(answer.direct_answer ?? "-")).toBe(true);
+    expect((answer.summary ?? "").split(/\s+/).length).toBeLessThanOrEqual(120);
+    expect(answer.sections?.map((s) => s.title)).toEqual(
+      expect.arrayContaining(["Findings", "Key series", "Recommendations", "How this was answered"]),
+    );
+    const sentences = answer.answer_markdown
+      .split("\n")
+      .filter((l) => !/^\s*(\||#)/.test(l) && l.trim() !== "")
+      .flatMap((l) => l.split(/(?<=[.!?])\s+(?=[A-Z])/))
+      .map((s) =>
+        s
+          .replace(/^\s*(-|\d+\.)\s*/, "")
+          .replace(/[*_`]/g, "")
+          .trim(),
+      )
+      .filter((s) => s.length >= 25);
+    expect(new Set(sentences).size).toBe(sentences.length);
+  });
+
+  it("answers a follow-up in a session briefly, with the full report left in the sections", () => {
+    const { evidence, plan, scenario } = scenarioEvidence({
+      id: "f",
+      service: "web-app",
+      window: "4h",
+      seed: 7,
+      question: "and memory?",
+      series: cpuSpike,
+    });
+    const analysis = analyzeEvidence({ evidence, plan });
+    const answer = composeOfflineAnswer({
+      question: scenario.question,
+      scope: { service_id: "web-app", tags: ["service:web-app"] },
+      plan,
+      evidence,
+      analysis,
+      history: [
+        { role: "user", content: "Is CPU ok?" },
+        { role: "assistant", content: "No — CPU is saturated." },
+      ],
+    });
+    expect(answer.answer_markdown).toMatch(/^Nothing abnormal in memory on web-app/);
+    expect(answer.answer_markdown).not.toContain("### Findings");
+    expect(answer.sections?.some((s) => s.title === "Findings")).toBe(true);
+  });
+});

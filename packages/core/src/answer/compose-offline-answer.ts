@@ -2,7 +2,7 @@ import type { Answer, AnswerSection } from "../answer.js";
 import type { SeriesStats } from "../analysis-result.js";
 import type { EventInfo, Evidence, LogSummary, MonitorInfo } from "../evidence.js";
 import type { SignalKind } from "../metric-catalog.js";
-import { mentionedKinds, mentionedServices } from "../planner/classify-question.js";
+import { isFollowUp, mentionedKinds, mentionedServices } from "../planner/classify-question.js";
 import type { AnswerInput } from "../ports.js";
 import { directAnswer } from "./direct-answer.js";
 import { findingLine } from "./finding-line.js";
@@ -203,9 +203,19 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
     ].join("\n"),
   });
 
-  const markdown = withoutRepeats(
-    [summary, ...sections.map((s) => `### ${s.title}\n\n${s.markdown}`)].join("\n\n"),
-  );
+  // A follow-up in a session gets the short answer about what it asks; the full report stays in the sections.
+  const followUp = input.history.some((m) => m.role === "user") && isFollowUp(question);
+  const markdown = followUp
+    ? withoutRepeats(
+        `${summary}\n\n_Follow-up answer: the full report (findings, key series, recommendations) is in this job's result sections._`,
+      )
+    : withoutRepeats(
+        [
+          // The next step is the first of the Recommendations below: said once.
+          summaryParts.filter((p) => !p.startsWith("- **Next:**")).join("\n"),
+          ...sections.map((s) => `### ${s.title}\n\n${s.markdown}`),
+        ].join("\n\n"),
+      );
   const findingsUsed = [
     ...new Set([...(direct.focus ? [direct.focus.id] : []), ...listed.map((f) => f.id), ...basis]),
   ];
