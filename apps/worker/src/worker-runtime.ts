@@ -82,6 +82,8 @@ export async function startWorkerRuntime(
     datadog: config.datadog,
     services: config.services,
     redis: data,
+    // Datadog retries and failures, with the host they went to (answers name the org, not the URL).
+    logger: log.child({ component: "datadog" }),
     ...(backend ? { directory: backend.directory } : {}),
   });
   const history = new SessionHistory({

@@ -44,9 +44,14 @@ interface Connection {
   readonly appKey: string;
   readonly site: string;
   readonly apiUrl?: string;
+  /** How clients see the org named (see DatadogSourceOptions.name). */
+  readonly name?: string;
 }
 
-/** The Datadog org a service reads: its own keys (and site or URL) when it has both, else the deployment's. */
+/**
+ * The Datadog org a service reads: its own keys (and site or URL) when it has both, else the
+ * deployment's. A team's own org goes by its own org_name only, never the deployment's.
+ */
 function connectionFor(
   config: MetricsSourceProviderOptions["config"],
   serviceId: string,
@@ -59,12 +64,20 @@ function connectionFor(
       appKey: own.app_key,
       site: own.site ?? config.site,
       ...(apiUrl ? { apiUrl } : {}),
+      ...(own.org_name ? { name: own.org_name } : {}),
     };
   }
   if (config.apiKey && config.appKey) {
     const site = own?.site ?? config.site;
     const apiUrl = own?.api_url ?? (own?.site ? undefined : config.apiUrl);
-    return { apiKey: config.apiKey, appKey: config.appKey, site, ...(apiUrl ? { apiUrl } : {}) };
+    const name = own?.org_name ?? config.org_name;
+    return {
+      apiKey: config.apiKey,
+      appKey: config.appKey,
+      site,
+      ...(apiUrl ? { apiUrl } : {}),
+      ...(name ? { name } : {}),
+    };
   }
   return undefined;
 }
@@ -108,7 +121,7 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
         .digest("hex")
         .slice(0, 12);
       return cached(
-        `${connection.apiUrl ?? connection.site}|${org}`,
+        `${connection.apiUrl ?? connection.site}|${org}|${connection.name ?? ""}`,
         () =>
           new DatadogSource({
             ...connection,
