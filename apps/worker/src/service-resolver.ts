@@ -52,7 +52,7 @@ export class ServiceResolver {
     });
   }
 
-  async resolve(job: StoredJob, signal: AbortSignal): Promise<ServiceContext> {
+  async resolve(job: StoredJob, signal: AbortSignal, demoAnchor?: number): Promise<ServiceContext> {
     const id = job.request.service_id;
     const steps: StepDraft[] = [];
     let info: ServiceInfo | undefined;
@@ -65,7 +65,7 @@ export class ServiceResolver {
     if (service) this.services[id] = service;
     else delete this.services[id];
     // Synchronous after the overlay update, so the source is built from exactly this entry.
-    const source = this.sources.forService(id);
+    const source = this.sources.forService(id, demoAnchor);
     const scope = job.service_scope ?? serviceScope(id, service?.tags, service?.env);
     return { scope, source, steps };
   }

@@ -9,19 +9,30 @@ import { loadDatadogSdk } from "./datadog-sdk.js";
 import { RedisTokenBucket } from "./redis-token-bucket.js";
 import type { SourceLogger } from "./source-logger.js";
 
+/** When a demo source pinned to an anchor is closed: past any job that could still read it. */
+const RETIRE_ANCHORED_MS = 2 * 3_600_000;
+
 export interface MetricsSourceProviderOptions {
   readonly config: DatadogConfig & { readonly services: Readonly<Record<string, ServiceConfig>> };
   readonly redis: Redis;
   /** The demo scenario of a service; default the built-in ones. */
   readonly scenarios?: (serviceId: string) => Scenario;
-  /** The demo anchor for a read at `now`; default `now` rounded up to the minute. */
+  /**
+   * The demo anchor for a read at `now`, for every read (tests pin it); default `now` rounded up to
+   * the minute, or the anchor a job's conversation is pinned to.
+   */
   readonly anchor?: (now: number) => number;
   readonly logger?: SourceLogger;
 }
 
 /** Hands the worker the data source of each service, and closes them all at shutdown. */
 export interface MetricsSourceProvider {
-  forService(serviceId: string): MetricsSource;
+  /**
+   * The source of a service. `demoAnchor` pins the demo's anchor (a conversation's, see
+   * `conversationAnchor`); without it the demo anchors each read at its own minute. Datadog
+   * sources ignore it.
+   */
+  forService(serviceId: string, demoAnchor?: number): MetricsSource;
   /**
    * Loads the Datadog SDK now when any service reads Datadog: loading it takes the process a couple
    * of seconds of blocking work, better spent at start-up than inside the first job.
@@ -90,6 +101,22 @@ function connectionFor(
 export function createMetricsSourceProvider(options: MetricsSourceProviderOptions): MetricsSourceProvider {
   const { config, redis } = options;
   const sources = new Map<string, CachedSource>();
+  // Demo sources pinned to a conversation's anchor, by anchor: a conversation keeps its anchor
+  // for CONVERSATION_HOLD_MS and a job lasts at most an hour, so one older than two hours is done.
+  const anchored = new Map<number, CachedSource>();
+  const retireAnchored = () => {
+    for (const [anchor, source] of anchored) {
+      if (anchor > Date.now() - RETIRE_ANCHORED_MS) continue;
+      anchored.delete(anchor);
+      void source.close().catch(() => undefined);
+    }
+  };
+  const demo = (anchor?: (now: number) => number) =>
+    new DemoSource({
+      maxMetricsPerRequest: config.max_metrics_per_request,
+      ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+      ...(anchor ? { anchor } : {}),
+    });
 
   const cached = (identity: string, build: () => MetricsSource, namespace: string): CachedSource => {
     const existing = sources.get(identity);
@@ -100,20 +127,25 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
   };
 
   return {
-    forService(serviceId: string): MetricsSource {
+    forService(serviceId: string, demoAnchor?: number): MetricsSource {
       const connection = connectionFor(config, serviceId);
-      if (!connection) {
-        return cached(
-          "demo",
-          () =>
-            new DemoSource({
-              maxMetricsPerRequest: config.max_metrics_per_request,
-              ...(options.scenarios ? { scenarios: options.scenarios } : {}),
-              ...(options.anchor ? { anchor: options.anchor } : {}),
-            }),
-          "demo",
+      if (!connection && demoAnchor !== undefined && !options.anchor) {
+        const existing = anchored.get(demoAnchor);
+        if (existing) return existing;
+        retireAnchored();
+        // Its own cache entries: data around another anchor is another story.
+        const source = new CachedSource(
+          demo(() => demoAnchor),
+          {
+            redis,
+            cache: config.cache,
+            namespace: `demo@${demoAnchor}`,
+          },
         );
+        anchored.set(demoAnchor, source);
+        return source;
       }
+      if (!connection) return cached("demo", () => demo(options.anchor), "demo");
       const host = connection.apiUrl ? new URL(connection.apiUrl).host : connection.site;
       // Names the org without carrying its keys: a short digest.
       const org = createHash("sha1")
@@ -144,8 +176,9 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
       }
     },
     async close(): Promise<void> {
-      const all = [...sources.values()];
+      const all = [...sources.values(), ...anchored.values()];
       sources.clear();
+      anchored.clear();
       await Promise.all(all.map((s) => s.close()));
     },
   };
