@@ -1,5 +1,6 @@
 import { printable } from "./terminal-text.js";
 import { terminalStyle, visibleLength, type Style } from "./terminal-style.js";
+import { wordWrap } from "./word-wrap.js";
 
 /**
  * Renders the markdown of an answer for a terminal: headings, bold and italic, inline code and
@@ -7,8 +8,9 @@ import { terminalStyle, visibleLength, type Style } from "./terminal-style.js";
  * CommonMark: what answers use, nothing more. Control characters in the markdown are dropped
  * first, so the only escape sequences in the output are the renderer's own styles.
  */
-export function renderMarkdown(markdown: string, options: { color: boolean }): string {
+export function renderMarkdown(markdown: string, options: { color: boolean; width?: number }): string {
   const style = terminalStyle(options.color);
+  const width = options.width;
   const lines = printable(markdown.replace(/\r\n?/g, "\n")).split("\n");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -33,25 +35,35 @@ export function renderMarkdown(markdown: string, options: { color: boolean }): s
       i = j - 1;
       continue;
     }
-    out.push(renderLine(line, style));
+    out.push(renderLine(line, style, width));
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
-function renderLine(line: string, style: Style): string {
+/**
+ * One line of markdown; with a width, wrapped between words to it, continuation lines indented
+ * under the text (a list item's text, a quote's bar).
+ */
+function renderLine(line: string, style: Style, width: number | undefined): string {
+  const wrap = (text: string, first = "", rest = " ".repeat(visibleLength(first))) =>
+    width === undefined ? first + text : wordWrap(text, width, first, rest);
   const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
   if (heading) {
     const text = inline(heading[2]!, style);
-    return heading[1]!.length <= 2 ? style.bold(style.underline(text)) : style.bold(text);
+    return wrap(heading[1]!.length <= 2 ? style.bold(style.underline(text)) : style.bold(text));
   }
-  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) return style.dim("─".repeat(40));
+  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) return style.dim("─".repeat(Math.min(40, width ?? 40)));
   const quote = /^\s*>\s?(.*)$/.exec(line);
-  if (quote) return `${style.dim("│")} ${style.italic(inline(quote[1]!, style))}`;
+  if (quote) {
+    const bar = `${style.dim("│")} `;
+    return wrap(style.italic(inline(quote[1]!, style)), bar, bar);
+  }
   const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(line);
-  if (bullet) return `${bullet[1]!}  • ${inline(bullet[2]!, style)}`;
+  if (bullet) return wrap(inline(bullet[2]!, style), `${bullet[1]!}  • `);
   const numbered = /^(\s*)(\d+)[.)]\s+(.*)$/.exec(line);
-  if (numbered) return `${numbered[1]!}  ${numbered[2]!}. ${inline(numbered[3]!, style)}`;
-  return inline(line, style);
+  if (numbered) return wrap(inline(numbered[3]!, style), `${numbered[1]!}  ${numbered[2]!}. `);
+  const indent = /^\s*/.exec(line)?.[0] ?? "";
+  return wrap(inline(line.slice(indent.length), style), indent);
 }
 
 /** Inline markup: code spans first (their content is literal), then links, bold, italic. */

@@ -9,6 +9,8 @@ export const SHOW_CURSOR = "\x1b[?25h";
 export interface Output {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** A terminal's width in columns. */
+  readonly columns?: number;
 }
 
 export interface ProgressDisplay {

@@ -202,10 +202,11 @@ function report(view: JobView, values: Values, io: CliIo): ExitCode {
   const style = terminalStyle(wantsColor(io.stderr, io.env, Boolean(values["no-color"])));
   if (view.status === "completed" && view.result) {
     const color = wantsColor(io.stdout, io.env, Boolean(values["no-color"]));
-    // A terminal gets the answer rendered; a pipe or file gets the markdown itself. Either way
-    // without control characters (--json keeps them, escaped by JSON).
+    // A terminal gets the answer rendered and wrapped to its width (words split by the terminal
+    // are hard to read); a pipe or file gets the markdown itself, unwrapped. Either way without
+    // control characters (--json keeps them, escaped by JSON).
     const answer = io.stdout.isTTY
-      ? renderMarkdown(view.result.answer_markdown, { color })
+      ? renderMarkdown(view.result.answer_markdown, { color, width: io.stdout.columns ?? 80 })
       : printable(view.result.answer_markdown);
     io.stdout.write(`\n${answer.trimEnd()}\n\n`);
     const took =

@@ -57,4 +57,52 @@ describe("renderMarkdown", () => {
     expect(colored.replace(/\x1b\[[0-9;]*m/g, "")).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(escapes.length).toBeGreaterThan(0);
   });
+
+  it("wraps paragraphs, list items and quotes at the width, between words, with hanging indents", () => {
+    const md = [
+      "The error rate rose forty times right after the deploy of v2.14.0 and stayed high since.",
+      "- **F1** errors rose ×40 after the deploy of api-gateway v2.14.0",
+      "> offline answer written from the findings of the analysis",
+    ].join("\n");
+    expect(renderMarkdown(md, { color: false, width: 30 }).split("\n")).toEqual([
+      "The error rate rose forty",
+      "times right after the deploy",
+      "of v2.14.0 and stayed high",
+      "since.",
+      "  • F1 errors rose ×40 after",
+      "    the deploy of api-gateway",
+      "    v2.14.0",
+      "│ offline answer written from",
+      "│ the findings of the analysis",
+    ]);
+  });
+
+  it("keeps a word longer than the line whole, and code blocks and tables as they are", () => {
+    const url = "https://runbooks.example/a/very/long/path/to/the/runbook";
+    const md = `see ${url} now\n\`\`\`\n${"x ".repeat(20)}\n\`\`\`\n| a | b |\n|---|---|\n| ${"y".repeat(25)} | z |`;
+    expect(renderMarkdown(md, { color: false, width: 20 }).split("\n")).toEqual([
+      "see",
+      url,
+      "now",
+      `    ${"x ".repeat(20)}`,
+      `  ${"a".padEnd(25)} │ b`,
+      `  ${"─".repeat(25)}─┼──`,
+      `  ${"y".repeat(25)} │ z`,
+    ]);
+  });
+
+  it("closes the styles open at a break and opens them again on the next line", () => {
+    const lines = renderMarkdown("**bold words that wrap across lines**", { color: true, width: 12 }).split(
+      "\n",
+    );
+    // eslint-disable-next-line no-control-regex
+    expect(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))).toEqual([
+      "bold words",
+      "that wrap",
+      "across lines",
+    ]);
+    expect(lines[0]).toBe("\x1b[1mbold words\x1b[0m");
+    expect(lines[1]).toBe("\x1b[1mthat wrap\x1b[0m");
+    expect(lines[2]).toBe("\x1b[1macross lines\x1b[22m");
+  });
 });

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { DatadogConfig, ServiceConfig } from "@orch/config";
 import { serviceScope, type StepDraft } from "@orch/core";
 import type { ServiceDirectory, ServiceInfo } from "@orch/backend";
-import { createMetricsSourceProvider, type MetricsSourceProvider } from "@orch/datadog";
+import { createMetricsSourceProvider, type MetricsSourceProvider, type SourceLogger } from "@orch/datadog";
 import type { StoredJob } from "@orch/queue";
 import type { ServiceContext } from "./phases/phase-deps.js";
 
@@ -12,6 +12,7 @@ export interface ServiceResolverOptions {
   readonly redis: Redis;
   /** The backend's service info, when BACKEND_API_URL is set. */
   readonly directory?: ServiceDirectory;
+  readonly logger?: SourceLogger;
 }
 
 /** A service's config entry with what the backend said laid over it (the backend wins field by field). */
@@ -47,10 +48,11 @@ export class ServiceResolver {
     this.sources = createMetricsSourceProvider({
       config: { ...options.datadog, services: this.services },
       redis: options.redis,
+      ...(options.logger ? { logger: options.logger } : {}),
     });
   }
 
-  async resolve(job: StoredJob, signal: AbortSignal): Promise<ServiceContext> {
+  async resolve(job: StoredJob, signal: AbortSignal, demoAnchor?: number): Promise<ServiceContext> {
     const id = job.request.service_id;
     const steps: StepDraft[] = [];
     let info: ServiceInfo | undefined;
@@ -63,7 +65,7 @@ export class ServiceResolver {
     if (service) this.services[id] = service;
     else delete this.services[id];
     // Synchronous after the overlay update, so the source is built from exactly this entry.
-    const source = this.sources.forService(id);
+    const source = this.sources.forService(id, demoAnchor);
     const scope = job.service_scope ?? serviceScope(id, service?.tags, service?.env);
     return { scope, source, steps };
   }

@@ -1,8 +1,18 @@
 import type { Logger } from "pino";
-import { AppError, describeError, type ConversationMessage, type StepDraft } from "@orch/core";
+import {
+  AppError,
+  CONVERSATION_HOLD_MS,
+  conversationAnchor,
+  describeError,
+  type ConversationMessage,
+  type StepDraft,
+} from "@orch/core";
 import type { BackendClient } from "@orch/backend";
 import type { SessionStore, StoredJob } from "@orch/queue";
-import type { History } from "./phases/phase-deps.js";
+import type { ConversationAnchor, History } from "./phases/phase-deps.js";
+
+/** A conversation's anchor is kept a little past its hold: a job asked within it may be planned later. */
+const ANCHOR_TTL_MS = CONVERSATION_HOLD_MS + 10 * 60_000;
 
 export interface SessionHistoryOptions {
   readonly sessions: SessionStore;
@@ -82,6 +92,21 @@ export class SessionHistory {
         ],
       };
     }
+  }
+
+  /**
+   * The demo's anchor for a job of a session: the conversation's while the question comes within
+   * its hold, else the question's own (returned with `keep`, to keep it for the questions after).
+   */
+  async demoAnchorFor(job: StoredJob): Promise<ConversationAnchor | undefined> {
+    const sessionId = job.request.session_id;
+    const askedAt = Date.parse(job.created_at);
+    if (!sessionId || Number.isNaN(askedAt)) return undefined;
+    const { sessions } = this.options;
+    const current = await sessions.anchor(job.owner, sessionId);
+    const anchor = conversationAnchor(current, askedAt);
+    if (anchor === current) return { anchor };
+    return { anchor, keep: () => sessions.keepAnchor(job.owner, sessionId, anchor, ANCHOR_TTL_MS) };
   }
 
   /**

@@ -82,6 +82,8 @@ export async function startWorkerRuntime(
     datadog: config.datadog,
     services: config.services,
     redis: data,
+    // Datadog retries and failures, with the host they went to (answers name the org, not the URL).
+    logger: log.child({ component: "datadog" }),
     ...(backend ? { directory: backend.directory } : {}),
   });
   const history = new SessionHistory({
@@ -125,9 +127,10 @@ export async function startWorkerRuntime(
       stalledIntervalMs: config.orchestrator.stalled_interval_ms,
     },
     deps: {
-      serviceFor: (job, signal) => services.resolve(job, signal),
+      serviceFor: (job, signal, demoAnchor) => services.resolve(job, signal, demoAnchor),
       reasonerFor: (job: StoredJob) => (job.request.options?.reasoner === "offline" ? offline : reasoner),
       historyFor: (job, signal) => history.forJob(job, signal),
+      demoAnchorFor: (job) => history.demoAnchorFor(job),
       rememberAnswer: (job, answer) => history.record(job, answer),
       now: Date.now,
       defaultTimeframe: config.datadog.default_timeframe,

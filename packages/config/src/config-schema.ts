@@ -17,6 +17,11 @@ const DEFAULT_PRICES = {
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 /** A lower-case host name or IPv4 address, optionally `*.` + a domain. */
 const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+/** How answers and `data_source` name a Datadog organisation: a short label, never a URL. */
+const orgName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$/, "a short name: letters, digits, space, . _ -")
+  .optional();
 const duration = z
   .string()
   .refine(
@@ -39,6 +44,7 @@ export const serviceConfigSchema = z
     api_url: z.url().optional().describe("the service's own Datadog base URL"),
     api_key: z.string().min(1).optional(),
     app_key: z.string().min(1).optional(),
+    org_name: orgName.describe("how answers name the service's own Datadog organisation"),
   })
   .strict();
 
@@ -101,6 +107,7 @@ export const fileConfigSchema = z
     datadog: z
       .object({
         default_timeframe: duration.default("1h"),
+        org_name: orgName.describe("how answers and data_source name the deployment's Datadog organisation"),
         max_metrics_per_request: int(1, 1000, 100),
         request_timeout_ms: int(100, 120_000, 10_000),
         max_retries: int(0, 10, 3),

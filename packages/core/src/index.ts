@@ -15,6 +15,7 @@ export * from "./scenario/scenario-generator.js";
 export * from "./scenario/demo-scenarios.js";
 export * from "./scenario/scenario-question.js";
 export * from "./scenario/text-matcher.js";
+export * from "./scenario/conversation-anchor.js";
 export * from "./planner/index.js";
 export * from "./analysis/index.js";
 export * from "./context/index.js";

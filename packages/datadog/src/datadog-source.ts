@@ -40,6 +40,11 @@ export interface DatadogSourceOptions {
   readonly site?: string;
   /** A full base URL that replaces the site's (proxies, gateways, the fake); plain http allowed. */
   readonly apiUrl?: string;
+  /**
+   * The organisation's name as clients see it (`data_source`, answers, errors). Default: the site,
+   * or plain "datadog" when `apiUrl` replaces it (its host may be internal).
+   */
+  readonly name?: string;
   readonly requestTimeoutMs?: number;
   readonly maxRetries?: number;
   readonly maxMetricsPerRequest?: number;
@@ -91,10 +96,11 @@ export class DatadogSource implements MetricsSource {
 
   constructor(private readonly options: DatadogSourceOptions) {
     const site = options.site ?? "datadoghq.com";
-    const where = options.apiUrl ? new URL(options.apiUrl).host : site;
-    this.id = `datadog:${where}`;
+    const shown = options.name ?? (options.apiUrl ? undefined : site);
+    this.id = shown ? `datadog:${shown}` : "datadog";
     this.policy = {
-      site: where,
+      site: shown ?? "datadog",
+      host: options.apiUrl ? new URL(options.apiUrl).host : site,
       timeoutMs: options.requestTimeoutMs ?? 10_000,
       maxRetries: options.maxRetries ?? 3,
       secrets: [options.apiKey, options.appKey],

@@ -16,7 +16,7 @@ import {
   type SourceRead,
   type TimeWindow,
 } from "@orch/core";
-import { abortError, NotFound } from "@orch/core";
+import { abortError, nextWholeMinute, NotFound } from "@orch/core";
 import { makeSeries } from "./make-series.js";
 import { scenarioQuery } from "./scenario-query.js";
 import { checkScope, scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
@@ -29,9 +29,6 @@ export interface DemoSourceOptions {
   readonly now?: () => number;
   readonly maxMetricsPerRequest?: number;
 }
-
-/** Rounds up to the next whole minute, so that reads within the same minute agree. */
-export const nextWholeMinute = (now: number): number => Math.ceil(now / 60_000) * 60_000;
 
 /** Datadog's API takes seconds; the demo reads the same whole-second window. */
 const wholeSeconds = (window: TimeWindow) => ({

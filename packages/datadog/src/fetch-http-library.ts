@@ -15,6 +15,12 @@ export class HttpStatusError extends Error {
 
 /** The request never got an answer (refused, reset, DNS). */
 export class NetworkError extends Error {
+  /**
+   * What went wrong without where: the system error code (ECONNREFUSED, ENOTFOUND…). The message
+   * names the address that failed, which may be internal, so only operators' logs carry it.
+   */
+  readonly reason: string;
+
   constructor(
     readonly endpoint: string,
     options: { cause: unknown },
@@ -22,6 +28,8 @@ export class NetworkError extends Error {
     const cause = options.cause instanceof Error ? (options.cause.cause ?? options.cause) : options.cause;
     super(`${endpoint}: ${cause instanceof Error ? cause.message : "network error"}`, options);
     this.name = "NetworkError";
+    const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+    this.reason = typeof code === "string" && /^[A-Z0-9_]+$/.test(code) ? code : "network error";
   }
 }
 

@@ -9,19 +9,30 @@ import { loadDatadogSdk } from "./datadog-sdk.js";
 import { RedisTokenBucket } from "./redis-token-bucket.js";
 import type { SourceLogger } from "./source-logger.js";
 
+/** When a demo source pinned to an anchor is closed: past any job that could still read it. */
+const RETIRE_ANCHORED_MS = 2 * 3_600_000;
+
 export interface MetricsSourceProviderOptions {
   readonly config: DatadogConfig & { readonly services: Readonly<Record<string, ServiceConfig>> };
   readonly redis: Redis;
   /** The demo scenario of a service; default the built-in ones. */
   readonly scenarios?: (serviceId: string) => Scenario;
-  /** The demo anchor for a read at `now`; default `now` rounded up to the minute. */
+  /**
+   * The demo anchor for a read at `now`, for every read (tests pin it); default `now` rounded up to
+   * the minute, or the anchor a job's conversation is pinned to.
+   */
   readonly anchor?: (now: number) => number;
   readonly logger?: SourceLogger;
 }
 
 /** Hands the worker the data source of each service, and closes them all at shutdown. */
 export interface MetricsSourceProvider {
-  forService(serviceId: string): MetricsSource;
+  /**
+   * The source of a service. `demoAnchor` pins the demo's anchor (a conversation's, see
+   * `conversationAnchor`); without it the demo anchors each read at its own minute. Datadog
+   * sources ignore it.
+   */
+  forService(serviceId: string, demoAnchor?: number): MetricsSource;
   /**
    * Loads the Datadog SDK now when any service reads Datadog: loading it takes the process a couple
    * of seconds of blocking work, better spent at start-up than inside the first job.
@@ -44,9 +55,14 @@ interface Connection {
   readonly appKey: string;
   readonly site: string;
   readonly apiUrl?: string;
+  /** How clients see the org named (see DatadogSourceOptions.name). */
+  readonly name?: string;
 }
 
-/** The Datadog org a service reads: its own keys (and site or URL) when it has both, else the deployment's. */
+/**
+ * The Datadog org a service reads: its own keys (and site or URL) when it has both, else the
+ * deployment's. A team's own org goes by its own org_name only, never the deployment's.
+ */
 function connectionFor(
   config: MetricsSourceProviderOptions["config"],
   serviceId: string,
@@ -59,12 +75,20 @@ function connectionFor(
       appKey: own.app_key,
       site: own.site ?? config.site,
       ...(apiUrl ? { apiUrl } : {}),
+      ...(own.org_name ? { name: own.org_name } : {}),
     };
   }
   if (config.apiKey && config.appKey) {
     const site = own?.site ?? config.site;
     const apiUrl = own?.api_url ?? (own?.site ? undefined : config.apiUrl);
-    return { apiKey: config.apiKey, appKey: config.appKey, site, ...(apiUrl ? { apiUrl } : {}) };
+    const name = own?.org_name ?? config.org_name;
+    return {
+      apiKey: config.apiKey,
+      appKey: config.appKey,
+      site,
+      ...(apiUrl ? { apiUrl } : {}),
+      ...(name ? { name } : {}),
+    };
   }
   return undefined;
 }
@@ -77,6 +101,22 @@ function connectionFor(
 export function createMetricsSourceProvider(options: MetricsSourceProviderOptions): MetricsSourceProvider {
   const { config, redis } = options;
   const sources = new Map<string, CachedSource>();
+  // Demo sources pinned to a conversation's anchor, by anchor: a conversation keeps its anchor
+  // for CONVERSATION_HOLD_MS and a job lasts at most an hour, so one older than two hours is done.
+  const anchored = new Map<number, CachedSource>();
+  const retireAnchored = () => {
+    for (const [anchor, source] of anchored) {
+      if (anchor > Date.now() - RETIRE_ANCHORED_MS) continue;
+      anchored.delete(anchor);
+      void source.close().catch(() => undefined);
+    }
+  };
+  const demo = (anchor?: (now: number) => number) =>
+    new DemoSource({
+      maxMetricsPerRequest: config.max_metrics_per_request,
+      ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+      ...(anchor ? { anchor } : {}),
+    });
 
   const cached = (identity: string, build: () => MetricsSource, namespace: string): CachedSource => {
     const existing = sources.get(identity);
@@ -87,20 +127,25 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
   };
 
   return {
-    forService(serviceId: string): MetricsSource {
+    forService(serviceId: string, demoAnchor?: number): MetricsSource {
       const connection = connectionFor(config, serviceId);
-      if (!connection) {
-        return cached(
-          "demo",
-          () =>
-            new DemoSource({
-              maxMetricsPerRequest: config.max_metrics_per_request,
-              ...(options.scenarios ? { scenarios: options.scenarios } : {}),
-              ...(options.anchor ? { anchor: options.anchor } : {}),
-            }),
-          "demo",
+      if (!connection && demoAnchor !== undefined && !options.anchor) {
+        const existing = anchored.get(demoAnchor);
+        if (existing) return existing;
+        retireAnchored();
+        // Its own cache entries: data around another anchor is another story.
+        const source = new CachedSource(
+          demo(() => demoAnchor),
+          {
+            redis,
+            cache: config.cache,
+            namespace: `demo@${demoAnchor}`,
+          },
         );
+        anchored.set(demoAnchor, source);
+        return source;
       }
+      if (!connection) return cached("demo", () => demo(options.anchor), "demo");
       const host = connection.apiUrl ? new URL(connection.apiUrl).host : connection.site;
       // Names the org without carrying its keys: a short digest.
       const org = createHash("sha1")
@@ -108,7 +153,7 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
         .digest("hex")
         .slice(0, 12);
       return cached(
-        `${connection.apiUrl ?? connection.site}|${org}`,
+        `${connection.apiUrl ?? connection.site}|${org}|${connection.name ?? ""}`,
         () =>
           new DatadogSource({
             ...connection,
@@ -131,8 +176,9 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
       }
     },
     async close(): Promise<void> {
-      const all = [...sources.values()];
+      const all = [...sources.values(), ...anchored.values()];
       sources.clear();
+      anchored.clear();
       await Promise.all(all.map((s) => s.close()));
     },
   };

@@ -7,8 +7,13 @@ import type { SourceLogger } from "./source-logger.js";
 
 /** How one upstream call is bounded, retried and described. */
 export interface UpstreamPolicy {
-  /** Named in error messages, e.g. "datadoghq.eu". */
+  /**
+   * How error messages name the organisation, e.g. "datadoghq.eu" or its configured name. Errors
+   * reach answers and traces, which every client reads: never an API URL, which may be internal.
+   */
   readonly site: string;
+  /** Where the calls go (the API URL's host, or the site): in operators' logs only. */
+  readonly host?: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly budget?: RequestBudget;
@@ -114,7 +119,7 @@ function classify(error: unknown, endpoint: string, timedOut: boolean, policy: U
     return {
       error: new UpstreamError(
         "upstream_error",
-        `could not reach Datadog (${site}): ${redact(error.message, secrets)}`,
+        `could not reach Datadog (${site}) for ${endpoint}: ${error.reason}`,
         true,
         { endpoint },
       ),
@@ -156,14 +161,23 @@ export async function callUpstream<T>(
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
       const failure = classify(error, endpoint, timeout.aborted, policy);
+      // Operators see where the call went and what the network said; clients only the message.
+      const where = {
+        endpoint,
+        ...(policy.host ? { host: policy.host } : {}),
+        ...(error instanceof NetworkError ? { cause: redact(error.message, policy.secrets ?? []) } : {}),
+      };
       const failed = failure.error;
-      if (!failed.retryable || retry >= policy.maxRetries) throw failed;
+      if (!failed.retryable || retry >= policy.maxRetries) {
+        policy.logger?.warn({ ...where, code: failed.code, attempts: calls }, failed.message);
+        throw failed;
+      }
       const backoff = Math.random() * Math.min(max, base * 2 ** retry);
       const waitMs = failure.waitMs !== undefined ? failure.waitMs + Math.random() * 100 : backoff;
       if (waitMs > (policy.maxRateLimitWaitMs ?? 60_000)) throw failed;
       if (failure.rateLimited && failure.waitMs !== undefined) await policy.budget?.pause(failure.waitMs);
       policy.logger?.warn(
-        { endpoint, code: failed.code, retry: retry + 1, wait_ms: Math.round(waitMs) },
+        { ...where, code: failed.code, retry: retry + 1, wait_ms: Math.round(waitMs) },
         failed.message,
       );
       await delay(waitMs, signal);

@@ -8,7 +8,7 @@ import {
   type ServiceScope,
 } from "@orch/core";
 import { demoScenarioFor } from "@orch/core";
-import { startFakeDatadog, type FakeDatadog } from "@orch/testkit";
+import { freePort, startFakeDatadog, type FakeDatadog } from "@orch/testkit";
 import { DatadogSource, type DatadogSourceOptions } from "@orch/datadog";
 
 const ANCHOR = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -56,11 +56,44 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
   afterAll(() => fake.close());
   beforeEach(() => fake.reset());
 
-  it("is named after the site, or the host of the API URL that overrides it", () => {
+  it("is named after the organisation's configured name, else its site, else plain datadog, never a URL", () => {
     expect(new DatadogSource({ apiKey: "k", appKey: "a", site: "datadoghq.eu" }).id).toBe(
       "datadog:datadoghq.eu",
     );
-    expect(source().id).toBe(`datadog:${new URL(fake.url).host}`);
+    expect(source().id).toBe("datadog");
+    expect(source({ name: "acme-prod" }).id).toBe("datadog:acme-prod");
+  });
+
+  it("names the organisation, not the API URL's host or address, in errors; logs the host for operators", async () => {
+    const warnings: Array<{ details: Record<string, unknown>; message: string }> = [];
+    const logger = {
+      warn: (details: object, message: string) =>
+        warnings.push({ details: details as Record<string, unknown>, message }),
+      debug: () => undefined,
+    };
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const failure = (read: Promise<unknown>) =>
+      read.then(
+        () => new UpstreamError("upstream_error", "the read succeeded", false),
+        (e: unknown) => e as UpstreamError,
+      );
+    const refused = await failure(
+      source({ apiUrl: closed, maxRetries: 1, logger }).queryMetrics(errors, scope, HOUR, live()),
+    );
+    fake.inject({ kind: "server_error", status: 500, times: Infinity });
+    const failed = await failure(source({ name: "acme-prod", maxRetries: 0 }).monitors(scope, live()));
+
+    expect(refused).toMatchObject({ code: "upstream_error" });
+    expect(refused.message).toMatch(/^could not reach Datadog \(datadog\) .*ECONNREFUSED/);
+    expect(failed.message).toMatch(/^Datadog answered HTTP 500 on GET \/api\/v1\/monitor \(acme-prod\)/);
+    for (const text of [refused.message, failed.message, JSON.stringify(refused), JSON.stringify(failed)]) {
+      expect(text).not.toContain("127.0.0.1");
+      expect(text).not.toContain(new URL(closed).port);
+      expect(text).not.toContain(new URL(fake.url).port);
+    }
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((w) => w.details.host === new URL(closed).host)).toBe(true);
+    expect(JSON.stringify(warnings)).toContain("ECONNREFUSED 127.0.0.1");
   });
 
   it("reads a metric time series from /api/v1/query with the scope inside the query", async () => {

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   classifyMetric,
   demoScenarioFor,
+  nextWholeMinute,
   scenarioMetricNames,
   serviceScope,
   ScopeViolation,
   type MetricQuery,
 } from "@orch/core";
 import { startFakeDatadog, type FakeDatadog } from "@orch/testkit";
-import { DatadogSource, DemoSource, nextWholeMinute } from "@orch/datadog";
+import { DatadogSource, DemoSource } from "@orch/datadog";
 
 const ANCHOR = Date.UTC(2025, 0, 15, 12, 0, 0);
 const window = (hours: number) => ({

@@ -80,7 +80,8 @@ describe("createMetricsSourceProvider", () => {
       .forService("api-gateway")
       .queryMetrics(cpu, serviceScope("api-gateway"), HOUR, live());
 
-    expect(source.id).toBe(`datadog:${new URL(deployment.url).host}`);
+    // Named without the URL, which may be internal: every tenant sees data_source.
+    expect(source.id).toBe("datadog");
     expect([first.cache, second.cache]).toEqual(["miss", "hit"]);
     expect(deployment.count("/api/v1/query")).toBe(1);
   });
@@ -131,7 +132,38 @@ describe("createMetricsSourceProvider", () => {
     });
 
     expect(provider.forService("web-app").id).toBe("demo");
-    expect(provider.forService("payments").id).toBe(`datadog:${new URL(teamOrg.url).host}`);
+    expect(provider.forService("payments").id).toBe("datadog");
+  });
+
+  it("names each organisation as configured: the deployment's, or a team's own", () => {
+    const config = loadConfig({
+      env: {
+        DATADOG_API_KEY: deployment.apiKey,
+        DATADOG_APP_KEY: deployment.appKey,
+        DATADOG_API_URL: deployment.url,
+      },
+      overrides: {
+        datadog: { org_name: "acme-prod" },
+        services: {
+          payments: {
+            api_url: teamOrg.url,
+            api_key: "team-api-key",
+            app_key: "team-app-key",
+            org_name: "money-team",
+          },
+          ledger: { api_url: teamOrg.url, api_key: "team-api-key", app_key: "team-app-key" },
+        },
+      },
+    });
+    provider = createMetricsSourceProvider({
+      config: { ...config.datadog, services: config.services },
+      redis,
+    });
+
+    expect(provider.forService("web-app").id).toBe("datadog:acme-prod");
+    expect(provider.forService("payments").id).toBe("datadog:money-team");
+    // A team's own organisation is not the deployment's: without a name of its own it is "datadog".
+    expect(provider.forService("ledger").id).toBe("datadog");
   });
 });
 

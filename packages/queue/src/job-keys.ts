@@ -33,4 +33,6 @@ export const globalKeys = {
   idempotency: (owner: string, key: string) => `orch:idem:{${owner}}:${key}`,
   session: (id: string) => `orch:session:{${id}}`,
   sessionMessages: (id: string) => `orch:session:{${id}}:messages`,
+  /** The demo's anchor of a session's conversation (epoch ms), while it holds. */
+  sessionAnchor: (id: string) => `orch:session:{${id}}:anchor`,
 } as const;

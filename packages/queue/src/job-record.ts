@@ -14,7 +14,12 @@ import type {
 
 /** Output a phase saves to the record; the next phase reads it. */
 export interface PhaseOutputs {
-  readonly planning?: { readonly plan: Plan; readonly available_metrics: readonly string[] };
+  readonly planning?: {
+    readonly plan: Plan;
+    readonly available_metrics: readonly string[];
+    /** The demo's anchor the job reads at (epoch ms): its conversation's. Absent for Datadog. */
+    readonly demo_anchor?: number;
+  };
   readonly execution?: Evidence;
   readonly feedback?: JobResult;
 }

@@ -37,6 +37,18 @@ export class SessionStore {
     return raw.map((m) => JSON.parse(m) as ConversationMessage);
   }
 
+  /** The demo's anchor of the session's conversation (epoch ms), if one is kept. */
+  async anchor(owner: string, sessionId: string): Promise<number | undefined> {
+    const value = await this.redis.get(globalKeys.sessionAnchor(`${owner}:${sessionId}`));
+    const anchor = value === null ? Number.NaN : Number(value);
+    return Number.isFinite(anchor) ? anchor : undefined;
+  }
+
+  /** Keeps `anchor` as the conversation's demo anchor for `ttlMs`. */
+  async keepAnchor(owner: string, sessionId: string, anchor: number, ttlMs: number): Promise<void> {
+    await this.redis.set(globalKeys.sessionAnchor(`${owner}:${sessionId}`), String(anchor), "PX", ttlMs);
+  }
+
   async exists(owner: string, sessionId: string): Promise<boolean> {
     return (await this.redis.exists(this.key(owner, sessionId))) === 1;
   }

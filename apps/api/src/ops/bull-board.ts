@@ -46,20 +46,39 @@ async function loadBoard(options: BullBoardOptions, basePath: string): Promise<M
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/**
- * A browser re-sends cached Basic credentials with any request, so a page elsewhere could make an
- * admin's browser pause queues or add jobs with a form post. Changes must come from this origin.
- */
-function crossSiteWrite(ctx: Parameters<Middleware<AppState>>[0]): boolean {
-  if (SAFE_METHODS.has(ctx.method)) return false;
-  if (ctx.get("Sec-Fetch-Site") === "cross-site") return true;
-  const origin = ctx.get("Origin");
-  if (!origin) return false;
+const CROSS_ORIGIN =
+  "Bull Board accepts changes only from its own pages (the request came from another origin).";
+
+/** The host of an `Origin` header, or undefined when it is not a URL (`null`, garbage). */
+function originHost(origin: string): string | undefined {
   try {
-    return new URL(origin).host !== ctx.host;
+    return new URL(origin).host;
   } catch {
-    return true;
+    return undefined;
   }
+}
+
+/**
+ * Why a change must be refused, if it must. A browser re-sends cached Basic credentials with any
+ * request, so a page elsewhere could make an admin's browser pause queues or add jobs with a form
+ * post. Browsers send `Origin` (and `Sec-Fetch-Site`) on every cross-origin write, so a change
+ * must come from this origin, or carry `X-Requested-With`, which no cross-site form or simple
+ * request can set (OWASP's custom-request-header defence); one with none of them is refused too.
+ */
+function writeRefusal(ctx: Parameters<Middleware<AppState>>[0], readOnly: boolean): string | undefined {
+  if (SAFE_METHODS.has(ctx.method)) return undefined;
+  if (readOnly) {
+    return "Bull Board is read-only here (admin.read_only): it shows queues and jobs but changes nothing.";
+  }
+  const fetchSite = ctx.get("Sec-Fetch-Site");
+  if (fetchSite && fetchSite !== "same-origin") return CROSS_ORIGIN;
+  const origin = ctx.get("Origin");
+  if (origin) return originHost(origin) === ctx.host ? undefined : CROSS_ORIGIN;
+  if (fetchSite === "same-origin" || ctx.get("X-Requested-With")) return undefined;
+  return (
+    "Bull Board accepts changes only from its own pages: send the Origin header of this server, " +
+    "or X-Requested-With from a script."
+  );
 }
 
 /**
@@ -80,11 +99,9 @@ export function bullBoard(options: BullBoardOptions): Middleware<AppState> {
     // A route label for the HTTP metrics, like the API's routers set.
     (ctx as { _matchedRoute?: string })._matchedRoute = `${basePath}/*`;
     if (!(await admitAdmin(ctx, options.tokens, "Bull Board", options.failures))) return;
-    if (crossSiteWrite(ctx)) {
-      const denied = new AppError(
-        "forbidden",
-        "Bull Board accepts changes only from its own pages (the request came from another origin).",
-      );
+    const refusal = writeRefusal(ctx, options.readOnly);
+    if (refusal) {
+      const denied = new AppError("forbidden", refusal);
       ctx.status = 403;
       ctx.type = "application/problem+json";
       ctx.body = {

@@ -57,7 +57,7 @@ describe("with a backend that answers", () => {
     expect(view.status).toBe("completed");
 
     const trace = await traceOf(h, id);
-    expect(trace.data_source).toBe(`datadog:${new URL(datadog.url).host}`);
+    expect(trace.data_source).toBe("datadog");
     const lookup = trace.steps.find((s) => s.name === "backend.service_info");
     expect(lookup).toMatchObject({ phase: "planning", kind: "tool", status: "ok" });
     expect(lookup?.summary).toContain("service:billing,env:staging");

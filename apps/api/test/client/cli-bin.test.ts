@@ -29,8 +29,9 @@ interface Run {
 function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  // Decoded as a stream: a character split between two chunks stays whole.
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -130,6 +131,41 @@ describe("npx orchestrator, the built CLI", () => {
       if (id) await h.request(`/jobs/${id}`, { method: "DELETE" });
       return { code, screen };
     }
+
+    /** The CLI on a pseudo-terminal `columns` wide; what the terminal shows, without escape sequences. */
+    async function onScreen(columns: number, args: string): Promise<string> {
+      const command = `stty cols ${columns} rows 50; node apps/cli/bin/orchestrator.js ${args}`;
+      const { code, stdout } = await finished(
+        spawn("script", ["-qfec", command, "/dev/null"], { cwd: ROOT, env }),
+      );
+      expect(code, stdout).toBe(0);
+      // eslint-disable-next-line no-control-regex
+      return stdout.replace(/\r/g, "").replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    }
+
+    it("wraps the answer to the terminal's width between words, and leaves piped output unwrapped", async () => {
+      const narrow = await onScreen(
+        60,
+        "ask --offline -q --service api-gateway 'Investigate recent 5xx errors'",
+      );
+      const id = /^job (\S+) · /m.exec(narrow)?.[1];
+      expect(id, narrow).toBeDefined();
+      const answerOf = (screen: string) => screen.slice(0, screen.search(/^job \S+ · /m)).trim();
+      const table = (line: string) => /^\s+\S.*\s│\s/.test(line) || line.includes("┼");
+      const wide = (text: string) => text.split("\n").filter((l) => !table(l) && [...l].length > 60);
+      expect(wide(answerOf(narrow))).toEqual([]);
+      // The same answer on a wide terminal: only where the lines break differs, no word is split.
+      const roomy = answerOf(await onScreen(250, `watch ${id!} -q`));
+      expect(wide(roomy).length).toBeGreaterThan(0);
+      expect(answerOf(narrow).split(/\s+/)).toEqual(roomy.split(/\s+/));
+      const piped = await npx(["watch", id!, "-q"]);
+      expect(
+        piped.stdout
+          .trim()
+          .split("\n")
+          .some((l) => l.length > 60),
+      ).toBe(true);
+    });
 
     it("draws the phases in place, and Ctrl-C stops watching with the cursor restored", async () => {
       const { code, screen } = await onTerminal("\x03");

@@ -89,7 +89,11 @@ describe("Bull Board at /admin/queues", () => {
   });
 
   it("lets an admin pause and resume a queue (Bull Board parses its own request bodies)", async () => {
-    const headers = { Authorization: basic("admin", ADMIN_TOKEN), "Content-Type": "application/json" };
+    const headers = {
+      Authorization: basic("admin", ADMIN_TOKEN),
+      "Content-Type": "application/json",
+      Origin: stack.base,
+    };
     const paused = await fetch(`${stack.base}/admin/queues/api/queues/feedback/pause`, {
       method: "PUT",
       headers,
@@ -125,6 +129,34 @@ describe("Bull Board at /admin/queues", () => {
       body: "{}",
     });
     expect(sameOrigin.status).toBe(200);
+  });
+
+  it("refuses a change that says neither where it came from nor X-Requested-With", async () => {
+    const bare = await fetch(`${stack.base}/admin/queues/api/queues/pause`, {
+      method: "PUT",
+      headers: { Authorization: basic("admin", ADMIN_TOKEN), "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(bare.status).toBe(403);
+    expect(bare.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const problem = (await bare.json()) as { code: string; detail: string };
+    expect(problem.code).toBe("forbidden");
+    expect(problem.detail).toMatch(/Origin.*X-Requested-With/);
+    expect((await boardQueues(stack)).every((q) => !q.isPaused)).toBe(true);
+    // A script sends a header that no cross-site form or simple request can carry.
+    const scripted = await fetch(`${stack.base}/admin/queues/api/queues/planning/pause`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "X-Requested-With": "curl" },
+      body: "{}",
+    });
+    expect(scripted.status).toBe(200);
+    expect((await boardQueues(stack)).find((q) => q.name === "planning")?.isPaused).toBe(true);
+    const resumed = await fetch(`${stack.base}/admin/queues/api/queues/planning/resume`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Sec-Fetch-Site": "same-origin" },
+      body: "{}",
+    });
+    expect(resumed.status).toBe(200);
   });
 
   it("takes the admin token as the Basic user name with an empty password too", async () => {
@@ -169,16 +201,27 @@ describe("Bull Board with admin.read_only", () => {
     await stack?.close();
   });
 
-  it("shows every queue as read-only and refuses to change one", async () => {
+  it("shows every queue as read-only and refuses every change with a 403 saying so", async () => {
     const queues = await boardQueues(stack);
     expect(queues).toHaveLength(3);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
-    const res = await fetch(`${stack.base}/admin/queues/api/queues/planning/pause`, {
-      method: "PUT",
-      headers: { Authorization: basic("admin", ADMIN_TOKEN), "Content-Type": "application/json" },
-      body: "{}",
-    });
-    expect(res.status).toBe(405);
-    expect((await boardQueues(stack)).find((q) => q.name === "planning")?.isPaused).toBe(false);
+    // Pausing all queues (which Bull Board itself answers 200 to, doing nothing), and pausing one.
+    for (const path of ["/admin/queues/api/queues/pause", "/admin/queues/api/queues/planning/pause"]) {
+      const res = await fetch(`${stack.base}${path}`, {
+        method: "PUT",
+        headers: {
+          Authorization: basic("admin", ADMIN_TOKEN),
+          "Content-Type": "application/json",
+          Origin: stack.base,
+        },
+        body: "{}",
+      });
+      expect(res.status, path).toBe(403);
+      expect(res.headers.get("content-type"), path).toMatch(/^application\/problem\+json/);
+      const problem = (await res.json()) as { code: string; detail: string };
+      expect(problem.code, path).toBe("forbidden");
+      expect(problem.detail, path).toMatch(/read-only/);
+    }
+    expect((await boardQueues(stack)).every((q) => !q.isPaused)).toBe(true);
   });
 });

@@ -44,6 +44,8 @@ function problemIn(text: string): { status: number; code: string; detail: string
 
 const REQUEST_MS = 1000;
 const HEADERS_MS = 500;
+/** Long enough that Node's periodic check, left coarse, would fire visibly late. */
+const PRECISE = { headersMs: 2000, requestMs: 3000 };
 
 describe("the API's HTTP server", () => {
   let stack: OpsStack;
@@ -85,6 +87,46 @@ describe("the API's HTTP server", () => {
     const answer = await rawExchange(api.port, ["GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: "]);
     expect(answer.closedAfterMs).toBeLessThan(HEADERS_MS + 1500);
     expect(answer.text).toMatch(/^HTTP\/1.1 408 /);
+  });
+
+  it("closes slow clients when their timeout is due, not at Node's next periodic check", async () => {
+    // Node finds expired requests on a timer. Connections opened at staggered moments meet every
+    // phase of it, so a coarse timer shows as one of them being cut off long after its timeout.
+    const precise = await startApiRuntime(stack.config, stack.redis.url, pino({ level: "silent" }), 0, {
+      timeouts: { headersMs: PRECISE.headersMs, requestMs: PRECISE.requestMs },
+    });
+    try {
+      const staggered = (chunks: readonly string[]) =>
+        Array.from({ length: 5 }, async (_, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * (PRECISE.headersMs / 10)));
+          return rawExchange(precise.port, chunks);
+        });
+      const [headers, bodies] = await Promise.all([
+        Promise.all(staggered(["GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: "])),
+        Promise.all(
+          staggered([
+            `POST /jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+              "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+            '{"service_id"',
+          ]),
+        ),
+      ]);
+      for (const [answers, dueMs] of [
+        [headers, PRECISE.headersMs],
+        [bodies, PRECISE.requestMs],
+      ] as const) {
+        for (const answer of answers) {
+          expect(answer.text).toMatch(/^HTTP\/1.1 408 /);
+          expect(answer.closedAfterMs).toBeGreaterThanOrEqual(dueMs - 50);
+        }
+        const latest = Math.max(...answers.map((a) => a.closedAfterMs - dueMs));
+        expect(latest, `cut off up to ${latest} ms after the ${dueMs} ms timeout`).toBeLessThan(
+          PRECISE.headersMs / 4,
+        );
+      }
+    } finally {
+      await precise.close();
+    }
   });
 
   it("keeps long-waits and event streams open well past the request timeout", async () => {

@@ -6,7 +6,7 @@ import type { PhaseDeps } from "./phase-deps.js";
 export async function executionPhase(deps: PhaseDeps, ctx: PhaseContext): Promise<PhaseWork> {
   const planned = ctx.job.outputs.planning;
   if (!planned) throw new AppError("internal", "execution started before planning saved a plan");
-  const service = await deps.serviceFor(ctx.job, ctx.signal);
+  const service = await deps.serviceFor(ctx.job, ctx.signal, planned.demo_anchor);
   service.steps.forEach(ctx.onStep);
   const outcome = await executePlan(
     { source: service.source, now: deps.now, concurrency: deps.toolConcurrency, onStep: ctx.onStep },

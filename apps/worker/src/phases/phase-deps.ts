@@ -15,14 +15,26 @@ export interface History {
   readonly steps: readonly StepDraft[];
 }
 
+/** The demo's anchor for a job of a session: its conversation's (see `conversationAnchor`). */
+export interface ConversationAnchor {
+  readonly anchor: number;
+  /** Present when the conversation starts (or starts over) with this job: keeps its anchor. */
+  readonly keep?: () => Promise<void>;
+}
+
 /** The ports a phase needs, built once by the composition root. */
 export interface PhaseDeps {
-  /** Resolves the job's service (config, overlaid with the backend's service info when there is one). */
-  readonly serviceFor: (job: StoredJob, signal: AbortSignal) => Promise<ServiceContext>;
+  /**
+   * Resolves the job's service (config, overlaid with the backend's service info when there is
+   * one); a demo source reads at `demoAnchor` when given (the job's conversation's).
+   */
+  readonly serviceFor: (job: StoredJob, signal: AbortSignal, demoAnchor?: number) => Promise<ServiceContext>;
   /** The reasoner for a job; `offline` when the request asked for it. */
   readonly reasonerFor: (job: StoredJob) => Reasoner;
   /** The conversation so far of the job's session, oldest first, bounded. */
   readonly historyFor: (job: StoredJob, signal: AbortSignal) => Promise<History>;
+  /** The demo anchor of the job's conversation; none for a job without a session. */
+  readonly demoAnchorFor: (job: StoredJob) => Promise<ConversationAnchor | undefined>;
   /** Records the job's exchange in its session before the answer is saved (see SessionHistory.record). */
   readonly rememberAnswer: (job: StoredJob, answer: string) => Promise<void>;
   readonly now: () => number;

@@ -6,8 +6,14 @@ import type { PhaseDeps } from "./phase-deps.js";
 /** Planning: the monitor asked about (if any), window, metric discovery, and the reasoner's plan. */
 export async function planningPhase(deps: PhaseDeps, ctx: PhaseContext): Promise<PhaseWork> {
   const { request } = ctx.job;
-  const service = await deps.serviceFor(ctx.job, ctx.signal);
-  const history = await deps.historyFor(ctx.job, ctx.signal);
+  // The conversation's demo anchor decides which demo data the job reads (read with the history).
+  const [history, conversation] = await Promise.all([
+    deps.historyFor(ctx.job, ctx.signal),
+    deps.demoAnchorFor(ctx.job),
+  ]);
+  const service = await deps.serviceFor(ctx.job, ctx.signal, conversation?.anchor);
+  const demoAnchor = service.source.id === "demo" ? conversation?.anchor : undefined;
+  if (demoAnchor !== undefined) await conversation?.keep?.();
   const resolved = [...service.steps, ...history.steps];
   resolved.forEach(ctx.onStep);
   const { source, scope } = service;
@@ -44,7 +50,12 @@ export async function planningPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
   );
   const plan = focus.monitor ? planWithMonitor(outcome.plan, focus.monitor, maxSteps) : outcome.plan;
   return {
-    output: { plan, available_metrics: outcome.available_metrics },
+    output: {
+      plan,
+      available_metrics: outcome.available_metrics,
+      // Execution reads the demo at the same anchor.
+      ...(demoAnchor !== undefined ? { demo_anchor: demoAnchor } : {}),
+    },
     steps: [...resolved, ...focus.steps, ...outcome.steps],
     usage: {
       ...usageOfSteps(outcome.steps),

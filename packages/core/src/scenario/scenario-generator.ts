@@ -31,9 +31,20 @@ interface IncidentSpan {
   readonly start: number;
   readonly end: number;
   readonly rampMs: number;
+  /** It lasts to the anchor, and so goes on after it (see `ongoing`). */
+  readonly ongoing: boolean;
 }
 
 const DEFAULT_SHORT_MS = 15 * 60_000;
+
+/**
+ * Whether something that ends at `end` (an offset, or its default) lasts to the anchor. It then
+ * goes on past the anchor: a read that reaches beyond it (the demo keeps a conversation's anchor
+ * while it asks again minutes later) finds the incident still there, not over at the anchor.
+ */
+function ongoing(end: string | undefined, lastsToAnchor: boolean): boolean {
+  return end === undefined ? lastsToAnchor : offsetMs(end) === 0;
+}
 
 function spanOf(incident: ScenarioIncident, anchor: number): IncidentSpan {
   const start = anchor + offsetMs(incident.start);
@@ -41,8 +52,12 @@ function spanOf(incident: ScenarioIncident, anchor: number): IncidentSpan {
   const end =
     incident.end !== undefined ? anchor + offsetMs(incident.end) : long ? anchor : start + DEFAULT_SHORT_MS;
   const rampMs = incident.ramp ? (parseDuration(incident.ramp) ?? 0) : 0;
-  return { incident, start, end: Math.max(end, start), rampMs };
+  return { incident, start, end: Math.max(end, start), rampMs, ongoing: ongoing(incident.end, long) };
 }
+
+/** Whether t falls within the span: from its start to its end, or on past it when ongoing. */
+const within = (span: { start: number; end: number; ongoing: boolean }, t: number): boolean =>
+  t >= span.start && (span.ongoing || t <= span.end);
 
 const DEFAULT_FACTOR: Readonly<Record<ScenarioIncident["type"], number>> = {
   spike: 3,
@@ -66,10 +81,11 @@ function strength(span: IncidentSpan, t: number): number {
       return t >= end ? 1 : end === start ? 1 : (t - start) / (end - start);
     case "leak":
       // A leak grows until it ends; an end before the window's end is a restart back to normal.
-      if (t > end) return 0;
+      // One that lasts to the anchor keeps leaking after it, at the same pace.
+      if (!within(span, t)) return 0;
       return end === start ? 1 : (t - start) / (end - start);
     case "oscillation": {
-      if (t > end) return 0;
+      if (!within(span, t)) return 0;
       const period = parseDuration(incident.period ?? "10m") ?? 600_000;
       return 0.5 + 0.5 * Math.sin((2 * Math.PI * (t - start)) / period);
     }
@@ -77,7 +93,7 @@ function strength(span: IncidentSpan, t: number): number {
       // A reset changes the running total, not the rate (see scenario-counter.ts).
       return 0;
     default:
-      if (t > end) return 0;
+      if (!within(span, t)) return 0;
       return rampMs > 0 ? Math.min(1, (t - start) / rampMs) : 1;
   }
 }
@@ -145,10 +161,10 @@ export function seriesValueAt(
 ): number | null {
   const window = scenarioWindow(scenario, anchor);
   const spans = series.incidents.map((i) => spanOf(i, anchor));
-  if (spans.some((s) => s.incident.type === "nodata" && t >= s.start && t <= s.end)) return null;
+  if (spans.some((s) => s.incident.type === "nodata" && within(s, t))) return null;
 
   for (const span of spans) {
-    if (span.incident.type === "flatline" && t >= span.start && t <= span.end) {
+    if (span.incident.type === "flatline" && within(span, t)) {
       const flat = span.incident.value ?? baseLevel(series, window.start, span.start);
       return clamp(series, flat);
     }
@@ -256,6 +272,7 @@ export function generateLogs(
   const bursts = logs.bursts.map((b) => ({
     start: anchor + offsetMs(b.start),
     end: b.end !== undefined ? anchor + offsetMs(b.end) : anchor + offsetMs(b.start) + DEFAULT_SHORT_MS,
+    ongoing: ongoing(b.end, false),
     factor: b.factor,
     message: b.message,
   }));
@@ -266,7 +283,7 @@ export function generateLogs(
   const key = `${scenario.seed}|${scenario.service}|logs`;
   const first = Math.floor(from / bucketMs) * bucketMs;
   for (let t = first; t < to; t += bucketMs) {
-    const burst = bursts.find((b) => t + bucketMs > b.start && t <= b.end);
+    const burst = bursts.find((b) => t + bucketMs > b.start && (b.ongoing || t <= b.end));
     const lambda = logs.errors_per_minute * (bucketMs / 60_000) * (burst ? burst.factor : 1);
     const n = poisson(lambda, key, Math.floor(t / 1000));
     counts.push([t, n]);
