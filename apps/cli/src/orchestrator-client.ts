@@ -13,7 +13,12 @@ export interface JobView {
   readonly finished_at: string | null;
   readonly reasoner: string | null;
   readonly data_source: string | null;
-  readonly result: { readonly answer_markdown: string; readonly confidence?: number } | null;
+  readonly result: {
+    readonly answer_markdown: string;
+    /** The short form: the direct answer, the causal chain once, other issues and the next step. */
+    readonly summary?: string;
+    readonly confidence?: number;
+  } | null;
   readonly error: { readonly code: string; readonly message: string } | null;
   /** Absent from servers older than the cost field. */
   readonly usage?: { readonly llm_calls?: number; readonly cost_usd?: number | null };

@@ -30,6 +30,7 @@ Options for ask:
       --session <id>      a session id: follow-up questions use its history
   -t, --timeframe <d>     the window to look at, e.g. 30m, 24h, 7d
       --offline           use the offline reasoner even if a model is configured
+      --brief             print only the short answer (the details: orchestrator watch <job_id>)
 
 Common options:
       --json              print the final job view as JSON (for scripts)
@@ -51,6 +52,7 @@ const OPTIONS = {
   session: { type: "string" },
   timeframe: { type: "string", short: "t" },
   offline: { type: "boolean" },
+  brief: { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   "no-color": { type: "boolean" },
@@ -205,9 +207,13 @@ function report(view: JobView, values: Values, io: CliIo): ExitCode {
     // A terminal gets the answer rendered and wrapped to its width (words split by the terminal
     // are hard to read); a pipe or file gets the markdown itself, unwrapped. Either way without
     // control characters (--json keeps them, escaped by JSON).
+    const brief = Boolean(values.brief) && view.result.summary !== undefined && view.result.summary !== "";
+    const text = brief
+      ? `${view.result.summary ?? ""}\n\n_Details: orchestrator watch ${view.job_id}_`
+      : view.result.answer_markdown;
     const answer = io.stdout.isTTY
-      ? renderMarkdown(view.result.answer_markdown, { color, width: io.stdout.columns ?? 80 })
-      : printable(view.result.answer_markdown);
+      ? renderMarkdown(text, { color, width: io.stdout.columns ?? 80 })
+      : printable(text);
     io.stdout.write(`\n${answer.trimEnd()}\n\n`);
     const took =
       view.started_at && view.finished_at

@@ -104,6 +104,18 @@ describe("the orchestrator CLI against a running service", () => {
     expect(stderr).toMatch(/^job \S+ · offline · demo · confidence \d\.\d\d · \d+\.\d s$/m);
   });
 
+  it("prints only the short answer with --brief, and says where the details are", async () => {
+    if (!h.workers) await h.startWorkers();
+    const { code, stdout, stderr } = await cli(
+      ["ask", "-s", "web-app", "--offline", "-q", "--brief", "Is CPU ok?"],
+      env,
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout).not.toMatch(/### Findings/);
+    expect(stdout).toMatch(/Details: orchestrator watch \S+/);
+    expect(stdout.trim().split(/\s+/).length).toBeLessThan(160);
+  });
+
   it("exits 2 on usage errors, with a message saying what is missing", async () => {
     const noService = await cli(["ask", "How is it?"], env);
     expect(noService.code).toBe(2);
