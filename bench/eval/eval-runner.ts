@@ -8,6 +8,7 @@ import {
   type ScenarioFile,
   type ScenarioFileError,
   type ScenarioLibrary,
+  type ScenarioSplit,
 } from "./scenario-library.js";
 import { scoreScenario, type ScenarioScore, type ScoredFinding } from "./score-scenario.js";
 
@@ -31,6 +32,9 @@ export interface EvalOptions {
 export interface ScenarioRun {
   readonly score: ScenarioScore;
   readonly file: string;
+  /** The family it was drawn from ("committed" for the committed files) and its split. */
+  readonly family: string;
+  readonly split: ScenarioSplit;
   readonly job_id?: string;
   /** Submit to end of the job, as the client saw it. */
   readonly ms: number;
@@ -39,6 +43,9 @@ export interface ScenarioRun {
   readonly wave: number;
   /** The job's findings as the API returned them. */
   readonly findings: readonly ScoredFinding[];
+  /** The job's answer text and the window it read, when it completed. */
+  readonly answer?: string;
+  readonly window?: { readonly start: string; readonly end: string };
 }
 
 export interface EvalReport {
@@ -48,7 +55,16 @@ export interface EvalReport {
   /** Requests the fake Datadog served: every read went through the real client and the cache. */
   readonly datadog_requests: number;
   readonly runs: readonly ScenarioRun[];
+  /** Totals of each family, in the order they first appear ("committed" for the committed files). */
+  readonly families: Readonly<Record<string, EvalTotals>>;
   readonly totals: EvalTotals;
+}
+
+/** Totals per family, in the order the families first appear. */
+export function familyTotals(runs: readonly ScenarioRun[]): Record<string, EvalTotals> {
+  const groups = new Map<string, ScenarioScore[]>();
+  for (const run of runs) groups.set(run.family, [...(groups.get(run.family) ?? []), run.score]);
+  return Object.fromEntries([...groups].map(([family, scores]) => [family, evalTotals(scores)]));
 }
 
 const findingSchema = z
@@ -59,6 +75,7 @@ const findingSchema = z
     metric: z.string(),
     window: z.object({ start: z.number(), end: z.number() }),
     related: z.array(z.string()).optional(),
+    state: z.string().optional(),
   })
   .loose();
 
@@ -67,7 +84,11 @@ const viewSchema = z
     job_id: z.string(),
     status: z.string(),
     result: z
-      .object({ findings: z.array(findingSchema) })
+      .object({
+        findings: z.array(findingSchema),
+        answer_markdown: z.string(),
+        window: z.object({ start: z.string(), end: z.string() }).loose(),
+      })
       .loose()
       .nullable()
       .optional(),
@@ -91,6 +112,8 @@ function batchAnchor(now: number): number {
 interface JobOutcome {
   readonly jobId?: string;
   readonly findings?: readonly ScoredFinding[];
+  readonly answer?: string;
+  readonly window?: { readonly start: number; readonly end: number };
   readonly error?: string;
 }
 
@@ -142,7 +165,13 @@ async function runJob(
     if (response.status !== 200) return { jobId, error: `GET /jobs/${jobId} answered ${response.status}` };
     const view = viewSchema.parse(await response.json());
     if (view.status === "completed" && view.result) {
-      return { jobId, findings: view.result.findings };
+      const { findings, answer_markdown: answer, window } = view.result;
+      return {
+        jobId,
+        findings,
+        answer,
+        window: { start: Date.parse(window.start), end: Date.parse(window.end) },
+      };
     }
     if (TERMINAL.has(view.status)) {
       return {
@@ -169,13 +198,16 @@ function invalidRun(error: ScenarioFileError, at: number): ScenarioRun {
       corroborating: [],
       forbidden: [],
       outcomes: [],
-      window_hits: 0,
-      window_checked: 0,
+      timing_hits: 0,
+      timing_checked: 0,
+      checks: [],
       recall: 0,
       precision: 1,
       error: `invalid scenario file: ${error.message}`,
     },
     file: error.file,
+    family: "committed",
+    split: "committed",
     ms: 0,
     anchor: new Date(at).toISOString(),
     wave: 0,
@@ -228,6 +260,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     wall_ms: Date.now() - started,
     datadog_requests: datadogRequests,
     runs,
+    families: familyTotals(runs),
     totals: evalTotals(runs.map((r) => r.score)),
   };
 }
@@ -259,16 +292,29 @@ async function runWave(
           scenario: entry.scenario,
           anchor: batchAnchorMs,
           findings: outcome.findings,
+          ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+          ...(outcome.window ? { window: outcome.window } : {}),
           ...(outcome.error !== undefined ? { error: outcome.error } : {}),
         });
         const run: ScenarioRun = {
           score,
           file: entry.file,
+          family: entry.family ?? "committed",
+          split: entry.split ?? "committed",
           ...(outcome.jobId ? { job_id: outcome.jobId } : {}),
           ms: Date.now() - t0,
           anchor: new Date(batchAnchorMs).toISOString(),
           wave,
           findings: outcome.findings ?? [],
+          ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+          ...(outcome.window
+            ? {
+                window: {
+                  start: new Date(outcome.window.start).toISOString(),
+                  end: new Date(outcome.window.end).toISOString(),
+                },
+              }
+            : {}),
         };
         options.onScore?.(run);
         return run;
