@@ -1,4 +1,4 @@
-import { textMatches, type ExpectedAnswer } from "@orch/core";
+import { regexOf, textMatches, type ExpectedAnswer } from "@orch/core";
 import { answerLead } from "./answer-text.js";
 import { check, type ExpectationCheck } from "./expectation-check.js";
 
@@ -6,6 +6,18 @@ const quote = (text: string) => (text.startsWith("/") ? text : `"${text}"`);
 
 function shorten(text: string, max = 160): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Where a matcher matches in the text, with some words around it: "…a «no problems found» here…". */
+function excerpt(matcher: string, text: string): string {
+  const re = regexOf(matcher) ?? new RegExp(matcher.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+  const found = re.exec(text);
+  if (!found) return "";
+  const from = Math.max(0, found.index - 40);
+  const to = Math.min(text.length, found.index + found[0].length + 40);
+  const before = text.slice(from, found.index).replace(/\s+/g, " ");
+  const after = text.slice(found.index + found[0].length, to).replace(/\s+/g, " ");
+  return `${from > 0 ? "…" : ""}${before}«${found[0]}»${after}${to < text.length ? "…" : ""}`;
 }
 
 /**
@@ -26,22 +38,21 @@ export function answerChecks(
       check(
         "answer",
         `mentions ${quote(m)}`,
-        missing ?? (textMatches(m, text) ? undefined : `the answer does not contain ${quote(m)}`),
+        missing ?? (textMatches(m, text) ? undefined : "not in the answer"),
       ),
     ),
     ...expected.must_not_mention.map((m) =>
       check(
         "answer",
         `does not mention ${quote(m)}`,
-        missing ?? (textMatches(m, text) ? `the answer contains ${quote(m)}` : undefined),
+        missing ?? (textMatches(m, text) ? `the answer says "${excerpt(m, text)}"` : undefined),
       ),
     ),
     ...expected.lead.map((m) =>
       check(
         "answer",
         `leads with ${quote(m)}`,
-        missing ??
-          (textMatches(m, lead) ? undefined : `the first two sentences lack ${quote(m)}: "${shorten(lead)}"`),
+        missing ?? (textMatches(m, lead) ? undefined : `the lead is "${shorten(lead)}"`),
       ),
     ),
   ];
