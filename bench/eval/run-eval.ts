@@ -2,9 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { runEval, type EvalReasoner } from "./eval-runner.js";
-import { formatReport } from "./eval-table.js";
-import { formatSweep, noiseSweep } from "./noise-sweep.js";
+import type { EvalReasoner } from "./eval-runner.js";
+import { scenarioLibrary } from "./scenario-library.js";
 import {
   generatedScenarios,
   loadScenarioSet,
@@ -35,7 +34,9 @@ const USAGE = `usage: npm run eval -- [--split committed|dev|test|all] [--family
   --batch        scenarios submitted together (default: all offline, 4 with openai)
   --noise        instead of the end-to-end run: score each scenario in process under N noise draws
   --write        instead of a run: write the split's generated scenarios to DIR (dev unless --split test|all)
-  --reveal-test  allow --write to write test scenarios (read them only to report, never to tune)`;
+  --show         run one scenario (committed, dev or test id) and print its question, window, plan,
+                 findings, every check and the answer
+  --reveal-test  allow --write and --show on test scenarios (read them only to report, never to tune)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
       family: { type: "string", multiple: true },
       write: { type: "string" },
       "reveal-test": { type: "boolean", default: false },
+      show: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -104,6 +106,8 @@ async function main(): Promise<number> {
     console.log(`${count} ${split} scenario(s) written to ${dir}`);
     return 0;
   }
+  if (values.show !== undefined)
+    return showScenario(values.show, resolve(values.scenarios), values["reveal-test"]);
   const library = loadScenarioSet({ split, dir: resolve(values.scenarios), families: familyNames });
   // A bad file does not stop the others: it is named here and scored as a failed row.
   for (const error of library.invalid) console.error(`skipped ${error.message}`);
@@ -113,11 +117,14 @@ async function main(): Promise<number> {
       console.error(`--noise must be a positive integer\n${USAGE}`);
       return 2;
     }
+    const { formatSweep, noiseSweep } = await import("./noise-sweep.js");
     const sweep = formatSweep(await noiseSweep(library.scenarios, draws));
     console.log(sweep.text);
     return sweep.ok ? 0 : 1;
   }
   const baseUrl = process.env.OPENAI_BASE_URL;
+  const { runEval } = await import("./eval-runner.js");
+  const { formatReport } = await import("./eval-table.js");
   const report = await runEval({
     library,
     reasoner,
@@ -133,6 +140,36 @@ async function main(): Promise<number> {
     console.log(`scores written to ${file}`);
   }
   return report.totals.meets_targets ? 0 : 1;
+}
+
+/** `--show ID`: one scenario run end to end and printed for people; exit 0 when it is clean. */
+async function showScenario(id: string, dir: string, revealTest: boolean): Promise<number> {
+  const all = loadScenarioSet({ split: "all", dir });
+  const entry = all.scenarios.find((f) => f.scenario.id === id);
+  if (!entry) {
+    console.error(`no scenario "${id}" among the committed files and the dev and test draws`);
+    return 2;
+  }
+  if (entry.split === "test" && !revealTest) {
+    console.error(
+      `${id} is a test scenario: --show needs --reveal-test (read test scenarios only to report, never to tune)`,
+    );
+    return 2;
+  }
+  if (entry.split === "test")
+    console.error("warning: showing a TEST scenario; do not tune the analyst on it");
+  // The product (API, workers, Datadog client) loads only for runs: --write and usage errors stay quick.
+  const { runEval } = await import("./eval-runner.js");
+  const { formatRun } = await import("./eval-show.js");
+  const { scenarioProblems } = await import("./eval-table.js");
+  const report = await runEval({
+    library: scenarioLibrary([entry]),
+    ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+  });
+  const run = report.runs[0];
+  if (!run) return 2;
+  console.log(formatRun(run, entry.scenario));
+  return scenarioProblems(run).length === 0 ? 0 : 1;
 }
 
 main().then(

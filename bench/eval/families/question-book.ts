@@ -10,7 +10,8 @@ export interface YesNoQuestion {
 }
 
 /**
- * Ways to ask about one story. Templates name `{service}`, `{short}` (the service's base name),
+ * Ways to ask about one story. Templates name `{service}`, `{short}` (the service as the asker
+ * writes it: today the service itself, since a shortened name reads as another service),
  * `{thing}` (what the story is about, as users say it: "redis", "the db pool"), `{metric}` and
  * `{window}` (a phrase such as "in the last 6 hours"); time placeholders (`{{time:-26h}}`) pass
  * through to the scenario.

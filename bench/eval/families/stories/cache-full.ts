@@ -15,7 +15,7 @@ export const cacheFull: ScenarioFamily = {
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["2h", "4h", "6h", "12h", "24h"]);
     const cache = r.pick(CACHES);
-    const short = r.pick([
+    const base = r.pick([
       "sessions",
       "catalog-cache",
       "feature-flags",
@@ -23,7 +23,7 @@ export const cacheFull: ScenarioFamily = {
       "page-cache",
       "tokens",
     ]);
-    const service = drawService(r, [short]);
+    const service = drawService(r, [base]);
     const size = r.range(cache.size[0], cache.size[1]);
     const rampMs = r.range(0.4, 0.9) * w.ms;
     const fullMs = rampMs * r.range(0.2, 0.6);
@@ -72,7 +72,7 @@ export const cacheFull: ScenarioFamily = {
           { text: "Is the {short} cache full?", lead: YES },
         ],
       },
-      { service, short, thing: r.pick(cache.words), metric: cache.used.metric, window: w.phrase },
+      { service, short: service, thing: r.pick(cache.words), metric: cache.used.metric, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     const prefix = `${cache.used.metric.split(".")[0] ?? cache.used.metric}.*`;

@@ -75,8 +75,8 @@ export const counterReset: ScenarioFamily = {
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["1h", "3h", "6h", "12h", "24h"]);
     const set = r.pick(COUNTERS);
-    const short = r.pick(["edge-proxy", "session-store", "broker", "api", "ingest"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["edge-proxy", "session-store", "broker", "api", "ingest"]);
+    const service = drawService(r, [base]);
     const resetMs = r.range(0.2, 0.7) * w.ms;
     const deploy = r.chance(0.6);
     const version = drawVersion(r);
@@ -97,7 +97,7 @@ export const counterReset: ScenarioFamily = {
         vague: ["How is {service} doing?", "Anything wrong with {short}?"],
         yesno: [{ text: "Is {short} still getting {words}?", lead: YES }],
       },
-      { service, short, words: set.words, metric: first?.role.metric ?? "", window: w.phrase },
+      { service, short: service, words: set.words, metric: first?.role.metric ?? "", window: w.phrase },
     );
     const asksAboutDrop = /zero|reset|cliff|drop/i.test(question.text);
     return {

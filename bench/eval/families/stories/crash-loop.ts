@@ -17,8 +17,8 @@ export const crashLoop: ScenarioFamily = {
     const restarts = r.pick(RESTARTS);
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
-    const short = r.pick(["image-resizer", "pdf-render", "worker", "api", "scheduler", "auth"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["image-resizer", "pdf-render", "worker", "api", "scheduler", "auth"]);
+    const service = drawService(r, [base]);
     const startMs = r.range(0.2, 0.6) * w.ms;
     const pods = r.int(2, 12);
     // Back-off grows to five minutes: a crash-looping pod restarts about every five minutes once it has failed a few times.
@@ -44,7 +44,7 @@ export const crashLoop: ScenarioFamily = {
           { text: "Are {short} containers crashing?", lead: YES },
         ],
       },
-      { service, short, metric: restarts.metric, window: w.phrase },
+      { service, short: service, metric: restarts.metric, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     return {

@@ -93,8 +93,8 @@ export const dependencySaturation: ScenarioFamily = {
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
     const dep = r.pick(DEPENDENCIES);
-    const short = r.pick(["orders", "catalog", "search-api", "listings", "accounts", "reports", "graphql"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["orders", "catalog", "search-api", "listings", "accounts", "reports", "graphql"]);
+    const service = drawService(r, [base]);
     const startMs = r.range(0.15, 0.5) * w.ms;
     const rampMin = r.int(2, 15);
     const lagMs = (rampMin + r.range(0, 3)) * 60_000;
@@ -135,7 +135,7 @@ export const dependencySaturation: ScenarioFamily = {
         vague: ["What's wrong with {service}?", "Analyze {short} performance"],
         yesno: [{ text: "Is {thing} the reason {short} is slow?", lead: YES }],
       },
-      { service, short, thing: dep.words, window: w.phrase },
+      { service, short: service, thing: dep.words, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     return {

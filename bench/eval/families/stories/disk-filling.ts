@@ -17,7 +17,7 @@ export const diskFilling: ScenarioFamily = {
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["2d", "3d", "7d", "14d"]);
     const disk = r.pick(DISKS);
-    const short = r.pick([
+    const base = r.pick([
       "pg-primary",
       "kafka-broker",
       "log-shipper",
@@ -26,7 +26,7 @@ export const diskFilling: ScenarioFamily = {
       "backup",
       "mysql-replica",
     ]);
-    const service = drawService(r, [short]);
+    const service = drawService(r, [base]);
     const endShare = r.range(0.8, 0.92);
     // Full within one to five days at the rate of the window.
     const daysLeft = r.range(1, 5);
@@ -66,7 +66,7 @@ export const diskFilling: ScenarioFamily = {
       },
       {
         service,
-        short,
+        short: service,
         thing: r.pick(disk.words),
         what: disk.what === "inodes" ? "inodes" : "disk",
         metric: metric ?? "",

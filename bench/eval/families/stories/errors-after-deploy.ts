@@ -18,8 +18,8 @@ export const errorsAfterDeploy: ScenarioFamily = {
     const w = drawWindow(r, ["1h", "2h", "3h", "4h", "6h", "12h", "24h"]);
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
-    const short = r.pick(["checkout", "payments", "cart", "search", "orders", "auth", "catalog", "billing"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["checkout", "payments", "cart", "search", "orders", "auth", "catalog", "billing"]);
+    const service = drawService(r, [base]);
     const version = drawVersion(r);
     const deployMs = r.range(0.15, 0.6) * w.ms;
     const errorsMs = deployMs - r.range(1, 5) * MIN;
@@ -47,7 +47,7 @@ export const errorsAfterDeploy: ScenarioFamily = {
           { text: "Is {short} healthy?", lead: NO },
         ],
       },
-      { service, short, metric: stack.errors.metric, window: w.phrase },
+      { service, short: service, metric: stack.errors.metric, window: w.phrase },
     );
     const message = r.pick(RELEASE_ERRORS);
     const implied = impliedWindow(r, question.text, w);

@@ -16,8 +16,8 @@ export const harmlessDeploy: ScenarioFamily = {
     const w = drawWindow(r, ["1h", "2h", "4h", "6h", "24h"]);
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
-    const short = r.pick(["checkout", "search", "profile", "orders", "cart", "notifications"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["checkout", "search", "profile", "orders", "cart", "notifications"]);
+    const service = drawService(r, [base]);
     const version = drawVersion(r);
     const deployMs = r.range(0.2, 0.7) * w.ms;
     const deployAt = offsetOf(deployMs);
@@ -25,9 +25,9 @@ export const harmlessDeploy: ScenarioFamily = {
     const question = r.chance(0.5)
       ? {
           text: r.pick([
-            `Did the deploy at {{time:${deployAt}}} UTC break ${short}?`,
+            `Did the deploy at {{time:${deployAt}}} UTC break ${service}?`,
             `Anything wrong with ${service} since ${version} went out?`,
-            `Did ${version} cause any regression on ${short}?`,
+            `Did ${version} cause any regression on ${service}?`,
           ]),
           lead: NO,
         }
@@ -42,7 +42,7 @@ export const harmlessDeploy: ScenarioFamily = {
             vague: ["How is {service}?", "Check {short}"],
             yesno: [{ text: "Did {version} break anything on {service}?", lead: NO }],
           },
-          { service, short, version, window: w.phrase },
+          { service, short: service, version, window: w.phrase },
         );
     return {
       description: `${service} (${stack.name}): ${version} ships ${ago(deployMs)} and nothing changes${blip ? " beyond a brief latency blip while pods roll" : ""}.`,

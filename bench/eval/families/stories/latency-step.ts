@@ -15,7 +15,7 @@ export const latencyStep: ScenarioFamily = {
     const w = drawWindow(r, ["30m", "1h", "2h", "4h", "6h", "12h", "24h"]);
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
-    const short = r.pick([
+    const base = r.pick([
       "search",
       "recommendations",
       "checkout",
@@ -25,7 +25,7 @@ export const latencyStep: ScenarioFamily = {
       "api",
       "quotes",
     ]);
-    const service = drawService(r, [short]);
+    const service = drawService(r, [base]);
     const startMs = r.range(0.15, 0.55) * w.ms;
     const factor = r.range(1.8, 5);
     const question = askQuestion(
@@ -47,7 +47,7 @@ export const latencyStep: ScenarioFamily = {
           { text: "Is latency ok on {service}?", lead: NO },
         ],
       },
-      { service, short, metric: stack.latency.metric, window: w.phrase },
+      { service, short: service, metric: stack.latency.metric, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     return {

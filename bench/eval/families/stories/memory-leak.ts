@@ -18,8 +18,8 @@ export const memoryLeak: ScenarioFamily = {
     const w = drawWindow(r, ["6h", "12h", "24h", "2d", "3d"]);
     const mem = r.pick(MEMORY);
     const stack = drawHttpStack(r);
-    const short = r.pick(["payments", "ledger", "indexer", "renderer", "ingest", "sessions", "gateway"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["payments", "ledger", "indexer", "renderer", "ingest", "sessions", "gateway"]);
+    const service = drawService(r, [base]);
     const limit = r.range(mem.size[0], mem.size[1]);
     const startShare = r.range(0.25, 0.5);
     // Grows by a quarter to a half of the limit over the leak: clearly more than noise, short of the limit.
@@ -45,7 +45,7 @@ export const memoryLeak: ScenarioFamily = {
           { text: "Is {thing} on {service} growing?", lead: YES },
         ],
       },
-      { service, short, thing: r.pick(mem.words), metric: mem.used.metric, window: w.phrase },
+      { service, short: service, thing: r.pick(mem.words), metric: mem.used.metric, window: w.phrase },
     );
     // A leak shows over hours: a planner choosing the window must read at least half a day.
     const leaveWindow = !question.text.includes(w.phrase) && r.chance(0.5);

@@ -17,8 +17,8 @@ export const oneSampleSpike: ScenarioFamily = {
     const w = drawWindow(r, ["1h", "2h", "4h", "6h", "12h"]);
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
-    const short = r.pick(["search", "api", "pricing", "profile", "feed"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["search", "api", "pricing", "profile", "feed"]);
+    const service = drawService(r, [base]);
     const atS = Math.round(r.range(0.15, 0.8) * (w.ms / 1000));
     // Shorter than one interval: exactly one point of the grid falls inside (almost always).
     const spike = {
@@ -45,7 +45,7 @@ export const oneSampleSpike: ScenarioFamily = {
         vague: ["How is {service}?", "Anything wrong with {short}?"],
         yesno: [{ text: `Is there a ${onCpu ? "CPU" : "latency"} problem on {service}?`, lead: NO }],
       },
-      { service, short, window: w.phrase },
+      { service, short: service, window: w.phrase },
     );
     return {
       description: `${service} (${stack.name}): one sample of ${onCpu ? cpu.metric : stack.latency.metric} at ${spike.factor}x ${ago(atS * 1000)}, nothing else.`,

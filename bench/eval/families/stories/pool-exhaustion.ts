@@ -83,8 +83,8 @@ export const poolExhaustion: ScenarioFamily = {
     const pool = r.pick(POOLS);
     const stack = drawHttpStack(r);
     const levels = drawLevels(r);
-    const short = r.pick(["orders", "billing", "accounts", "ledger", "booking", "inventory", "admin"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["orders", "billing", "accounts", "ledger", "booking", "inventory", "admin"]);
+    const service = drawService(r, [base]);
     const size = Math.round(r.range(pool.size[0], pool.size[1]));
     const startMs = r.range(0.15, 0.55) * w.ms;
     const rampMin = r.int(3, 25);
@@ -109,7 +109,7 @@ export const poolExhaustion: ScenarioFamily = {
           { text: "Is {short} running out of connections?", lead: YES },
         ],
       },
-      { service, short, thing: r.pick(pool.words), window: w.phrase },
+      { service, short: service, thing: r.pick(pool.words), window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     const front = frontDoorSeries(r, stack, w, levels, {

@@ -14,7 +14,7 @@ export const queueBacklog: ScenarioFamily = {
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["1h", "2h", "3h", "6h", "12h"]);
     const queue = r.pick(QUEUES);
-    const short = r.pick([
+    const base = r.pick([
       "email-worker",
       "order-events",
       "thumbnailer",
@@ -23,7 +23,7 @@ export const queueBacklog: ScenarioFamily = {
       "etl",
       "notifier",
     ]);
-    const service = drawService(r, [short]);
+    const service = drawService(r, [base]);
     const startMs = r.range(0.15, 0.55) * w.ms;
     const inflow = r.logRange(2, 500);
     const consumers = r.int(queue.consumerCount[0], queue.consumerCount[1]);
@@ -70,7 +70,7 @@ export const queueBacklog: ScenarioFamily = {
           { text: "Is {thing} on {service} stuck?", lead: YES },
         ],
       },
-      { service, short, thing: r.pick(queue.words), metric: queue.depth.metric, window: w.phrase },
+      { service, short: service, thing: r.pick(queue.words), metric: queue.depth.metric, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     const consumerMetric = queue.consumers?.metric ?? queue.outflow?.metric;

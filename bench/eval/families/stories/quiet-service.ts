@@ -20,7 +20,7 @@ export const quietService: ScenarioFamily = {
     const levels = { ...drawLevels(r), rps: r.logRange(0.5, 800) };
     const mem = r.pick(MEMORY);
     const size = r.range(mem.size[0], mem.size[1]);
-    const short = r.pick([
+    const base = r.pick([
       "static-site",
       "docs",
       "admin",
@@ -29,7 +29,7 @@ export const quietService: ScenarioFamily = {
       "avatars",
       "geoip",
     ]);
-    const service = drawService(r, [short]);
+    const service = drawService(r, [base]);
     const question = askQuestion(
       r,
       {
@@ -49,7 +49,7 @@ export const quietService: ScenarioFamily = {
           { text: "Is {service} ok?", lead: YES },
         ],
       },
-      { service, short, window: w.phrase },
+      { service, short: service, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     return {
@@ -67,7 +67,7 @@ export const quietService: ScenarioFamily = {
       monitors: r.chance(0.5)
         ? [
             {
-              name: `${short} error rate`,
+              name: `${base} error rate`,
               state: "OK",
               query: `sum(last_5m):sum:${stack.errors.metric}{service:${service}}.as_count() > 100`,
               state_since: r.pick(["-3d", "-40d", "-400d"]),

@@ -19,8 +19,8 @@ export const recoveredOutage: ScenarioFamily = {
     const w = drawWindow(r, ["6h", "12h", "24h", "2d"]);
     const stack = drawHttpStack(r);
     const levels = { ...drawLevels(r), rps: r.logRange(10, 2000) };
-    const short = r.pick(["checkout", "login", "api", "payments", "search", "gateway"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["checkout", "login", "api", "payments", "search", "gateway"]);
+    const service = drawService(r, [base]);
     const startMs = r.range(0.3, 0.8) * w.ms;
     const lengthMs = r.range(5, 40) * MIN;
     const endMs = startMs - lengthMs;
@@ -34,9 +34,9 @@ export const recoveredOutage: ScenarioFamily = {
     const question = absolute
       ? {
           text: r.pick([
-            `What happened to ${short} on {{date:${from}}} between {{time:${from}}} and {{time:${to}}} UTC?`,
+            `What happened to ${service} on {{date:${from}}} between {{time:${from}}} and {{time:${to}}} UTC?`,
             `Was there a problem with ${service} between {{time:${from}}} and {{time:${to}}} UTC on {{date:${from}}}?`,
-            `${short} errors from {{iso:${from}}} to {{iso:${to}}}?`,
+            `${service} errors from {{iso:${from}}} to {{iso:${to}}}?`,
           ]),
           lead: undefined,
         }
@@ -58,7 +58,7 @@ export const recoveredOutage: ScenarioFamily = {
               { text: "Is {service} back to normal?", lead: YES },
             ],
           },
-          { service, short, window: w.phrase },
+          { service, short: service, window: w.phrase },
         );
     return {
       description: `${service} (${stack.name}): an outage of ${Math.round(lengthMs / MIN)} min from ${ago(startMs)} (traffic near 0, errors up); normal since.`,

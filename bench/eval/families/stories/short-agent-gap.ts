@@ -16,8 +16,8 @@ export const shortAgentGap: ScenarioFamily = {
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["2h", "4h", "6h", "12h", "24h"]);
     const stack = drawHttpStack(r);
-    const short = r.pick(["api", "web", "search", "accounts", "media"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["api", "web", "search", "accounts", "media"]);
+    const service = drawService(r, [base]);
     const gapMs = r.range(0.2, 0.8) * w.ms;
     // Two to six minutes, and at least two points of the grid.
     const lengthMs = Math.max(r.range(2, 6) * 60_000, 2.5 * w.intervalS * 1000);
@@ -38,7 +38,7 @@ export const shortAgentGap: ScenarioFamily = {
         vague: ["Anything to know about {service}?", "Check {short}"],
         yesno: [{ text: "Is {short} healthy?", lead: YES }],
       },
-      { service, short, window: w.phrase },
+      { service, short: service, window: w.phrase },
     );
     return {
       description: `${service} (${stack.name}): every metric misses ${Math.round(lengthMs / 60_000)} min of data ${ago(gapMs)} (an agent restart); all normal otherwise.`,

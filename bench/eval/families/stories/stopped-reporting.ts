@@ -15,8 +15,8 @@ export const stoppedReporting: ScenarioFamily = {
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["1h", "2h", "3h", "6h", "12h"]);
     const stack = drawHttpStack(r);
-    const short = r.pick(["cron-runner", "reporting", "legacy-api", "geo", "ingest", "exporter"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["cron-runner", "reporting", "legacy-api", "geo", "ingest", "exporter"]);
+    const service = drawService(r, [base]);
     const startMs = Math.max(12 * 60_000, r.range(0.1, 0.45) * w.ms);
     const silent = (s: SeriesInput): SeriesInput => ({
       ...s,
@@ -41,7 +41,7 @@ export const stoppedReporting: ScenarioFamily = {
           { text: "Is {service} reporting metrics?", lead: NO },
         ],
       },
-      { service, short, window: w.phrase },
+      { service, short: service, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     return {
@@ -55,7 +55,7 @@ export const stoppedReporting: ScenarioFamily = {
         ? {
             monitors: [
               {
-                name: `${short} heartbeat`,
+                name: `${base} heartbeat`,
                 state: "No Data" as const,
                 type: "metric alert" as const,
                 query: `avg(last_10m):sum:${stack.requests.metric}{service:${service}}.as_count() < 1`,

@@ -17,8 +17,8 @@ export const trafficDrop: ScenarioFamily = {
     const w = drawWindow(r, ["1h", "2h", "4h", "6h", "12h", "24h"]);
     const stack = drawHttpStack(r);
     const levels = { ...drawLevels(r), rps: r.logRange(20, 3000) };
-    const short = r.pick(["storefront", "api-gateway", "landing", "mobile-api", "partner-api", "web"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["storefront", "api-gateway", "landing", "mobile-api", "partner-api", "web"]);
+    const service = drawService(r, [base]);
     const startMs = r.range(0.15, 0.55) * w.ms;
     const factor = r.range(0.08, 0.5);
     const recovered = startMs > 40 * MIN && r.chance(0.3);
@@ -48,7 +48,7 @@ export const trafficDrop: ScenarioFamily = {
           { text: "Did {short} lose traffic {window}?", lead: YES },
         ],
       },
-      { service, short, metric: stack.requests.metric, window: w.phrase },
+      { service, short: service, metric: stack.requests.metric, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
     return {

@@ -125,8 +125,8 @@ export const twoIncidents: ScenarioFamily = {
             ? diskPart(w, r)
             : leakPart(w, r);
     const parts = [make(first), make(second)];
-    const short = r.pick(["platform", "core-api", "monolith", "backend", "main-app"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["platform", "core-api", "monolith", "backend", "main-app"]);
+    const service = drawService(r, [base]);
     const question = askQuestion(
       r,
       {
@@ -141,7 +141,7 @@ export const twoIncidents: ScenarioFamily = {
         ],
         vague: ["How is {service} doing?", "Check {short}"],
       },
-      { service, short, window: w.phrase },
+      { service, short: service, window: w.phrase },
     );
     const front = Object.assign({}, ...parts.map((p) => p.front ?? {})) as FrontDoorIncidents;
     const expectedCategories = parts.flatMap((p) => p.categories);

@@ -28,8 +28,8 @@ export const weeklyDip: ScenarioFamily = {
     const levels = { ...drawLevels(r), rps: r.logRange(20, 2000) };
     const weekend = r.pick(WEEKENDS);
     const factor = Number(r.range(0.3, 0.65).toFixed(2));
-    const short = r.pick(["b2b-portal", "payroll", "crm", "invoicing", "office-api", "timesheets"]);
-    const service = drawService(r, [short]);
+    const base = r.pick(["b2b-portal", "payroll", "crm", "invoicing", "office-api", "timesheets"]);
+    const service = drawService(r, [base]);
     const seasonality = {
       amplitude: Number(r.range(0.2, 0.45).toFixed(2)),
       peak_hour: Number(r.range(9, 17).toFixed(1)),
@@ -48,7 +48,7 @@ export const weeklyDip: ScenarioFamily = {
         vague: ["How is {service} doing?", "Anything unusual on {short}?"],
         yesno: [{ text: "Is traffic to {short} normal for this time of the week?", lead: YES }],
       },
-      { service, short, window: w.phrase },
+      { service, short: service, window: w.phrase },
     );
     const asksWhyDown = weekend.endsInside && /down|low/i.test(question.text);
     return {
