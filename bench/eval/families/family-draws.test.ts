@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { offsetMs, parseDuration } from "@orch/core";
 import { parseScenarioFile } from "../scenario-library.js";
 import { resolveFamilies } from "../scenario-sets.js";
 import { FAMILIES } from "./family-catalog.js";
@@ -37,6 +38,18 @@ describe("the generated scenario families", () => {
     for (const f of [...dev, ...test]) {
       const parsed = parseScenarioFile(f.file, JSON.stringify(f.scenario));
       expect(parsed.scenario).toEqual(f.scenario);
+    }
+  });
+
+  it("place every expected start inside the window, at least three minutes before its end", () => {
+    for (const { scenario } of [...dev, ...test]) {
+      const windowMs = parseDuration(scenario.window) ?? 0;
+      for (const e of scenario.expected.findings) {
+        if (e.start === undefined) continue;
+        const at = offsetMs(e.start);
+        expect(at, `${scenario.id} ${e.start}`).toBeGreaterThanOrEqual(-windowMs);
+        expect(at, `${scenario.id} ${e.start}`).toBeLessThanOrEqual(-3 * 60_000);
+      }
     }
   });
 

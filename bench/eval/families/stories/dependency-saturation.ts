@@ -96,8 +96,9 @@ export const dependencySaturation: ScenarioFamily = {
     const base = r.pick(["orders", "catalog", "search-api", "listings", "accounts", "reports", "graphql"]);
     const service = drawService(r, [base]);
     const startMs = r.range(0.15, 0.5) * w.ms;
-    const rampMin = r.int(2, 15);
-    const lagMs = (rampMin + r.range(0, 3)) * 60_000;
+    // The dependency fills over a few minutes and latency follows once it is full, both inside the window.
+    const rampMin = r.int(2, Math.max(2, Math.min(15, Math.floor(startMs / 180_000))));
+    const lagMs = (rampMin + r.range(0, 2)) * 60_000;
     const factor = r.range(2, 5);
     const saturated = dep.saturated(r);
     const depSeries: SeriesInput[] = [

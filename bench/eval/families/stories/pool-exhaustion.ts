@@ -87,7 +87,8 @@ export const poolExhaustion: ScenarioFamily = {
     const service = drawService(r, [base]);
     const size = Math.round(r.range(pool.size[0], pool.size[1]));
     const startMs = r.range(0.15, 0.55) * w.ms;
-    const rampMin = r.int(3, 25);
+    // The pool fills over minutes and the service suffers once it is full, both inside the window.
+    const rampMin = r.int(3, Math.max(3, Math.min(25, Math.floor(startMs / 120_000))));
     const fullMs = startMs - rampMin * 60_000;
     const factor = r.range(2, 6);
     const timeouts = r.chance(0.5);
