@@ -59,6 +59,10 @@ const traceSchema = z
         source: z.string(),
         window: z.object({ label: z.string() }).loose(),
         steps: z.array(planStepSchema),
+        coverage: z
+          .object({ concepts: z.array(z.string()), unmatched: z.array(z.string()) })
+          .loose()
+          .optional(),
       })
       .loose()
       .nullable(),
@@ -79,6 +83,9 @@ export interface RunPlan {
   /** The metrics the service reports that the plan did not read. */
   readonly unread: readonly string[];
   readonly available: number;
+  /** What the planner understood the question to name, and what of it no metric speaks of. */
+  readonly concepts?: readonly string[];
+  readonly unmatched?: readonly string[];
 }
 
 /** One scenario's job as the API answered it. */
@@ -113,6 +120,7 @@ async function readPlan(stack: EvalStack, jobId: string, service: string): Promi
     ),
     unread: trace.unread_metrics,
     available: trace.available_metrics.length,
+    ...(plan.coverage ? { concepts: plan.coverage.concepts, unmatched: plan.coverage.unmatched } : {}),
   };
 }
 

@@ -36,6 +36,11 @@ export function formatRun(run: ScenarioRun, scenario: Scenario): string {
   if (run.plan) {
     const p = run.plan;
     lines.push("", `plan (${p.source}, intent ${p.intent}, ${p.window}): ${p.reads.length} read(s)`);
+    if (p.concepts)
+      lines.push(
+        `  asked   ${p.concepts.join(", ") || "nothing in particular"}` +
+          (p.unmatched?.length ? ` (no metric for: ${p.unmatched.join(", ")})` : ""),
+      );
     for (const read of p.reads) lines.push(`  read    ${read}`);
     lines.push(
       p.unread.length > 0

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario, type Finding, type ScenarioInput } from "@orch/core";
 import { evalTotals } from "./eval-totals.js";
-import { scoreScenario, startTolerance } from "./score-scenario.js";
+import { scoreScenario, startTolerance, type ScoredFinding } from "./score-scenario.js";
 
 const ANCHOR = Date.UTC(2025, 2, 3, 14);
 const MIN = 60_000;
@@ -30,6 +30,12 @@ function finding(partial: Partial<Finding> & Pick<Finding, "category" | "metric"
     state: "ongoing",
     ...partial,
   };
+}
+
+/** A finding as an analysis that says nothing of its state reports it. */
+function stateless(f: Finding): ScoredFinding {
+  const { state: _state, ...rest } = f;
+  return rest;
 }
 
 const LATENCY = "trace.http.request.duration.by.service.95p";
@@ -224,11 +230,8 @@ describe("the state, answer and window expectations", () => {
         { category: "traffic", metric: "trace.http.request.hits", state: "ongoing" },
       ],
     });
-    const errors = {
-      ...finding({ category: "errors", metric: "trace.http.request.errors" }),
-      state: "ongoing",
-    };
-    const latency = finding({ category: "latency", metric: LATENCY });
+    const errors = finding({ category: "errors", metric: "trace.http.request.errors" });
+    const latency = stateless(finding({ category: "latency", metric: LATENCY }));
     const score = scoreScenario({ scenario: s, anchor: ANCHOR, findings: [errors, latency] });
 
     expect(score.checks.map((c) => [c.kind, c.passed])).toEqual([
