@@ -1,4 +1,4 @@
-import type { ScenarioInput } from "@orch/core";
+import { FINDING_CATEGORIES, type FindingCategory, type ScenarioInput } from "@orch/core";
 import type { DrawRandom } from "./draw-random.js";
 
 /** A scenario as a family draws it; the expander gives it its id and noise seed. */
@@ -21,20 +21,27 @@ export interface ScenarioFamily {
 export const ALL_CLEAR =
   "/no (problems|issues) found|nothing (abnormal|unusual|wrong)|all clear|looks healthy/";
 
-export const ALL_CATEGORIES = [
-  "latency",
-  "errors",
-  "saturation",
-  "memory_leak",
-  "traffic",
-  "availability",
-  "capacity",
-  "deploy_regression",
-] as const;
+/** The finding categories of the scenario format: a quiet story forbids them all. */
+export const ALL_CATEGORIES: readonly FindingCategory[] = FINDING_CATEGORIES;
 
-export type Category = (typeof ALL_CATEGORIES)[number];
+export type Category = FindingCategory;
 
 /** Every category but the given ones: what a story forbids besides what it expects. */
 export function allBut(...allowed: Category[]): Category[] {
   return ALL_CATEGORIES.filter((c) => !allowed.includes(c));
+}
+
+/**
+ * What an answer about a real incident must say: the `mentions` an on-call engineer would insist
+ * on, never that all is well, and for a yes/no question the right word first.
+ */
+export function incidentAnswer(
+  question: { readonly lead?: string },
+  mentions: readonly string[],
+): NonNullable<FamilyScenario["expected"]>["answer"] {
+  return {
+    must_mention: [...mentions],
+    must_not_mention: [ALL_CLEAR],
+    ...(question.lead ? { lead: [question.lead] } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
 import { CACHES } from "../roles/caches.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -87,11 +87,7 @@ export const cacheFull: ScenarioFamily = {
         findings: [{ category: ["saturation", "capacity"], metric: prefix, state: "ongoing" }],
         forbidden_categories: ["memory_leak", "errors", "traffic", "deploy_regression"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: [cache.limitWords, "/evict|nuked/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [cache.limitWords, "/evict|nuked/"]),
       },
     };
   },

@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
 import { RESTARTS, WAITING } from "../roles/host-signals.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -77,11 +77,7 @@ export const crashLoop: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "deploy_regression"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: ["/restart|crash/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, ["/restart|crash/"]),
       },
     };
   },

@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { catalogRole, ownRole, type MetricRole } from "../metric-role.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -165,11 +165,7 @@ export const dependencySaturation: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "deploy_regression", "traffic"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: [dep.mention],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [dep.mention]),
       },
     };
   },

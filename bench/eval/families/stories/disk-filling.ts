@@ -3,7 +3,7 @@ import { drawWindow, minutesOf, offsetOf } from "../draw-window.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, YES } from "../question-book.js";
 import { DISKS } from "../roles/disks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -87,14 +87,10 @@ export const diskFilling: ScenarioFamily = {
         findings: [{ category: "capacity", ...(metric ? { metric } : {}), state: "ongoing" }],
         forbidden_categories: ["memory_leak", "errors", "latency", "traffic", "deploy_regression"],
         ...(leaveWindow ? { window: { min: minutesOf(2 * DAY) } } : {}),
-        answer: {
-          must_mention: [
-            "/full|run(s)? out|fill|exhaust/",
-            "/\\bdays?\\b|\\bhours?\\b|\\d+(\\.\\d+)? ?[dh]\\b/",
-          ],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [
+          "/full|run(s)? out|fill|exhaust/",
+          "/\\bdays?\\b|\\bhours?\\b|\\d+(\\.\\d+)? ?[dh]\\b/",
+        ]),
       },
     };
   },

@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { drawService } from "../service-names.js";
 import { deployTitle, drawVersion, RELEASE_ERRORS } from "./deploy-words.js";
 
@@ -98,11 +98,7 @@ export const errorsAfterDeploy: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: [version],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [version]),
       },
     };
   },

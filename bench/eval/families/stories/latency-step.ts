@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries, latencyMention } from "../front-door.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { drawService } from "../service-names.js";
 
 export const latencyStep: ScenarioFamily = {
@@ -68,11 +68,7 @@ export const latencyStep: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "errors", "traffic", "deploy_regression"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: [latencyMention(levels.latencyS * factor)],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [latencyMention(levels.latencyS * factor)]),
       },
     };
   },

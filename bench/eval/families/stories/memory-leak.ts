@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
 import { MEMORY } from "../roles/memory.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -89,14 +89,10 @@ export const memoryLeak: ScenarioFamily = {
         ],
         forbidden_categories: ["errors", "traffic", "latency", "deploy_regression", "capacity"],
         ...(leaveWindow ? { window: { min: minutesOf(12 * 3_600_000) } } : {}),
-        answer: {
-          must_mention: [
-            "/leak|grow|climb|increas/",
-            ...(mem.limit || mem.share ? ["/limit|max|run(s)? out|exhaust|oom/"] : []),
-          ],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [
+          "/leak|grow|climb|increas/",
+          ...(mem.limit || mem.share ? ["/limit|max|run(s)? out|exhaust|oom/"] : []),
+        ]),
       },
     };
   },

@@ -5,7 +5,7 @@ import type { MetricRole } from "../metric-role.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
 import { POOLS, type PoolRole } from "../roles/pools.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -147,11 +147,7 @@ export const poolExhaustion: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "deploy_regression"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: [pool.mention, "/limit|max|exhaust|full|100 ?%/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [pool.mention, "/limit|max|exhaust|full|100 ?%/"]),
       },
     };
   },

@@ -3,7 +3,7 @@ import { ago, drawWindow, impliedWindow, offsetOf } from "../draw-window.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { QUEUES } from "../roles/queues.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -97,11 +97,7 @@ export const queueBacklog: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "deploy_regression", "latency"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: ["/consumer|worker|processing|member/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, ["/consumer|worker|processing|member/"]),
       },
     };
   },

@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { drawService } from "../service-names.js";
 
 const MIN = 60_000;
@@ -85,11 +85,7 @@ export const recoveredOutage: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "saturation", "deploy_regression"],
         ...(absolute ? { window: { start: from, end: to } } : {}),
-        answer: {
-          must_mention: ["/recover|resolved|back to normal|ended|since then|returned/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, ["/recover|resolved|back to normal|ended|since then|returned/"]),
       },
     };
   },

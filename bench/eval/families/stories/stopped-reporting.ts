@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import type { SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -76,11 +76,9 @@ export const stoppedReporting: ScenarioFamily = {
           "deploy_regression",
         ],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: ["/no data|stopped reporting|not reporting|missing|no (points|values)|silent|gap/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, [
+          "/no data|stopped reporting|not reporting|missing|no (points|values)|silent|gap/",
+        ]),
       },
     };
   },

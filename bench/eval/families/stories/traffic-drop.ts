@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { ALL_CLEAR, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { drawService } from "../service-names.js";
 
 const MIN = 60_000;
@@ -72,11 +72,7 @@ export const trafficDrop: ScenarioFamily = {
         ],
         forbidden_categories: ["memory_leak", "capacity", "saturation", "latency", "deploy_regression"],
         ...(implied ? { window: implied } : {}),
-        answer: {
-          must_mention: ["/drop|fell|fall|down|decreas|lower|less/"],
-          must_not_mention: [ALL_CLEAR],
-          ...(question.lead ? { lead: [question.lead] } : {}),
-        },
+        answer: incidentAnswer(question, ["/drop|fell|fall|down|decreas|lower|less/"]),
       },
     };
   },

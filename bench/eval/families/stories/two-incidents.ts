@@ -6,7 +6,7 @@ import { DISKS } from "../roles/disks.js";
 import { drawHttpStack, type HttpStack } from "../roles/http-stacks.js";
 import { MEMORY } from "../roles/memory.js";
 import {
-  ALL_CLEAR,
+  incidentAnswer,
   allBut,
   type Category,
   type FamilyScenario,
@@ -154,7 +154,10 @@ export const twoIncidents: ScenarioFamily = {
       expected: {
         findings: parts.map((p) => p.expected),
         forbidden_categories: allBut(...expectedCategories, "saturation", "availability"),
-        answer: { must_mention: parts.map((p) => p.mention), must_not_mention: [ALL_CLEAR] },
+        answer: incidentAnswer(
+          {},
+          parts.map((p) => p.mention),
+        ),
       },
     };
   },
