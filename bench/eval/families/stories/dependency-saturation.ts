@@ -4,7 +4,12 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { catalogRole, ownRole, type MetricRole } from "../metric-role.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
+import {
+  incidentAnswer,
+  type Category,
+  type FamilyScenario,
+  type ScenarioFamily,
+} from "../scenario-family.js";
 import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
@@ -15,11 +20,15 @@ interface Dependency {
   readonly role: MetricRole;
   readonly normal: (r: DrawRandom) => number;
   readonly saturated: (r: DrawRandom) => number;
-  /** More of the dependency's metrics, unchanged or following. */
+  /**
+   * More of the dependency's metrics, unchanged or following (by `factor`); one that follows is a
+   * symptom an SRE would name too, in one of `categories` (rejections are errors or saturation).
+   */
   readonly extra?: ReadonlyArray<{
     readonly role: MetricRole;
     readonly level: number;
     readonly factor?: number;
+    readonly categories?: readonly Category[];
   }>;
 }
 
@@ -39,7 +48,12 @@ const DEPENDENCIES: readonly Dependency[] = [
     normal: (r) => r.range(0, 3),
     saturated: (r) => r.range(400, 1000),
     extra: [
-      { role: catalogRole("elasticsearch.thread_pool.search.rejected.count"), level: 0.01, factor: 400 },
+      {
+        role: catalogRole("elasticsearch.thread_pool.search.rejected.count"),
+        level: 0.01,
+        factor: 400,
+        categories: ["errors", "saturation"],
+      },
     ],
   },
   {
@@ -48,7 +62,14 @@ const DEPENDENCIES: readonly Dependency[] = [
     role: catalogRole("cassandra.pending_tasks", { integer: true }),
     normal: (r) => r.range(0, 4),
     saturated: (r) => r.range(150, 800),
-    extra: [{ role: catalogRole("cassandra.read_latency.99th_percentile"), level: 0.004, factor: 6 }],
+    extra: [
+      {
+        role: catalogRole("cassandra.read_latency.99th_percentile"),
+        level: 0.004,
+        factor: 6,
+        categories: ["latency", "saturation"],
+      },
+    ],
   },
   {
     words: "zookeeper",
@@ -56,7 +77,14 @@ const DEPENDENCIES: readonly Dependency[] = [
     role: catalogRole("zookeeper.outstanding_requests", { integer: true }),
     normal: (r) => r.range(0, 2),
     saturated: (r) => r.range(200, 1000),
-    extra: [{ role: catalogRole("zookeeper.avg_latency"), level: 0.002, factor: 20 }],
+    extra: [
+      {
+        role: catalogRole("zookeeper.avg_latency"),
+        level: 0.002,
+        factor: 20,
+        categories: ["latency", "saturation"],
+      },
+    ],
   },
   {
     words: "the upstream",
@@ -64,7 +92,14 @@ const DEPENDENCIES: readonly Dependency[] = [
     role: catalogRole("envoy.cluster.upstream_rq_pending_active", { integer: true }),
     normal: (r) => r.range(0, 2),
     saturated: (r) => r.range(100, 600),
-    extra: [{ role: catalogRole("envoy.cluster.upstream_cx_overflow"), level: 0.005, factor: 600 }],
+    extra: [
+      {
+        role: catalogRole("envoy.cluster.upstream_cx_overflow"),
+        level: 0.005,
+        factor: 600,
+        categories: ["errors", "saturation"],
+      },
+    ],
   },
   {
     words: "cpu",
@@ -162,6 +197,18 @@ export const dependencySaturation: ScenarioFamily = {
             start: offsetOf(startMs - lagMs),
             state: "ongoing",
           },
+          ...(dep.extra ?? []).flatMap((e) =>
+            e.categories
+              ? [
+                  {
+                    category: [...e.categories],
+                    metric: e.role.metric,
+                    start: offsetOf(startMs - lagMs / 2),
+                    state: "ongoing" as const,
+                  },
+                ]
+              : [],
+          ),
         ],
         forbidden_categories: ["memory_leak", "capacity", "deploy_regression", "traffic"],
         ...(implied ? { window: implied } : {}),

@@ -1,6 +1,7 @@
 import type { DrawRandom } from "../draw-random.js";
 import { ago, drawWindow, impliedWindow, offsetOf } from "../draw-window.js";
 import { drawLevels, frontDoorSeries } from "../front-door.js";
+import { metricPrefix } from "../metric-prefix.js";
 import type { MetricRole } from "../metric-role.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
@@ -10,17 +11,16 @@ import { seriesOf, type SeriesInput } from "../series-draft.js";
 import { drawService } from "../service-names.js";
 
 /** The metrics of a pool as one prefix ending in `*`: any of them may carry the finding. */
-export function poolPrefix(pool: PoolRole): string {
-  const names = [pool.used, pool.limit, pool.share, pool.available, pool.waiting]
-    .filter((m): m is MetricRole => m !== undefined)
-    .map((m) => m.metric);
-  let prefix = names[0] ?? "";
-  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return `${prefix.slice(0, prefix.lastIndexOf(".") + 1)}*`;
+function poolPrefix(pool: PoolRole): string {
+  return metricPrefix(
+    [pool.used, pool.limit, pool.share, pool.available, pool.waiting]
+      .filter((m): m is MetricRole => m !== undefined)
+      .map((m) => m.metric),
+  );
 }
 
 /** The pool's series: in use (or free) reaching the limit at `startMs` over `rampMin`, clients waiting after. */
-export function poolSeries(
+function poolSeries(
   r: DrawRandom,
   pool: PoolRole,
   intervalS: number,

@@ -1,5 +1,6 @@
 import type { DrawRandom } from "../draw-random.js";
 import { ago, drawWindow, impliedWindow, offsetOf } from "../draw-window.js";
+import { metricPrefix } from "../metric-prefix.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { QUEUES } from "../roles/queues.js";
@@ -73,7 +74,11 @@ export const queueBacklog: ScenarioFamily = {
       { service, short: service, thing: r.pick(queue.words), metric: queue.depth.metric, window: w.phrase },
     );
     const implied = impliedWindow(r, question.text, w);
-    const consumerMetric = queue.consumers?.metric ?? queue.outflow?.metric;
+    // Consumers gone and nothing taken off the queue are one story: either metric may tell it.
+    const consumerNames = [queue.consumers?.metric, queue.outflow?.metric].filter(
+      (m): m is string => m !== undefined,
+    );
+    const consumerMetric = consumerNames.length > 0 ? metricPrefix(consumerNames) : undefined;
     return {
       description: `${service} (${queue.name}): its ${consumers} consumer(s) stop ${ago(startMs)}; about ${Math.round(inflow)} messages a second pile up (${Math.round(backlog)} by now).`,
       service,
