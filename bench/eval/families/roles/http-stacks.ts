@@ -1,5 +1,6 @@
 import type { DrawRandom } from "../draw-random.js";
 import { catalogRole, ownRole, type MetricRole } from "../metric-role.js";
+import type { Runtime } from "./memory.js";
 
 /**
  * The request, error and latency metrics of a service's front door, as one instrumentation
@@ -12,23 +13,25 @@ export interface HttpStack {
   readonly requests: MetricRole;
   readonly errors: MetricRole;
   readonly latency: MetricRole;
+  /** The runtime behind it when the instrumentation says (a Spring app is a JVM); absent for proxies and custom names. */
+  readonly runtime?: Runtime;
 }
 
 /** APM span names of common frameworks (`trace.<span>.hits`). */
-const APM_SPANS = [
-  ["flask.request", "flask"],
-  ["django.request", "django"],
-  ["fastapi.request", "fastapi"],
-  ["express.request", "express"],
-  ["servlet.request", "spring"],
-  ["rack.request", "rails"],
-  ["aspnet_core.request", "asp.net"],
-  ["http.request", "go"],
-  ["grpc.server", "grpc"],
-] as const;
+const APM_SPANS: ReadonlyArray<readonly [string, string, Runtime | undefined]> = [
+  ["flask.request", "flask", undefined],
+  ["django.request", "django", undefined],
+  ["fastapi.request", "fastapi", undefined],
+  ["express.request", "express", "node"],
+  ["servlet.request", "spring", "jvm"],
+  ["rack.request", "rails", undefined],
+  ["aspnet_core.request", "asp.net", undefined],
+  ["http.request", "go", "go"],
+  ["grpc.server", "grpc", "go"],
+];
 
 function apmStack(r: DrawRandom): HttpStack {
-  const [span, framework] = r.pick(APM_SPANS);
+  const [span, framework, runtime] = r.pick(APM_SPANS);
   const apm = (metric: string, o: Parameters<typeof ownRole>[2]) => ownRole(metric, "apm", o);
   // Newer setups read percentiles of the span's distribution; older ones the by.service gauges.
   const latency = r.chance(0.25)
@@ -46,6 +49,7 @@ function apmStack(r: DrawRandom): HttpStack {
     requests: apm(`trace.${span}.hits`, { unit: "hit", metric_type: "count", reading: "count" }),
     errors: apm(`trace.${span}.errors`, { unit: "error", metric_type: "count", reading: "count" }),
     latency,
+    ...(runtime ? { runtime } : {}),
   };
 }
 
@@ -110,6 +114,7 @@ const INTEGRATION_STACKS: readonly HttpStack[] = [
     requests: catalogRole("tomcat.request_count"),
     errors: catalogRole("tomcat.error_count"),
     latency: catalogRole("tomcat.max_time"),
+    runtime: "jvm",
   },
 ];
 

@@ -3,7 +3,7 @@ import { ago, drawWindow, minutesOf, offsetOf } from "../draw-window.js";
 import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { askQuestion, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { MEMORY } from "../roles/memory.js";
+import { drawMemory } from "../roles/memory.js";
 import { incidentAnswer, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf } from "../series-draft.js";
 import { drawService } from "../service-names.js";
@@ -16,8 +16,8 @@ export const memoryLeak: ScenarioFamily = {
   kind: "incident",
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["6h", "12h", "24h", "2d", "3d"]);
-    const mem = r.pick(MEMORY);
     const stack = drawHttpStack(r);
+    const mem = drawMemory(r, stack.runtime);
     const base = r.pick(["payments", "ledger", "indexer", "renderer", "ingest", "sessions", "gateway"]);
     const service = drawService(r, [base]);
     const limit = r.range(mem.size[0], mem.size[1]);

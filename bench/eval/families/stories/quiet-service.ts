@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries } from "../front-door.js";
 import { drawNeighbours } from "../neighbours.js";
 import { askQuestion, NO, YES } from "../question-book.js";
 import { drawHttpStack } from "../roles/http-stacks.js";
-import { MEMORY } from "../roles/memory.js";
+import { drawMemory } from "../roles/memory.js";
 import { ALL_CATEGORIES, type FamilyScenario, type ScenarioFamily } from "../scenario-family.js";
 import { seriesOf } from "../series-draft.js";
 import { drawService } from "../service-names.js";
@@ -18,7 +18,7 @@ export const quietService: ScenarioFamily = {
     const stack = drawHttpStack(r);
     // Quiet services are often small: a few requests a second, an error now and then.
     const levels = { ...drawLevels(r), rps: r.logRange(0.5, 800) };
-    const mem = r.pick(MEMORY);
+    const mem = drawMemory(r, stack.runtime);
     const size = r.range(mem.size[0], mem.size[1]);
     const base = r.pick([
       "static-site",

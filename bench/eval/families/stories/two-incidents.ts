@@ -4,7 +4,7 @@ import { drawLevels, frontDoorSeries, type FrontDoorIncidents, type FrontDoorLev
 import { askQuestion } from "../question-book.js";
 import { DISKS } from "../roles/disks.js";
 import { drawHttpStack, type HttpStack } from "../roles/http-stacks.js";
-import { MEMORY } from "../roles/memory.js";
+import { drawMemory } from "../roles/memory.js";
 import {
   incidentAnswer,
   allBut,
@@ -78,8 +78,8 @@ function diskPart(w: DrawnWindow, r: DrawRandom): Part {
   };
 }
 
-function leakPart(w: DrawnWindow, r: DrawRandom): Part {
-  const mem = r.pick(MEMORY.filter((m) => m.limit !== undefined));
+function leakPart(w: DrawnWindow, stack: HttpStack, r: DrawRandom): Part {
+  const mem = drawMemory(r, stack.runtime, true);
   const limit = r.range(mem.size[0], mem.size[1]);
   const start = r.range(0.25, 0.45);
   return {
@@ -123,7 +123,7 @@ export const twoIncidents: ScenarioFamily = {
           ? errorsPart(w, stack, levels, r)
           : kind === "disk"
             ? diskPart(w, r)
-            : leakPart(w, r);
+            : leakPart(w, stack, r);
     const parts = [make(first), make(second)];
     const base = r.pick(["platform", "core-api", "monolith", "backend", "main-app"]);
     const service = drawService(r, [base]);
