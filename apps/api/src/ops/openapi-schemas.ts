@@ -80,7 +80,10 @@ const findingSchema = z.object({
     .enum(["ongoing", "recovered"])
     .describe("whether the anomaly still holds at the end of the window, or ended inside it"),
   recovered_at: count().optional().describe("when a recovered anomaly ended, epoch milliseconds"),
-  caused_by: z.array(z.string()).optional().describe("ids of findings that explain this one (cause before symptom)"),
+  caused_by: z
+    .array(z.string())
+    .optional()
+    .describe("ids of findings that explain this one (cause before symptom)"),
   explains: z.array(z.string()).optional().describe("ids of findings this one explains"),
   cause_reason: z.string().optional().describe("why its first cause explains it, in words"),
 });
