@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { offsetMs, parseDuration } from "@orch/core";
+import { offsetMs, parseDuration, textMatches } from "@orch/core";
 import { parseScenarioFile } from "../scenario-library.js";
 import { resolveFamilies } from "../scenario-sets.js";
 import { FAMILIES } from "./family-catalog.js";
 import { DRAWS_PER_SPLIT, drawScenario, drawSeed, familyScenarios } from "./family-draws.js";
+import { ALL_CLEAR } from "./scenario-family.js";
 
 const dev = familyScenarios("dev");
 const test = familyScenarios("test");
@@ -104,5 +105,16 @@ describe("choosing families by name", () => {
     expect(() => resolveFamilies(["cache-ful"])).toThrow(
       'no family "cache-ful"; the families are: errors-after-deploy',
     );
+  });
+});
+
+describe("what no answer about an incident may say", () => {
+  it("is a claim that all is well, not a healthy signal among others", () => {
+    const says = (text: string) => textMatches(ALL_CLEAR, text);
+    expect(says("Nothing abnormal in connections on sessions-eu1 in the last hour.")).toBe(true);
+    expect(says("## sessions-eu1\n\nI found nothing abnormal in threads to explain it.")).toBe(true);
+    expect(says("## sessions-eu1: no problems found")).toBe(true);
+    expect(says("### Why this looks healthy")).toBe(true);
+    expect(says("### What you asked about\n\n**Traffic**: nothing abnormal — 37k hits")).toBe(false);
   });
 });

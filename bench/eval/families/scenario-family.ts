@@ -17,9 +17,14 @@ export interface ScenarioFamily {
   draw(r: DrawRandom): FamilyScenario;
 }
 
-/** An answer that says all is well: what no answer about a real incident may say. */
+/**
+ * An answer that says all is well: what no answer about a real incident may say. A line that
+ * opens with "nothing abnormal" (the direct answer), "no problems found", "all clear", or "why
+ * this looks healthy"; a line about one healthy signal ("**Traffic**: nothing abnormal — …") is
+ * not a claim that all is well.
+ */
 export const ALL_CLEAR =
-  "/no (problems|issues) found|nothing (abnormal|unusual|wrong)|all clear|looks healthy/";
+  "/^(i found )?nothing (abnormal|unusual|wrong)|no (problems|issues) found|\\ball clear\\b|this looks healthy/m";
 
 /** The finding categories of the scenario format: a quiet story forbids them all. */
 export const ALL_CATEGORIES: readonly FindingCategory[] = FINDING_CATEGORIES;
