@@ -74,7 +74,7 @@ export const diskFilling: ScenarioFamily = {
       },
     );
     // Days of data show a fill; an hour of it does not. A planner choosing the window must read two days or more.
-    const leaveWindow = r.chance(0.4);
+    const leaveWindow = r.chance(0.4) && question.style !== "vague";
     return {
       description: `${service} (${disk.name}): ${disk.what} use climbs from ${Math.round(startShare * 100)} % to ${Math.round(endShare * 100)} % over ${w.window}; full in about ${daysLeft.toFixed(1)} days.`,
       service,

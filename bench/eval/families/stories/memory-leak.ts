@@ -48,7 +48,8 @@ export const memoryLeak: ScenarioFamily = {
       { service, short: service, thing: r.pick(mem.words), metric: mem.used.metric, window: w.phrase },
     );
     // A leak shows over hours: a planner choosing the window must read at least half a day.
-    const leaveWindow = !question.text.includes(w.phrase) && r.chance(0.5);
+    // Only a question about memory implies a long look; "how is it doing?" may fairly read the last hour.
+    const leaveWindow = r.chance(0.5) && question.style !== "vague" && !question.text.includes(w.phrase);
     const ramp = { type: "ramp" as const, start: offsetOf(leakMs), end: "0" };
     const series = [
       seriesOf(mem.used, w.intervalS, {
