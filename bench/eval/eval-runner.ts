@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { renderQuestion } from "@orch/core";
+import { runJob, type JobOutcome, type RunPlan } from "./eval-job.js";
 import { evalTotals, type EvalTotals } from "./eval-totals.js";
 import { startEvalStack, type EvalStack } from "./eval-stack.js";
 import { pinTimeOfDay } from "./pin-time-of-day.js";
@@ -8,8 +7,11 @@ import {
   type ScenarioFile,
   type ScenarioFileError,
   type ScenarioLibrary,
+  type ScenarioSplit,
 } from "./scenario-library.js";
 import { scoreScenario, type ScenarioScore, type ScoredFinding } from "./score-scenario.js";
+
+export type { RunPlan };
 
 export type EvalReasoner = "offline" | "openai";
 
@@ -31,6 +33,9 @@ export interface EvalOptions {
 export interface ScenarioRun {
   readonly score: ScenarioScore;
   readonly file: string;
+  /** The family it was drawn from ("committed" for the committed files) and its split. */
+  readonly family: string;
+  readonly split: ScenarioSplit;
   readonly job_id?: string;
   /** Submit to end of the job, as the client saw it. */
   readonly ms: number;
@@ -39,6 +44,11 @@ export interface ScenarioRun {
   readonly wave: number;
   /** The job's findings as the API returned them. */
   readonly findings: readonly ScoredFinding[];
+  /** The question as submitted, the job's answer text, the window it read and its plan. */
+  readonly question?: string;
+  readonly answer?: string;
+  readonly window?: { readonly start: string; readonly end: string };
+  readonly plan?: RunPlan;
 }
 
 export interface EvalReport {
@@ -48,110 +58,23 @@ export interface EvalReport {
   /** Requests the fake Datadog served: every read went through the real client and the cache. */
   readonly datadog_requests: number;
   readonly runs: readonly ScenarioRun[];
+  /** Totals of each family, in the order they first appear ("committed" for the committed files). */
+  readonly families: Readonly<Record<string, EvalTotals>>;
   readonly totals: EvalTotals;
 }
 
-const findingSchema = z
-  .object({
-    id: z.string(),
-    category: z.string(),
-    severity: z.enum(["critical", "warning", "info"]),
-    metric: z.string(),
-    window: z.object({ start: z.number(), end: z.number() }),
-    related: z.array(z.string()).optional(),
-  })
-  .loose();
-
-const viewSchema = z
-  .object({
-    job_id: z.string(),
-    status: z.string(),
-    result: z
-      .object({ findings: z.array(findingSchema) })
-      .loose()
-      .nullable()
-      .optional(),
-    error: z
-      .object({ code: z.string().optional(), message: z.string().optional() })
-      .loose()
-      .nullable()
-      .optional(),
-  })
-  .loose();
-
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+/** Totals per family, in the order the families first appear. */
+export function familyTotals(runs: readonly ScenarioRun[]): Record<string, EvalTotals> {
+  const groups = new Map<string, ScenarioScore[]>();
+  for (const run of runs) groups.set(run.family, [...(groups.get(run.family) ?? []), run.score]);
+  return Object.fromEntries([...groups].map(([family, scores]) => [family, evalTotals(scores)]));
+}
 
 /** Scenario offsets are relative to an anchor at or just after the end of every job window of a batch. */
 function batchAnchor(now: number): number {
   // Jobs read windows aligned down to the cache bucket (a minute): a minute of slack covers a batch that
   // runs into the next minute, and a window never reaches past the anchor into data the scenario did not define.
   return Math.ceil(now / 60_000) * 60_000 + 60_000;
-}
-
-interface JobOutcome {
-  readonly jobId?: string;
-  readonly findings?: readonly ScoredFinding[];
-  readonly error?: string;
-}
-
-/** How long a 429 or 503 asks a client to wait: `retry_after_seconds` of the problem, else `Retry-After`. */
-async function retryDelayMs(response: Response): Promise<number> {
-  const body = (await response.json().catch(() => ({}))) as { retry_after_seconds?: unknown };
-  const header = Number(response.headers.get("retry-after"));
-  const seconds =
-    typeof body.retry_after_seconds === "number"
-      ? body.retry_after_seconds
-      : Number.isFinite(header)
-        ? header
-        : 1;
-  return Math.min(5_000, Math.max(100, seconds * 1000));
-}
-
-/** POST /jobs as a client should: a 429 or 503 (the API briefly unable to take jobs) is retried after its hint. */
-async function submitJob(stack: EvalStack, body: unknown): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await stack.post("/jobs", body);
-    if ((response.status !== 429 && response.status !== 503) || attempt >= 5) return response;
-    const wait = await retryDelayMs(response);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-}
-
-async function runJob(
-  stack: EvalStack,
-  entry: ScenarioFile,
-  options: EvalOptions,
-  anchor: number,
-): Promise<JobOutcome> {
-  const { scenario } = entry;
-  const reasonerOption = (options.reasoner ?? "offline") === "offline" ? { reasoner: "offline" } : {};
-  // timeframe: null leaves the window to the planner, as a user who names none would.
-  const timeframe = scenario.timeframe === null ? {} : { timeframe: scenario.window };
-  const submitted = await submitJob(stack, {
-    service_id: scenario.service,
-    user_message: renderQuestion(scenario.question, anchor),
-    options: { ...timeframe, ...reasonerOption },
-  });
-  if (submitted.status !== 202)
-    return { error: `POST /jobs answered ${submitted.status}: ${await submitted.text()}` };
-  const { job_id: jobId } = z.object({ job_id: z.string() }).parse(await submitted.json());
-  const deadline = Date.now() + (options.jobTimeoutMs ?? 120_000);
-  for (;;) {
-    const wait = Math.max(1, Math.min(30, Math.ceil((deadline - Date.now()) / 1000)));
-    const response = await stack.get(`/jobs/${jobId}?wait=${wait}`);
-    if (response.status !== 200) return { jobId, error: `GET /jobs/${jobId} answered ${response.status}` };
-    const view = viewSchema.parse(await response.json());
-    if (view.status === "completed" && view.result) {
-      return { jobId, findings: view.result.findings };
-    }
-    if (TERMINAL.has(view.status)) {
-      return {
-        jobId,
-        error: `job ${view.status}: ${view.error?.message ?? view.error?.code ?? "no result"}`,
-      };
-    }
-    if (Date.now() > deadline) return { jobId, error: `job still ${view.status} after the timeout` };
-  }
 }
 
 /** The row of a file that could not be used: a failed run that found nothing. */
@@ -169,13 +92,16 @@ function invalidRun(error: ScenarioFileError, at: number): ScenarioRun {
       corroborating: [],
       forbidden: [],
       outcomes: [],
-      window_hits: 0,
-      window_checked: 0,
+      timing_hits: 0,
+      timing_checked: 0,
+      checks: [],
       recall: 0,
       precision: 1,
       error: `invalid scenario file: ${error.message}`,
     },
     file: error.file,
+    family: "committed",
+    split: "committed",
     ms: 0,
     anchor: new Date(at).toISOString(),
     wave: 0,
@@ -228,6 +154,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     wall_ms: Date.now() - started,
     datadog_requests: datadogRequests,
     runs,
+    families: familyTotals(runs),
     totals: evalTotals(runs.map((r) => r.score)),
   };
 }
@@ -250,25 +177,44 @@ async function runWave(
     const done = await Promise.all(
       batch.map(async (entry) => {
         const t0 = Date.now();
-        const outcome = await runJob(stack, entry, options, batchAnchorMs).catch(
-          (error: unknown): JobOutcome => ({
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        );
+        const outcome = await runJob(
+          stack,
+          entry.scenario,
+          { offline: reasoner === "offline", timeoutMs: options.jobTimeoutMs ?? 120_000 },
+          batchAnchorMs,
+        ).catch((error: unknown): JobOutcome => ({
+          question: entry.scenario.question,
+          error: error instanceof Error ? error.message : String(error),
+        }));
         const score = scoreScenario({
           scenario: entry.scenario,
           anchor: batchAnchorMs,
           findings: outcome.findings,
+          ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+          ...(outcome.window ? { window: outcome.window } : {}),
           ...(outcome.error !== undefined ? { error: outcome.error } : {}),
         });
         const run: ScenarioRun = {
           score,
           file: entry.file,
+          family: entry.family ?? "committed",
+          split: entry.split ?? "committed",
           ...(outcome.jobId ? { job_id: outcome.jobId } : {}),
           ms: Date.now() - t0,
           anchor: new Date(batchAnchorMs).toISOString(),
           wave,
           findings: outcome.findings ?? [],
+          question: outcome.question,
+          ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+          ...(outcome.plan ? { plan: outcome.plan } : {}),
+          ...(outcome.window
+            ? {
+                window: {
+                  start: new Date(outcome.window.start).toISOString(),
+                  end: new Date(outcome.window.end).toISOString(),
+                },
+              }
+            : {}),
         };
         options.onScore?.(run);
         return run;

@@ -1,4 +1,11 @@
-import { analyzeEvidence, executePlan, planQuestion, SCENARIO_ANCHOR, serviceScope } from "@orch/core";
+import {
+  analyzeEvidence,
+  executePlan,
+  planQuestion,
+  renderQuestion,
+  SCENARIO_ANCHOR,
+  serviceScope,
+} from "@orch/core";
 import { DemoSource } from "@orch/datadog";
 import { OfflineReasoner } from "@orch/llm";
 import { TARGETS } from "./eval-totals.js";
@@ -42,10 +49,10 @@ export async function scoreInProcess(entry: ScenarioFile, anchor: number): Promi
   const planned = await planQuestion(
     { source, reasoner: new OfflineReasoner(now), now },
     {
-      question: scenario.question,
+      question: renderQuestion(scenario.question, anchor),
       scope,
       history: [],
-      timeframe: scenario.window,
+      ...(scenario.timeframe === null ? {} : { timeframe: scenario.window }),
       defaultTimeframe: "1h",
       maxSteps: 10,
     },
@@ -53,7 +60,13 @@ export async function scoreInProcess(entry: ScenarioFile, anchor: number): Promi
   );
   const executed = await executePlan({ source, now, concurrency: 4 }, planned.plan, scope, signal);
   const analysis = analyzeEvidence({ evidence: executed.evidence, plan: planned.plan });
-  return scoreScenario({ scenario: entry.scenario, anchor, findings: analysis.findings });
+  const { start, end } = planned.plan.window;
+  return scoreScenario({
+    scenario: entry.scenario,
+    anchor,
+    findings: analysis.findings,
+    window: { start, end },
+  });
 }
 
 /** Scores every scenario at `count` anchors and tallies the problems. */
@@ -76,7 +89,7 @@ export async function noiseSweep(entries: readonly ScenarioFile[], count: number
           .filter((o) => o.matched === undefined)
           .map(
             (o) =>
-              `missed ${expectedCategories(o.expected).join("|")} ${o.expected.metric ?? "*"}${o.window === "miss" ? " (late/early)" : ""}`,
+              `missed ${expectedCategories(o.expected).join("|")} ${o.expected.metric ?? "*"}${o.timing === "miss" ? " (late/early)" : ""}`,
           ),
         ...score.false_positives.map((f) => `false positive ${f.replace(/^F\d+ /, "")}`),
       ]);

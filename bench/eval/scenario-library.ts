@@ -2,10 +2,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseScenario, type Scenario } from "@orch/core";
 
+/** Where a scenario comes from: the committed files, or a draw of a generated family in a split. */
+export type ScenarioSplit = "committed" | "dev" | "test";
+
 /** One scenario file, parsed, with the path it came from. */
 export interface ScenarioFile {
   readonly file: string;
   readonly scenario: Scenario;
+  /** The generated family it was drawn from; "committed" for the committed files. */
+  readonly family?: string;
+  readonly split?: ScenarioSplit;
 }
 
 /**

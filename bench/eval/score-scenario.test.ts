@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario, type Finding, type ScenarioInput } from "@orch/core";
 import { evalTotals } from "./eval-totals.js";
-import { scoreScenario, startTolerance } from "./score-scenario.js";
+import { scoreScenario, startTolerance, type ScoredFinding } from "./score-scenario.js";
 
 const ANCHOR = Date.UTC(2025, 2, 3, 14);
 const MIN = 60_000;
@@ -32,6 +32,12 @@ function finding(partial: Partial<Finding> & Pick<Finding, "category" | "metric"
   };
 }
 
+/** A finding as an analysis that says nothing of its state reports it. */
+function stateless(f: Finding): ScoredFinding {
+  const { state: _state, ...rest } = f;
+  return rest;
+}
+
 const LATENCY = "trace.http.request.duration.by.service.95p";
 
 describe("scoreScenario", () => {
@@ -43,7 +49,7 @@ describe("scoreScenario", () => {
       findings: [finding({ category: "latency", metric: LATENCY }, -75)],
     });
 
-    expect(score).toMatchObject({ matched: 1, recall: 1, precision: 1, window_hits: 1, window_checked: 1 });
+    expect(score).toMatchObject({ matched: 1, recall: 1, precision: 1, timing_hits: 1, timing_checked: 1 });
   });
 
   it("tolerates max(20 minutes, 10 % of the window) on the start", () => {
@@ -57,10 +63,10 @@ describe("scoreScenario", () => {
     });
 
     expect(late.matched).toBe(0);
-    expect(late.outcomes[0]?.window).toBe("miss");
+    expect(late.outcomes[0]?.timing).toBe("miss");
     expect(late.false_positives).toHaveLength(1);
-    expect(late.window_checked).toBe(1);
-    expect(late.window_hits).toBe(0);
+    expect(late.timing_checked).toBe(1);
+    expect(late.timing_hits).toBe(0);
   });
 
   it("matches any metric when none is named, and a prefix when the name ends in *", () => {
@@ -209,5 +215,102 @@ describe("evalTotals", () => {
     expect(totals.precision).toBe(0.5);
     expect(totals.meets_targets).toBe(false);
     expect(totals.failing).toEqual(["s", "s"]);
+  });
+});
+
+describe("the state, answer and window expectations", () => {
+  const failed = (score: ReturnType<typeof scoreScenario>) =>
+    score.checks.filter((c) => !c.passed).map((c) => `${c.kind} ${c.expected}: ${c.reason}`);
+
+  it("checks the state of each matched finding; a finding without a state fails", () => {
+    const s = scenario({
+      findings: [
+        { category: "errors", metric: "trace.http.request.errors", state: "recovered" },
+        { category: "latency", metric: LATENCY, state: "ongoing" },
+        { category: "traffic", metric: "trace.http.request.hits", state: "ongoing" },
+      ],
+    });
+    const errors = finding({ category: "errors", metric: "trace.http.request.errors" });
+    const latency = stateless(finding({ category: "latency", metric: LATENCY }));
+    const score = scoreScenario({ scenario: s, anchor: ANCHOR, findings: [errors, latency] });
+
+    expect(score.checks.map((c) => [c.kind, c.passed])).toEqual([
+      ["state", false],
+      ["state", false],
+    ]);
+    expect(failed(score)).toEqual([
+      `state ${errors.id} (errors trace.http.request.errors) recovered: ${errors.id} is ongoing`,
+      `state ${latency.id} (latency ${LATENCY}) ongoing: ${latency.id} has no state`,
+    ]);
+    const right = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [{ ...errors, state: "recovered" }],
+    });
+    expect(right.checks).toEqual([expect.objectContaining({ kind: "state", passed: true })]);
+  });
+
+  it("checks every answer matcher: substrings and regexes, case-insensitive, and the lead's two sentences", () => {
+    const s = scenario({
+      answer: {
+        must_mention: ["MAXMEMORY", "/evict(ed|ions)/"],
+        must_not_mention: ["no problems found"],
+        lead: ["/\\bno\\b/"],
+      },
+    });
+    const good = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [],
+      answer: "## cache\n\nNo. Redis is at its maxmemory limit and keys are evicted.",
+    });
+    const bad = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [],
+      answer: "## cache: 0 issues\n\nAll fine. Keys: none evicted.\n\nNo problems found.",
+    });
+
+    expect(good.checks).toHaveLength(4);
+    expect(failed(good)).toEqual([]);
+    expect(failed(bad)).toEqual([
+      'answer mentions "MAXMEMORY": not in the answer',
+      'answer does not mention "no problems found": the answer says "… issues All fine. Keys: none evicted. «No problems found»."',
+      'answer leads with /\\bno\\b/: the lead is "cache: 0 issues All fine."',
+    ]);
+  });
+
+  it("fails every answer and window check of a job without an answer", () => {
+    const s = scenario({ answer: { must_mention: ["disk"] }, window: { min: "24h" } });
+    const score = scoreScenario({ scenario: s, anchor: ANCHOR, findings: undefined, error: "job failed" });
+
+    expect(failed(score)).toEqual([
+      'answer mentions "disk": the job has no answer',
+      "window at least 24h: the job has no window",
+    ]);
+  });
+
+  it("checks the job's window: its length against min and max, its ends near start and end", () => {
+    const s = scenario({ window: { min: "30m", max: "3h", start: "-26h", end: "-25h" } }, "2d");
+    const hour = 60 * MIN;
+    const right = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [],
+      window: { start: ANCHOR - 26 * hour + 10 * MIN, end: ANCHOR - 25 * hour },
+    });
+    const lastDay = scoreScenario({
+      scenario: s,
+      anchor: ANCHOR,
+      findings: [],
+      window: { start: ANCHOR - 26 * hour, end: ANCHOR - 2 * MIN },
+    });
+
+    expect(right.checks.map((c) => c.passed)).toEqual([true, true, true, true]);
+    // The tolerance comes from the hour asked for (20 minutes), not from the scenario's two days.
+    expect(failed(lastDay)).toEqual([
+      "window at most 3h: the job read 1d 1h, -1d 2h → -2m",
+      "window ends at -25h (±20m): the job read 1d 1h, -1d 2h → -2m",
+    ]);
   });
 });

@@ -1,4 +1,11 @@
 import { offsetMs, parseDuration, type Scenario, type Severity } from "@orch/core";
+import { answerChecks } from "./answer-checks.js";
+import { duplicateSentences, wordCount } from "./answer-text.js";
+import { check, type ExpectationCheck } from "./expectation-check.js";
+import { startTolerance } from "./start-tolerance.js";
+import { windowChecks } from "./window-checks.js";
+
+export { startTolerance };
 
 /** What scoring reads of a finding (a job result's `findings[]` entries have more). */
 export interface ScoredFinding {
@@ -8,15 +15,12 @@ export interface ScoredFinding {
   readonly metric: string;
   readonly window: { readonly start: number; readonly end: number };
   readonly related?: readonly string[];
+  /** `ongoing` or `recovered`, when the analysis says. */
+  readonly state?: string;
 }
 
 /** Severities that count as "reported": info findings are context, never hits nor false alarms. */
 export const REPORTED_SEVERITIES: ReadonlySet<Severity> = new Set<Severity>(["warning", "critical"]);
-
-/** Where a finding must start to hit an expected one: within max(20 min, 10 % of the window). */
-export function startTolerance(windowMs: number): number {
-  return Math.max(20 * 60_000, 0.1 * windowMs);
-}
 
 /** Finding metrics that are corroboration rather than a series of their own. */
 const CORROBORATING_METRICS: ReadonlySet<string> = new Set(["events", "logs", "monitors"]);
@@ -29,7 +33,7 @@ export interface ExpectedOutcome {
   /** The finding that matched it, if any. */
   readonly matched?: string;
   /** With a start: whether a finding of that category and metric exists at all, and whether one started in time. */
-  readonly window?: "hit" | "miss" | "none";
+  readonly timing?: "hit" | "miss" | "none";
 }
 
 /** The score of one scenario. */
@@ -48,8 +52,13 @@ export interface ScenarioScore {
   readonly forbidden: readonly string[];
   readonly outcomes: readonly ExpectedOutcome[];
   /** Expected findings with a start that found a finding of their category and metric, and how many of those started in time. */
-  readonly window_hits: number;
-  readonly window_checked: number;
+  readonly timing_hits: number;
+  readonly timing_checked: number;
+  /** The state, answer and window expectations, one check each. */
+  readonly checks: readonly ExpectationCheck[];
+  /** The answer's length in words and its repeated sentences (see answer-text.ts); absent without an answer. */
+  readonly answer_words?: number;
+  readonly duplicate_sentences?: number;
   /** matched / expected (1 when nothing is expected). */
   readonly recall: number;
   /** matched / (matched + false positives) (1 when nothing is reported). */
@@ -63,6 +72,10 @@ export interface ScoreInput {
   readonly anchor: number;
   /** The job's findings, or undefined when the job did not complete. */
   readonly findings: readonly ScoredFinding[] | undefined;
+  /** The job's answer text (`result.answer_markdown`), when it completed. */
+  readonly answer?: string;
+  /** The window the job read (`result.window`), epoch ms. */
+  readonly window?: { readonly start: number; readonly end: number };
   readonly error?: string;
 }
 
@@ -150,12 +163,12 @@ export function scoreScenario(input: ScoreInput): ScenarioScore {
   const outcomes: ExpectedOutcome[] = expected.map((e, i) => {
     const j = assignment[i];
     const finding = j !== undefined ? reported[j] : undefined;
-    let window: ExpectedOutcome["window"];
+    let timing: ExpectedOutcome["timing"];
     if (e.start !== undefined) {
-      if (finding) window = "hit";
-      else window = reported.some((f) => fits(e, f, undefined, tolerance)) ? "miss" : "none";
+      if (finding) timing = "hit";
+      else timing = reported.some((f) => fits(e, f, undefined, tolerance)) ? "miss" : "none";
     }
-    return { expected: e, ...(finding ? { matched: finding.id } : {}), ...(window ? { window } : {}) };
+    return { expected: e, ...(finding ? { matched: finding.id } : {}), ...(timing ? { timing } : {}) };
   });
 
   const linked = (f: ScoredFinding, m: ScoredFinding): boolean =>
@@ -183,7 +196,12 @@ export function scoreScenario(input: ScoreInput): ScenarioScore {
   });
 
   const matched = matchedIdx.size;
-  const windowChecked = outcomes.filter((o) => o.window === "hit" || o.window === "miss").length;
+  const timingChecked = outcomes.filter((o) => o.timing === "hit" || o.timing === "miss").length;
+  const checks = [
+    ...stateChecks(outcomes, reported),
+    ...answerChecks(scenario.expected.answer, input.answer),
+    ...windowChecks(scenario, anchor, input.window),
+  ];
   return {
     id: scenario.id,
     service: scenario.service,
@@ -194,10 +212,38 @@ export function scoreScenario(input: ScoreInput): ScenarioScore {
     corroborating,
     forbidden,
     outcomes,
-    window_hits: outcomes.filter((o) => o.window === "hit").length,
-    window_checked: windowChecked,
+    timing_hits: outcomes.filter((o) => o.timing === "hit").length,
+    timing_checked: timingChecked,
+    checks,
+    ...(input.answer !== undefined
+      ? { answer_words: wordCount(input.answer), duplicate_sentences: duplicateSentences(input.answer) }
+      : {}),
     recall: expected.length > 0 ? matched / expected.length : 1,
     precision: matched + falsePositives.length > 0 ? matched / (matched + falsePositives.length) : 1,
     ...(input.error !== undefined ? { error: input.error } : {}),
   };
+}
+
+/**
+ * The state expectations of the expected findings that matched, one check each: the matched
+ * finding's `state` must be the expected one (a finding without a state fails). An expected
+ * finding that matched nothing is a miss already, and its state is not checked.
+ */
+function stateChecks(
+  outcomes: readonly ExpectedOutcome[],
+  reported: readonly ScoredFinding[],
+): ExpectationCheck[] {
+  return outcomes.flatMap((o) => {
+    const wanted = o.expected.state;
+    const finding = o.matched !== undefined ? reported.find((f) => f.id === o.matched) : undefined;
+    if (wanted === undefined || !finding) return [];
+    const what = `${finding.id} (${expectedCategories(o.expected).join("|")} ${finding.metric}) ${wanted}`;
+    const failure =
+      finding.state === undefined
+        ? `${finding.id} has no state`
+        : finding.state === wanted
+          ? undefined
+          : `${finding.id} is ${finding.state}`;
+    return [check("state", what, failure)];
+  });
 }

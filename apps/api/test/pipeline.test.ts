@@ -38,6 +38,9 @@ interface TraceBody {
   reasoner: string;
   data_source: string;
   confidence_score: number;
+  plan: { steps: Array<{ tool: string; query?: { metric: string } }> };
+  available_metrics: string[];
+  unread_metrics: string[];
 }
 
 describe("the orchestration pipeline through HTTP", () => {
@@ -108,6 +111,10 @@ describe("the orchestration pipeline through HTTP", () => {
     for (const read of reads) expect(["hit", "miss"]).toContain(read.cache);
     expect(trace.usage.cache_hits).toBe(trace.steps.filter((s) => s.cache === "hit").length);
     expect(trace.usage.datadog_calls).toBe(0);
+    // What discovery found and what the plan left out of it: every available metric is read or unread.
+    const planned = new Set(trace.plan.steps.flatMap((s) => (s.query ? [s.query.metric] : [])));
+    expect(trace.available_metrics).toContain("system.cpu.user");
+    expect(trace.available_metrics.filter((m) => !planned.has(m))).toEqual(trace.unread_metrics);
     expect(trace.confidence_score).toBeGreaterThan(0);
   });
 

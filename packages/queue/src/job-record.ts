@@ -71,6 +71,10 @@ export interface JobTrace {
   readonly usage: UsageView;
   readonly alert: AlertView | null;
   readonly plan: Plan | null;
+  /** The metrics discovery found for the service (empty until planning is saved). */
+  readonly available_metrics: readonly string[];
+  /** Those the plan does not read: what the planner left out. */
+  readonly unread_metrics: readonly string[];
   readonly steps: readonly TraceStep[];
 }
 

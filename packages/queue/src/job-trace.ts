@@ -18,6 +18,9 @@ export function traceSummary(job: StoredJob, now: number): TraceSummary {
 
 /** The full reasoning trace of GET /jobs/:id/trace: the summary plus usage, the plan and every step. */
 export function jobTrace(job: StoredJob, steps: readonly TraceStep[], now: number): JobTrace {
+  const plan = job.outputs.planning?.plan;
+  const available = job.outputs.planning?.available_metrics ?? [];
+  const read = new Set(plan?.steps.flatMap((s) => (s.tool === "metrics" ? [s.query.metric] : [])) ?? []);
   return {
     job_id: job.id,
     status: job.status,
@@ -26,7 +29,9 @@ export function jobTrace(job: StoredJob, steps: readonly TraceStep[], now: numbe
     phase_durations_ms: job.phase_ms,
     usage: usageView(job.usage, job.reasoner),
     alert: alertView(job.request.alert, job.alert_recovered_at),
-    plan: job.outputs.planning?.plan ?? null,
+    plan: plan ?? null,
+    available_metrics: available,
+    unread_metrics: available.filter((m) => !read.has(m)),
     steps,
   };
 }

@@ -227,6 +227,10 @@ export const jobTraceSchema = z.object({
   usage: usageSchema,
   alert: alertSchema.nullable(),
   plan: planSchema.nullable(),
+  available_metrics: z
+    .array(z.string())
+    .describe("the metrics discovery found for the service (empty until planning is saved)"),
+  unread_metrics: z.array(z.string()).describe("those the plan does not read"),
   steps: z.array(traceStepSchema),
 });
 
