@@ -13,6 +13,11 @@ import { median } from "./robust.js";
 
 /** Names that promise a running total. */
 const TOTAL_NAME = /([._]total|_count|_sum|[._]created)$/;
+/** Descriptions that say a value accumulates: "since the process started", "cumulative", "running total". */
+const TOTAL_DESCRIPTION =
+  /\b(since (the )?(start|startup|boot|launch|restart)|cumulative|running total|monotonic)/i;
+/** An unhinted series must show this many points of pure accumulation (no fall at all) to count as a counter. */
+const UNHINTED_POINTS = 30;
 /** Kinds whose values are levels that may climb steadily for hours without being counters. */
 const LEVEL_KINDS = new Set(["memory", "disk", "cpu", "latency", "saturation", "gc"]);
 /** A fall to under half the previous value is a restart of the counter, not noise. */
@@ -31,9 +36,10 @@ export interface CounterShape {
  */
 export function counterShape(series: Series, profile: MetricProfile | undefined): CounterShape | undefined {
   const name = series.metric.toLowerCase();
-  const hinted = TOTAL_NAME.test(name);
-  if (!hinted && profile !== undefined && LEVEL_KINDS.has(profile.kind)) return undefined;
-  if (!hinted && profile === undefined) return undefined;
+  const hinted = TOTAL_NAME.test(name) || TOTAL_DESCRIPTION.test(profile?.description ?? "");
+  // Memory, disk, CPU and latency climb steadily for hours without being counters.
+  const steadyLevel = profile !== undefined && LEVEL_KINDS.has(profile.kind) && profile.kind !== "saturation";
+  if (!hinted && steadyLevel) return undefined;
   const points = series.points.filter(
     (p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1]),
   );
@@ -51,8 +57,10 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
   }
   // A counter never goes down but to restart; a gauge wanders both ways.
   if (decreases > 0 || resets.length > Math.max(1, points.length / 20)) return undefined;
+  // Counters of rare events (a few errors an hour) mostly stand still between increments.
   const rising = increments.filter((d) => d > 0);
-  if (rising.length < points.length / 2) return undefined;
+  if (rising.length < 3) return undefined;
+  if (!hinted && (points.length < UNHINTED_POINTS || resets.length > 0)) return undefined;
   const step = median(Float64Array.from(rising));
   const level = median(Float64Array.from(points.map(([, v]) => v)));
   // Accumulated far longer than one interval, unless it was only just (re)started.

@@ -157,8 +157,9 @@ export function changeSeverity(p: PreparedSeries, baseline: number, level: numbe
     case "memory":
     case "disk": {
       const t = CHANGE_THRESHOLDS.memoryOrDisk;
-      if (ratio >= t.crit) return "critical";
-      return ratio >= t.warn || ratio <= 1 / t.warn ? "warning" : undefined;
+      // What is left (free space, space left) running out is as bad as what is held growing.
+      if (worse >= t.crit) return "critical";
+      return worse >= t.warn || worse <= 1 / t.warn ? "warning" : undefined;
     }
     case "cpu":
     case "saturation":

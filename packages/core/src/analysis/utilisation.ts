@@ -80,7 +80,8 @@ export function utilisationOf(p: PreparedSeries): Utilisation | undefined {
   const lowIsBad = profile.bad === "down";
   const share = isShare(unit);
   // A limit read beside the usage makes it a share of that limit.
-  const bounded = !share && p.limit !== undefined && p.limit > 0 && max <= p.limit * 1.05 && !lowIsBad;
+  // Free space against the total is a share too, turned around: used = 1 − free / total.
+  const bounded = !share && p.limit !== undefined && p.limit > 0 && max <= p.limit * 1.05;
   const scale = bounded
     ? (p.limit ?? 0)
     : share && unit

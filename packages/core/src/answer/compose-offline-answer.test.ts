@@ -3,13 +3,14 @@ import { analyzeEvidence } from "../analysis/analyze-evidence.js";
 import { scenarioEvidence } from "../analysis/scenario-evidence.js";
 import { webSeries } from "../analysis/scenario-sweep.js";
 import type { Intent } from "../plan.js";
+import type { ConversationMessage } from "../ports.js";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";
 import { composeOfflineAnswer } from "./compose-offline-answer.js";
 import { groundedConfidence } from "./grounded-confidence.js";
 
 function answerFor(
   input: Omit<ScenarioInput, "id" | "question"> & { question?: string },
-  options: { intent?: Intent; fail?: string[] } = {},
+  options: { intent?: Intent; fail?: string[]; history?: ConversationMessage[] } = {},
 ) {
   const { evidence, plan, scenario } = scenarioEvidence(
     { id: "answer", question: "Investigate recent 5xx errors", ...input },
@@ -22,7 +23,7 @@ function answerFor(
     plan,
     evidence,
     analysis,
-    history: [],
+    history: options.history ?? [],
   });
   return { answer, analysis };
 }
@@ -253,7 +254,13 @@ describe("composeOfflineAnswer, the question", () => {
   it("leads a follow-up with the signal it names, pointing to the rest rather than repeating it", () => {
     const { answer, analysis } = answerFor(
       { service: "web-app", window: "24h", seed: 7, series: cpuRamp, question: "and memory?" },
-      { intent: "capacity" },
+      {
+        intent: "capacity",
+        history: [
+          { role: "user", content: "Is CPU ok?" },
+          { role: "assistant", content: "No — CPU is saturated." },
+        ],
+      },
     );
     expect(answer.direct_answer).toMatch(/^Nothing abnormal in memory on web-app in the last 24h/);
     expect(answer.direct_answer).toMatch(/Elsewhere: CPU has been saturated since/);

@@ -78,7 +78,7 @@ function unsettled(input: AnswerInput): string[] {
   const out: string[] = [];
   for (const concept of plan.coverage?.unmatched ?? [])
     out.push(`The service reports no metric about ${concept}: that part of the question is not answered.`);
-  const shape = questionShape(question);
+  const shape = questionShape(question, scope.service_id);
   if (shape.form === "which" && shape.breakdown)
     out.push(
       `Which ${shape.breakdown}: the series read are totals for the whole service, with no per-${shape.breakdown} breakdown, so the culprit cannot be named from them.`,

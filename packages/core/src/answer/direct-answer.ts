@@ -8,6 +8,7 @@ import type { AnswerInput } from "../ports.js";
 import { capitalise, leadPhrase, subjectOf } from "./lead-phrase.js";
 import { findingIsAbout } from "./named-signal-lines.js";
 import { questionShape, type QuestionShape } from "./question-shape.js";
+import { isFollowUp } from "../planner/classify-question.js";
 
 /**
  * The one or two sentences that answer the question asked, before any evidence: yes or no for
@@ -60,9 +61,12 @@ function checkedPhrase(stats: readonly SeriesStats[], evidence: Evidence): strin
   const kinds = [...new Set(read.map((s) => s.kind).filter((k): k is SignalKind => k !== undefined))].map(
     (k) => KIND_WORDS[k],
   );
-  const parts = [
-    `${read.length} series${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""} stayed in their usual range`,
-  ];
+  const parts =
+    read.length > 0
+      ? [
+          `${read.length} series${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""} stayed in their usual range`,
+        ]
+      : ["no series of it was reported"];
   for (const r of evidence.results) {
     if (r.status !== "ok") continue;
     if (r.tool === "monitors") {
@@ -134,7 +138,7 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
   const window = evidence.window;
   const windowMs = window.end - window.start;
   const service = scope.service_id;
-  const shape = questionShape(input.question);
+  const shape = questionShape(input.question, scope.service_id);
   const significant = analysis.findings.filter((f) => f.severity !== "info");
   const hasData = analysis.stats.some((s) => s.count > 0);
   const readForQuestion = new Set(plan.coverage?.read_for_question ?? []);
@@ -183,16 +187,23 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
   const named = shape.kinds.length > 0 || shape.concepts.length > 0;
   if (named && about.length === 0 && top) {
     const subject = `${subjectWords(shape)} ${on}`;
-    const opener =
-      shape.form === "why"
-        ? `I found nothing abnormal in ${subject} to explain`
-        : `Nothing abnormal in ${subject}`;
+    const checked = checkedPhrase(
+      analysis.stats.filter((s) => s.kind !== undefined && shape.kinds.includes(s.kind)),
+      evidence,
+    );
+    // A follow-up about one more signal ("and memory?") is answered about it first; any other
+    // question leads with the trouble that was found, then says the part asked about looks normal.
+    const followUp = input.history.some((m) => m.role === "user") && isFollowUp(input.question);
+    if (followUp)
+      return {
+        text: `Nothing abnormal in ${subject} in the ${window.label}: ${checked}. Elsewhere: ${leadPhrase(top, windowMs)}.${tail}`,
+        told: [top.id],
+      };
+    const root = rootCauseOf(top, analysis.findings);
     return {
-      text: `${opener} in the ${window.label}: ${checkedPhrase(
-        analysis.stats.filter((s) => s.kind !== undefined && shape.kinds.includes(s.kind)),
-        evidence,
-      )}. Elsewhere: ${leadPhrase(top, windowMs)}.${tail}`,
-      told: [top.id],
+      text: `${capitalise(leadPhrase(root, windowMs, { where: on }))}. ${capitalise(subjectWords(shape))} itself shows nothing abnormal (${checked}).${tail}`,
+      focus: root,
+      told: [root.id],
     };
   }
   if (!top) {

@@ -68,12 +68,12 @@ export function groundedConfidence(analysis: AnalysisResult): number {
  * data cannot settle (a concept the service has no metric for, a breakdown it does not have)
  * scores well below 0.9 however complete the reads were.
  */
-export function questionCoverage(input: Pick<AnswerInput, "question" | "plan">): number {
+export function questionCoverage(input: Pick<AnswerInput, "question" | "plan" | "scope">): number {
   const coverage = input.plan.coverage;
   let ceiling = 1;
   if (coverage && coverage.concepts.length > 0 && coverage.unmatched.length > 0)
     ceiling = Math.min(ceiling, 0.75 - 0.3 * (coverage.unmatched.length / coverage.concepts.length));
-  const shape = questionShape(input.question);
+  const shape = questionShape(input.question, input.scope.service_id);
   if (shape.form === "which" && shape.breakdown) ceiling = Math.min(ceiling, 0.55);
   return Math.round(Math.max(0.05, ceiling) * 100) / 100;
 }

@@ -1,6 +1,6 @@
 import type { SignalKind } from "../metric-catalog.js";
 import { mentionedKinds } from "../planner/classify-question.js";
-import { questionTerms } from "../planner/question-terms.js";
+import { questionTerms, withoutService } from "../planner/question-terms.js";
 
 /** What kind of answer a question wants first. */
 export type QuestionForm =
@@ -30,7 +30,9 @@ export interface QuestionShape {
 const YES_NO = /^\s*(is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|any|anything)\b/i;
 /** Adjectives of health: "is CPU ok?" asks whether nothing is wrong. */
 const HEALTH_ADJECTIVES = /\b(ok|okay|fine|healthy|normal|good|stable|alright|all right|working|enough)\b/i;
-const HEALTH_WORDS = /\b(up|running|alive|available|reachable)\b/i;
+/** Activity that is healthy when it happens: "is X still getting messages?", "is it reporting?". */
+const HEALTH_WORDS =
+  /\b(up|running|alive|available|reachable|reporting|sending|receiving|getting|processing|serving|consuming|flowing|responding|handling)\b/i;
 /** Words of trouble: "is there a leak?", "are errors up?" ask whether something is wrong. */
 const TROUBLE_WORDS =
   /\b(errors?|5xx|exceptions?|fail\w*|latency|slow\w*|leak\w*|problems?|issues?|spikes?|full|down|broken|evict\w*|backlog|lag\w*|saturat\w*|throttl\w*|timeouts?|crash\w*|restart\w*|outage|incident|wrong|anomal\w*|degrad\w*|drop\w*|stuck|fill\w*|run(ning)? out|grow\w*)\b/i;
@@ -44,8 +46,8 @@ const BREAKDOWNS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** Reads what kind of answer a question wants first, and about what. */
-export function questionShape(question: string): QuestionShape {
-  const text = question.trim();
+export function questionShape(question: string, service?: string): QuestionShape {
+  const text = withoutService(question, service).trim();
   const kinds = mentionedKinds(text);
   const { concepts } = questionTerms(text);
   const base = { kinds, concepts };

@@ -6,7 +6,7 @@ import {
   type SignalKind,
 } from "../metric-catalog.js";
 import type { Intent, Plan, PlanCoverage, PlanStep } from "../plan.js";
-import { metricsForQuestion, questionTerms } from "./question-terms.js";
+import { metricsForQuestion, questionTerms, withoutService } from "./question-terms.js";
 
 /** The share of the metric budget that the metrics a question names or implies may take first. */
 const QUESTION_SHARE = 0.6;
@@ -187,7 +187,7 @@ export function planWindow(input: Pick<PlanInput, "question" | "window" | "histo
 export function planOffline(input: PlanInput): Plan {
   const window = planWindow(input);
   const intent = classifyIntent(input.question, input.history);
-  const named = mentionedKinds(input.question);
+  const named = mentionedKinds(withoutService(input.question, input.scope.service_id));
   const order = [...new Set<SignalKind>([...named, ...INTENT_KINDS[intent]])];
   const discovered = candidatesByKind(input.available_metrics);
   const usedDiscovery = discovered.size > 0;
@@ -221,7 +221,7 @@ export function planOffline(input: PlanInput): Plan {
       });
   };
   // What the question names or implies comes first ("locks?" → the lock metrics), up to most of the budget.
-  const terms = questionTerms(input.question);
+  const terms = questionTerms(input.question, input.scope.service_id);
   const asked = metricsForQuestion(terms, input.available_metrics).filter((m) => !isLimitMetric(m.metric));
   const reasons = new Map<string, string>();
   for (const m of asked) {

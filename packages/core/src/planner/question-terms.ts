@@ -175,8 +175,8 @@ export interface QuestionTerms {
 }
 
 /** The concepts and words a question names or implies. */
-export function questionTerms(question: string): QuestionTerms {
-  const text = question.toLowerCase();
+export function questionTerms(question: string, service?: string): QuestionTerms {
+  const text = withoutService(question, service).toLowerCase();
   const words = new Map<string, string>();
   const concepts: string[] = [];
   for (const c of CONCEPTS) {
@@ -190,6 +190,16 @@ export function questionTerms(question: string): QuestionTerms {
     words.set(w, "");
   }
   return { concepts, words };
+}
+
+/**
+ * The question without the service's own name: "is sessions-ca90 ok?" asks nothing about
+ * sessions, "session-store-br57" nothing about stores.
+ */
+export function withoutService(question: string, service?: string): string {
+  if (!service) return question;
+  const escaped = service.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return question.replace(new RegExp(escaped, "gi"), " ");
 }
 
 /** A discovered metric the question points at, with how strongly and through which concepts. */

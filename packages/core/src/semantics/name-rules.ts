@@ -176,6 +176,20 @@ export const NAME_RULES: readonly NameRule[] = [
   rule(/^aws\.sqs\.approximate_age_of_oldest_message$/, "saturation", "second", "max", 5),
   rule(/^jvm\.thread_count$/, "saturation", "thread", "max", 5),
   rule(/^runtime\.node\.event_loop\.delay\.(max|avg|95percentile)$/, "saturation", "nanosecond", "max", 5),
+  // AWS SQS: what consumers take off the queue, and what waits in it.
+  rule(/^aws\.sqs\.number_of_messages_(deleted|received)$/, "requests", "message", "sum", 6, {
+    asCount: true,
+  }),
+  rule(/^aws\.sqs\.number_of_messages_sent$/, "requests", "message", "sum", 5, { asCount: true }),
+  rule(/^aws\.sqs\.approximate_number_of_messages_not_visible$/, "saturation", "message", "max", 4),
+  // Containers not running: waiting (crash loop back-off, image pulls) or terminated.
+  rule(
+    /^kubernetes_state\.container\.(waiting|status_report\.count\.waiting|terminated)$/,
+    "restarts",
+    "container",
+    "max",
+    6,
+  ),
   // GC, restarts.
   rule(
     /^(jvm\.gc\.[a-z0-9_.]*(time|pause)[a-z0-9_.]*|runtime\.node\.gc\.pause(\.[a-z0-9]+)?)$/,
@@ -186,13 +200,6 @@ export const NAME_RULES: readonly NameRule[] = [
   ),
   rule(/^runtime\.go\.gc[a-z0-9_.]*$/, "gc", "", "avg", 4),
   rule(/^(kubernetes|kubernetes_state)\.containers?\.restarts?$/, "restarts", "", "max", 7),
-  rule(
-    /^kubernetes_state\.container\.(restarts|status_report\.count\.waiting|terminated)$/,
-    "restarts",
-    "",
-    "max",
-    6,
-  ),
 ];
 
 /** The rule that describes a metric name, if any. */

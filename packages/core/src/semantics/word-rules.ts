@@ -14,6 +14,8 @@ export interface WordEvidence {
   /** The same words as one lower-case text. */
   readonly text: string;
   readonly unit: Unit | undefined;
+  /** The integration's description of the metric, lower case, when known: it can say what the name does not ("space left"). */
+  readonly description?: string;
 }
 
 export interface WordReading {
@@ -42,10 +44,10 @@ const HEALTHY_SHARE =
 const ERROR_WORDS =
   /(^|[._ ])(5xx|errors?|errs?|fail(ed|ures?|s)?|exceptions?|rejected|rejects?|refused|aborted|aborts?|timeouts?|timed_out|dropped|drops|discarded|deadlocks?|oom|outofmemory|killed|unavailable)([._ ]|$)/;
 const TRAFFIC_WORDS =
-  /(^|[._ ])(requests?|reqs?|rq|rq_total|hits|queries|query|commands?|cmds?|ops|operations|transactions?|txn|calls|invocations|throughput|rps|qps|messages_(published|delivered|in|out|received|consumed)|messages_in|publish(ed)?|deliver(ed|_get)?|processed|handled|served|records_consumed|consumed|ack|acked|acks)([._ ]|$)/;
+  /(^|[._ ])(requests?|reqs?|rq|rq_total|hits|queries|query|commands?|cmds?|ops|operations|transactions?|txn|calls|invocations|throughput|rps|qps|messages_(published|delivered|in|out|received|consumed)|messages_in|publish(ed)?|deliver(ed|_get)?|processed|handled|served|records_consumed|consumed|ack|acked|acks|enqueued?|dequeued?|enqueue_count|dequeue_count|sent|received|deleted)([._ ]|$)/;
 /** Words that make a traffic word a level of work in progress (a saturation), not a flow. */
 const IN_PROGRESS =
-  /(^|[._ ])(active|current|curr|waiting|pending|inflight|in_flight|idle|queued|blocked)([._ ]|$)/;
+  /(^|[._ ])(active|current|curr|waiting|pending|inflight|in_flight|idle|queued|blocked|outstanding|in_progress|backlog|not_visible|delayed)([._ ]|$)/;
 const LATENCY_WORDS =
   /(latency|duration|response_?time|[._]time([._]|$)|time_avg|avg_time|wait_?time|service_?time|rtt|elapsed|[._]ms$|[._](milli|micro|nano)?seconds([._](avg|max|p\d\d|\d\dpercentile|sum|count|bucket))?$)/;
 /** Time-valued names that are no latency: ages, timestamps, uptimes, lags, CPU and GC time. */
@@ -61,14 +63,15 @@ const DISK_WORDS =
   /(^|[._ ])(disk|disks|fs|filesystem|volume|storage|inodes?|partition|io|log|logs|segment|database_size|table_size|index_size|size_rw|size_rootfs|data|wal|aof|rdb)([._ ]|$)/;
 const NETWORK_WORDS =
   /(^|[._ ])(net|network|rx|tx|bytes_(sent|rcvd|received|in|out)|sent|received|recv|transmit\w*|bandwidth|packets?)([._ ]|$)/;
-const FREE_WORDS = /(^|[._ ])(free|available|avail|usable|remaining|idle|sv_idle|cl_idle)([._ ]|$)/;
+const FREE_WORDS =
+  /(^|[._ ])(free|available|avail|usable|remaining|idle|sv_idle|cl_idle|left|space_left|g_space)([._ ]|$)/;
 
 /**
  * Reads a metric's kind and bad direction from its name and unit, then, when the name says
  * nothing recognisable, from its description; undefined when neither does.
  */
 export function readWords(e: WordEvidence, description?: string): WordReading | undefined {
-  const byName = readText(e);
+  const byName = readText({ ...e, ...(description ? { description: description.toLowerCase() } : {}) });
   if (byName || !description) return byName;
   const text = description.toLowerCase();
   const reading = readText({ ...e, text, tokens: text.split(/[^a-z0-9_]+/).filter(Boolean) });
@@ -98,10 +101,18 @@ function readText(e: WordEvidence): WordReading | undefined {
       rule: "error words",
     };
   if (tokenIs(/^slow(_\w+)?$/)) return { kind: "latency", bad: "up", rule: "slow work counted" };
+  // Evictions first: "evicted from storage" is a cache under pressure, not a disk.
+  if (tokenIs(/^(evict\w*|nuked|lru_nuked|evictions?)$/) || /\bevict/.test(text))
+    return { kind: "saturation", bad: "up", rule: "evictions: a cache or a store out of room" };
   if (tokenIs(/^cpu\w*$/) || family === "cpu")
     return { kind: "cpu", bad: "up", rule: "cpu words or a cpu unit" };
   const previous = e.tokens[e.tokens.length - 2] ?? "";
-  const serving = HEALTHY_LAST.test(last) || (BARE_HEALTHY.test(last) && SERVER_NOUN.test(previous));
+  const serving =
+    HEALTHY_LAST.test(last) ||
+    (BARE_HEALTHY.test(last) && SERVER_NOUN.test(previous)) ||
+    // "consumer_count", "workers_total": a count of things that serve, not of messages.
+    (/^(count|total|number|num)$/.test(last) &&
+      /^(consumers?|workers?|members?|replicas?|listeners?)$/.test(previous));
   if (serving && !perSecond && family !== "share" && !has(/(changes?|unhealthy|not_?ready)/))
     return {
       kind: "saturation",
@@ -115,13 +126,14 @@ function readText(e: WordEvidence): WordReading | undefined {
   }
   if (!family && has(LATENCY_WORDS) && !has(NOT_LATENCY) && !perSecond)
     return { kind: "latency", bad: "up", rule: "latency words" };
+  // What is left (free space, space left), by the name or by the description: its fall is the bad move.
+  const left = has(FREE_WORDS) || /\b(left|free|remaining|available)\b/.test(e.description ?? "");
   if (family === "bytes" || family === "bits") {
     if (perSecond || has(NETWORK_WORDS)) return { kind: "network", bad: "both", rule: "bytes moved" };
-    if (has(DISK_WORDS))
-      return { kind: "disk", bad: has(FREE_WORDS) ? "down" : "up", rule: "bytes stored on disk" };
-    return { kind: "memory", bad: has(FREE_WORDS) ? "down" : "up", rule: "bytes held in memory" };
+    if (has(DISK_WORDS)) return { kind: "disk", bad: left ? "down" : "up", rule: "bytes stored on disk" };
+    return { kind: "memory", bad: left ? "down" : "up", rule: "bytes held in memory" };
   }
-  if (has(DISK_WORDS) && (family === "share" || has(/(used|usage|in_use|full)/)))
+  if (has(DISK_WORDS) && (family === "share" || has(/\b(used|usage|in_use|full)\b|_(used|usage|full)\b/)))
     return { kind: "disk", bad: has(FREE_WORDS) ? "down" : "up", rule: "disk usage words" };
   if (has(MEMORY_WORDS) && family === "share")
     return { kind: "memory", bad: has(FREE_WORDS) ? "down" : "up", rule: "a memory share" };
