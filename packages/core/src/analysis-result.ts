@@ -28,6 +28,8 @@ export interface SeriesStats {
   readonly change_pct: number | null;
   /** The same change in the series' unit (percentage points for a percent or fraction). */
   readonly change_abs?: number | null;
+  /** How the series was derived from what was read ("per-second rate of a cumulative counter (1 restart…)"). */
+  readonly derived?: string;
 }
 
 /**

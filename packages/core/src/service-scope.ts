@@ -40,7 +40,8 @@ const BOOLEAN_SYNTAX = /(\bOR\b|\bAND\b|\bNOT\b|\bIN\b|!|\(|\)|\*|\?)/i;
  */
 export function assertMetricQueryInScope(query: string, scope: ServiceScope): void {
   const filters = [...query.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? "");
-  const metricCount = (query.match(/[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+\s*\{/gi) ?? []).length;
+  // Metric names need no dot (Datadog allows "http_requests_total"): any name followed by its filter.
+  const metricCount = (query.match(/[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*\s*\{/gi) ?? []).length;
   if (filters.length === 0 || metricCount === 0) {
     throw new ScopeViolation(
       `query "${query}" has no tag filter; it must be scoped to ${scopeFilter(scope)}`,

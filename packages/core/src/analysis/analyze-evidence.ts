@@ -157,7 +157,7 @@ function historyLike(
   const asRate = (past: Series | undefined): Series | undefined => {
     if (!past) return undefined;
     const shape = counterShape(past, profile);
-    return shape ? counterRate(past, shape, profile?.unit) : undefined;
+    return shape ? counterRate(past, shape, profile?.unit, profile?.kind) : undefined;
   };
   const day = asRate(history.day);
   const week = asRate(history.week);
@@ -169,7 +169,7 @@ function understand(series: readonly Series[], metadata: ReadonlyMap<string, Met
   return series.map((raw) => {
     const profile = withSourceUnit(classifyMetric(raw.metric, metadata.get(raw.metric)), raw.source_unit);
     const shape = counterShape(raw, profile);
-    const s = shape ? counterRate(raw, shape, profile?.unit) : raw;
+    const s = shape ? counterRate(raw, shape, profile?.unit, profile?.kind) : raw;
     const understood = shape && profile ? withSourceUnit(profile, s.source_unit) : profile;
     return { series: s, profile: understood };
   });

@@ -57,10 +57,16 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
   }
   // A counter never goes down but to restart; a gauge wanders both ways.
   if (decreases > 0 || resets.length > Math.max(1, points.length / 20)) return undefined;
+  // Unhinted, a fall counts as a restart only when it lands near zero.
+  const nearZero = resets.every((t) => {
+    const i = points.findIndex(([pt]) => pt === t);
+    const prev = points[i - 1]?.[1] ?? 0;
+    return (points[i]?.[1] ?? 0) <= 0.1 * prev;
+  });
   // Counters of rare events (a few errors an hour) mostly stand still between increments.
   const rising = increments.filter((d) => d > 0);
   if (rising.length < 3) return undefined;
-  if (!hinted && (points.length < UNHINTED_POINTS || resets.length > 0)) return undefined;
+  if (!hinted && (points.length < UNHINTED_POINTS || !nearZero)) return undefined;
   const step = median(Float64Array.from(rising));
   const level = median(Float64Array.from(points.map(([, v]) => v)));
   // Accumulated far longer than one interval, unless it was only just (re)started.
@@ -69,7 +75,12 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
 }
 
 /** The per-second rate of a cumulative counter; the interval of a restart has no value. */
-export function counterRate(series: Series, shape: CounterShape, unit: string | undefined): Series {
+export function counterRate(
+  series: Series,
+  shape: CounterShape,
+  unit: string | undefined,
+  kind?: string,
+): Series {
   const points: Array<[number, number | null]> = [];
   let prev: readonly [number, number] | undefined;
   for (const [t, v] of series.points) {
@@ -84,7 +95,9 @@ export function counterRate(series: Series, shape: CounterShape, unit: string | 
     }
     prev = [t, v];
   }
-  const base = parseUnit(unit);
+  // A counter without a unit counts what its kind says: errors, requests.
+  const base =
+    parseUnit(unit) ?? parseUnit(kind === "errors" ? "error" : kind === "requests" ? "request" : undefined);
   const rateUnit = unitText({
     name: base?.name ?? "",
     family: base?.family ?? "count",
@@ -96,6 +109,9 @@ export function counterRate(series: Series, shape: CounterShape, unit: string | 
     points,
     ...(rateUnit !== undefined ? { unit: rateUnit } : {}),
     source_unit: { name: base?.name ?? "", per: "second" },
-    derived: `per-second rate of a cumulative counter${shape.resets.length > 0 ? ` (${shape.resets.length} restart(s) of the counter read as restarts, not drops)` : ""}`,
+    derived:
+      shape.resets.length > 0
+        ? `a running counter, read as its rate per second; it restarted from zero ${shape.resets.length === 1 ? "once" : `${shape.resets.length} times`} in the window (a process restart), which is no drop`
+        : "a running counter, read as its rate per second",
   };
 }

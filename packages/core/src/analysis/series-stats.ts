@@ -75,6 +75,7 @@ export function seriesStats(series: Series, window: TimeWindow, known?: MetricPr
     group: series.group,
     ...(kind !== undefined ? { kind } : {}),
     ...(unit !== undefined ? { unit } : {}),
+    ...(series.derived !== undefined ? { derived: series.derived } : {}),
   };
   const intervalMs = seriesIntervalMs(series);
   const gaps = countGaps(series, window, intervalMs);

@@ -132,6 +132,12 @@ function rhythmNote(findings: readonly Finding[], windowMs: number): string {
   return ` The ${rhythm.evidence.anomaly === "drop" || rhythm.evidence.anomaly === "dip" ? "dip" : "change"} in ${subjectOf(rhythm)} at ${formatTime(rhythm.window.start, windowMs)} is the same as ${like}'s: a regular pattern, not an incident.`;
 }
 
+/** " `x_total` is a running counter …; it restarted … which is no drop." — for counters that reset. */
+function counterNote(stats: readonly SeriesStats[]): string {
+  const reset = stats.find((s) => s.derived?.includes("restarted") === true);
+  return reset ? ` \`${reset.metric}\` is ${reset.derived ?? ""}.` : "";
+}
+
 /** The direct answer to the question, from the analysis. */
 export function directAnswer(input: AnswerInput): DirectAnswer {
   const { analysis, plan, evidence, scope } = input;
@@ -178,7 +184,7 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
     const word = shape.yesMeans === "healthy" ? "Yes" : "No";
     const elsewhere = significant[0] ? ` Elsewhere: ${leadPhrase(significant[0], windowMs)}.` : "";
     return {
-      text: `${word} — ${named ? subjectWords(shape) : service} ${named ? `${on} ` : ""}looks normal in the ${window.label}: ${checkedPhrase(analysis.stats, evidence)}.${elsewhere}${tail}`,
+      text: `${word} — ${named ? subjectWords(shape) : service} ${named ? `${on} ` : ""}looks normal in the ${window.label}: ${checkedPhrase(analysis.stats, evidence)}.${counterNote(analysis.stats)}${elsewhere}${tail}`,
       told: significant[0] ? [significant[0].id] : [],
     };
   }
@@ -214,7 +220,7 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
         ? `I found nothing abnormal in ${subject} to explain`
         : `Nothing abnormal in ${subject}`;
     return {
-      text: `${opener} in the ${window.label}: ${checkedPhrase(analysis.stats, evidence)}.${rhythmNote(analysis.findings, windowMs)}${tail}`,
+      text: `${opener} in the ${window.label}: ${checkedPhrase(analysis.stats, evidence)}.${rhythmNote(analysis.findings, windowMs)}${counterNote(analysis.stats)}${tail}`,
       told: [],
     };
   }

@@ -44,10 +44,10 @@ const HEALTHY_SHARE =
 const ERROR_WORDS =
   /(^|[._ ])(5xx|errors?|errs?|fail(ed|ures?|s)?|exceptions?|rejected|rejects?|refused|aborted|aborts?|timeouts?|timed_out|dropped|drops|discarded|deadlocks?|oom|outofmemory|killed|unavailable)([._ ]|$)/;
 const TRAFFIC_WORDS =
-  /(^|[._ ])(requests?|reqs?|rq|rq_total|hits|queries|query|commands?|cmds?|ops|operations|transactions?|txn|calls|invocations|throughput|rps|qps|messages_(published|delivered|in|out|received|consumed)|messages_in|publish(ed)?|deliver(ed|_get)?|processed|handled|served|records_consumed|consumed|ack|acked|acks|enqueued?|dequeued?|enqueue_count|dequeue_count|sent|received|deleted)([._ ]|$)/;
+  /(^|[._ ])(requests?|reqs?|rq|rq_total|hits|queries|query|commands?|cmds?|ops|operations|transactions?|txn|calls|invocations|throughput|rps|qps|messages_(published|delivered|in|out|received|consumed)|messages_in|publish(ed)?|deliver(ed|_get)?|processed|handled|served|records_consumed|consumed|ack|acked|acks|enqueue_count|dequeue_count|dequeued|sent|received|deleted)([._ ]|$)/;
 /** Words that make a traffic word a level of work in progress (a saturation), not a flow. */
 const IN_PROGRESS =
-  /(^|[._ ])(active|current|curr|waiting|pending|inflight|in_flight|idle|queued|blocked|outstanding|in_progress|backlog|not_visible|delayed)([._ ]|$)/;
+  /(^|[._ ])(active|current|curr|waiting|pending|inflight|in_flight|idle|queued|blocked|outstanding|in_progress|backlog|not_visible|delayed|enqueued)([._ ]|$)/;
 const LATENCY_WORDS =
   /(latency|duration|response_?time|[._]time([._]|$)|time_avg|avg_time|wait_?time|service_?time|rtt|elapsed|[._]ms$|[._](milli|micro|nano)?seconds([._](avg|max|p\d\d|\d\dpercentile|sum|count|bucket))?$)/;
 /** Time-valued names that are no latency: ages, timestamps, uptimes, lags, CPU and GC time. */
