@@ -11,6 +11,8 @@ const findingSchema = z
     metric: z.string(),
     window: z.object({ start: z.number(), end: z.number() }),
     related: z.array(z.string()).optional(),
+    caused_by: z.array(z.string()).optional(),
+    explains: z.array(z.string()).optional(),
     state: z.string().optional(),
   })
   .loose();

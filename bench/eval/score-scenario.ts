@@ -15,6 +15,9 @@ export interface ScoredFinding {
   readonly metric: string;
   readonly window: { readonly start: number; readonly end: number };
   readonly related?: readonly string[];
+  /** Causal links the analysis drew: findings that explain this one, and that it explains. */
+  readonly caused_by?: readonly string[];
+  readonly explains?: readonly string[];
   /** `ongoing` or `recovered`, when the analysis says. */
   readonly state?: string;
 }
@@ -173,13 +176,20 @@ export function scoreScenario(input: ScoreInput): ScenarioScore {
 
   const linked = (f: ScoredFinding, m: ScoredFinding): boolean =>
     (f.related ?? []).includes(m.id) || (m.related ?? []).includes(f.id);
+  // A finding the analysis itself explains by a matched one, or uses to explain it, is the chain: no false alarm.
+  const chained = (f: ScoredFinding, m: ScoredFinding): boolean =>
+    (f.caused_by ?? []).includes(m.id) ||
+    (f.explains ?? []).includes(m.id) ||
+    (m.caused_by ?? []).includes(f.id) ||
+    (m.explains ?? []).includes(f.id);
   const corroborates = (f: ScoredFinding): boolean =>
     matchedFindings.some(
       (m) =>
-        linked(f, m) &&
-        (f.category === m.category ||
-          f.category === "deploy_regression" ||
-          CORROBORATING_METRICS.has(f.metric)),
+        chained(f, m) ||
+        (linked(f, m) &&
+          (f.category === m.category ||
+            f.category === "deploy_regression" ||
+            CORROBORATING_METRICS.has(f.metric))),
     );
 
   const falsePositives: string[] = [];

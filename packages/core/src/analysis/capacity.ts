@@ -70,7 +70,7 @@ export function trendDetections(p: PreparedSeries, m: SeriesModel, memoryLimit?:
           projected_full_h: d.num(Math.max(0, toFull)),
           projected_threshold_h: d.num(toCrit),
         },
-        summary: `${util.resource} filling up: ${p.label} rose steadily from ${d.v(first)} to ${d.v(last)} along its trend line (${d.change(first, last)}, ${d.rate(slope)}) over the window, latest ${d.v(current)}; at this rate it reaches ${Math.round(util.crit * 100)}% used in ${d.dur(toCrit * HOUR_MS)} and is full in ${d.dur(Math.max(0, toFull) * HOUR_MS)}`,
+        summary: `${util.resource} filling up: ${p.label} ${last < first ? "fell" : "rose"} steadily from ${d.v(first)} to ${d.v(last)} along its trend line (${d.change(first, last)}, ${d.rate(slope)}) over the window, latest ${d.v(current)}; at this rate it reaches ${Math.round(util.crit * 100)}% used in ${d.dur(toCrit * HOUR_MS)} and is full in ${d.dur(Math.max(0, toFull) * HOUR_MS)}`,
         magnitude: Math.abs(trend.change),
         priority: PRIORITY.trend,
       },

@@ -73,10 +73,17 @@ const CAUSE_RULES: readonly CauseRule[] = [
   {
     name: "consumers gone",
     isCause: (f) => f.category === "availability" && f.evidence.anomaly === "zero",
-    isEffect: (f) => isQueueBacklog(f),
+    isEffect: (f) =>
+      isQueueBacklog(f) ||
+      (f.category === "traffic" &&
+        !rises(f) &&
+        /(dequeue|consum|deliver|ack|deleted|processed)/.test(f.metric)),
     lagMs: 60 * MIN,
     earlyMs: 5 * MIN,
-    reason: () => "with nothing consuming, the backlog grows",
+    reason: (_c, e) =>
+      e.category === "traffic"
+        ? "with nothing consuming, nothing is taken off the queue"
+        : "with nothing consuming, the backlog grows",
   },
   {
     name: "memory at its limit",

@@ -1,6 +1,6 @@
 import type { Series } from "../evidence.js";
-import type { MetricProfile } from "../metric-catalog.js";
-import { parseUnit, unitText } from "../units/unit.js";
+import { isLimitMetric, type MetricProfile } from "../metric-catalog.js";
+import { parseUnit } from "../units/unit.js";
 import { median } from "./robust.js";
 
 /**
@@ -36,6 +36,8 @@ export interface CounterShape {
  */
 export function counterShape(series: Series, profile: MetricProfile | undefined): CounterShape | undefined {
   const name = series.metric.toLowerCase();
+  // A limit ("system.disk.total", "max_connections") is a level, whatever its name ends with.
+  if (isLimitMetric(series.metric)) return undefined;
   const hinted = TOTAL_NAME.test(name) || TOTAL_DESCRIPTION.test(profile?.description ?? "");
   // Memory, disk, CPU and latency climb steadily for hours without being counters.
   const steadyLevel = profile !== undefined && LEVEL_KINDS.has(profile.kind) && profile.kind !== "saturation";
@@ -63,8 +65,10 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
     const prev = points[i - 1]?.[1] ?? 0;
     return (points[i]?.[1] ?? 0) <= 0.1 * prev;
   });
-  // Counters of rare events (a few errors an hour) mostly stand still between increments.
+  // Counters of rare events (a few errors an hour) mostly stand still between increments; a
+  // name that says "total" never rises by chance, so standing still is enough for it.
   const rising = increments.filter((d) => d > 0);
+  if (hinted && rising.length < 3) return { resets };
   if (rising.length < 3) return undefined;
   if (!hinted && (points.length < UNHINTED_POINTS || !nearZero)) return undefined;
   const step = median(Float64Array.from(rising));
@@ -74,7 +78,10 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
   return { resets };
 }
 
-/** The per-second rate of a cumulative counter; the interval of a restart has no value. */
+/**
+ * What a cumulative counter added in each interval, like Datadog's `.as_count()`: small counts
+ * keep the statistics of counts (a few errors an hour), and the interval of a restart has no value.
+ */
 export function counterRate(
   series: Series,
   shape: CounterShape,
@@ -88,30 +95,22 @@ export function counterRate(
       points.push([t, null]);
       continue;
     }
-    if (prev) {
-      const seconds = Math.max(1e-3, (t - prev[0]) / 1000);
-      // Across a restart the counter's loss is unknown: that interval is left out, never read as a fall.
-      points.push([t, v >= prev[1] ? (v - prev[1]) / seconds : null]);
-    }
+    // Across a restart the counter's loss is unknown: that interval is left out, never read as a fall.
+    if (prev) points.push([t, v >= prev[1] ? v - prev[1] : null]);
     prev = [t, v];
   }
   // A counter without a unit counts what its kind says: errors, requests.
   const base =
     parseUnit(unit) ?? parseUnit(kind === "errors" ? "error" : kind === "requests" ? "request" : undefined);
-  const rateUnit = unitText({
-    name: base?.name ?? "",
-    family: base?.family ?? "count",
-    scale: base?.scale ?? 1,
-    per: "second",
-  });
+  const name = base?.name ?? "";
   return {
     ...series,
     points,
-    ...(rateUnit !== undefined ? { unit: rateUnit } : {}),
-    source_unit: { name: base?.name ?? "", per: "second" },
+    unit: name,
+    source_unit: { name },
     derived:
       shape.resets.length > 0
-        ? `a running counter, read as its rate per second; it restarted from zero ${shape.resets.length === 1 ? "once" : `${shape.resets.length} times`} in the window (a process restart), which is no drop`
-        : "a running counter, read as its rate per second",
+        ? `a running counter, read as its increase per interval; it restarted from zero ${shape.resets.length === 1 ? "once" : `${shape.resets.length} times`} in the window (a process restart), which is no drop`
+        : "a running counter, read as its increase per interval",
   };
 }

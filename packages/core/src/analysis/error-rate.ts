@@ -40,7 +40,8 @@ function rate(
     e += v;
     r += q;
   }
-  return r > 0 ? e / r : undefined;
+  // A share of requests, at most all of them: more errors than requests means the two do not count the same thing.
+  return r > 0 && e <= r * 1.05 ? Math.min(1, e / r) : undefined;
 }
 
 function kindOf(s: Series): string | undefined {

@@ -1,0 +1,16 @@
+import { readFileSync } from "node:fs";
+import { analyzeEvidence, executePlan, planQuestion, serviceScope, parseScenario } from "@orch/core";
+import { DemoSource } from "@orch/datadog";
+import { OfflineReasoner } from "@orch/llm";
+const scenario = parseScenario(JSON.parse(readFileSync(process.argv[2]!, "utf8")));
+const anchor = Date.UTC(2025, 2, 3, 14, 0);
+const now = () => anchor - 30_000;
+const source = new DemoSource({ scenarios: () => scenario, anchor: () => anchor, now });
+const scope = serviceScope(scenario.service);
+const signal = new AbortController().signal;
+const planned = await planQuestion({ source, reasoner: new OfflineReasoner(now), now }, { question: scenario.question, scope, history: [], ...(scenario.timeframe === null ? {} : { timeframe: scenario.window }), defaultTimeframe: "1h", maxSteps: 10 }, signal);
+const executed = await executePlan({ source, now, concurrency: 4 }, planned.plan, scope, signal);
+const a = analyzeEvidence({ evidence: executed.evidence, plan: planned.plan });
+for (const f of a.findings) console.log(" ", f.id, f.severity, f.category, f.metric, f.summary.slice(0, 260));
+console.log(planned.plan.steps.map(s => s.tool === "metrics" ? `${s.query.aggregator}:${s.query.metric}${s.history ? "+" + s.history : ""}` : s.tool).join(" "), planned.plan.window.label);
+for (const st of a.stats) console.log(st.metric, st.unit, st.count, st.current);
