@@ -54,7 +54,9 @@ function same(a: number, b: number): boolean {
 export function flatLineDetections(p: PreparedSeries, windowMs: number): Detection[] {
   const v = p.values;
   const n = v.length;
-  if (n < 10) return [];
+  // A stuck gauge is a reading that stopped moving; a counter's increase per interval is computed,
+  // and a stuck counter shows as zero increase (quiet errors, or traffic falling to nothing).
+  if (n < 10 || p.series.derived !== undefined) return [];
   let best: [number, number] | undefined;
   let s = 0;
   for (let i = 1; i <= n; i++) {
