@@ -167,7 +167,13 @@ function historyLike(
 /** What each series is (metadata and the source's unit included), counters turned into rates. */
 function understand(series: readonly Series[], metadata: ReadonlyMap<string, MetricMetadata>) {
   return series.map((raw) => {
-    const profile = withSourceUnit(classifyMetric(raw.metric, metadata.get(raw.metric)), raw.source_unit);
+    // The unit a series came with is metadata too: it can say what a name alone does not (bytes, seconds).
+    const known =
+      metadata.get(raw.metric) ??
+      (raw.source_unit?.name
+        ? { unit: raw.source_unit.name, ...(raw.source_unit.per ? { per_unit: raw.source_unit.per } : {}) }
+        : undefined);
+    const profile = withSourceUnit(classifyMetric(raw.metric, known), raw.source_unit);
     const shape = counterShape(raw, profile);
     const s = shape ? counterRate(raw, shape, profile?.unit, profile?.kind) : raw;
     const understood = shape && profile ? withSourceUnit(profile, s.source_unit) : profile;

@@ -84,6 +84,8 @@ export const NAME_RULES: readonly NameRule[] = [
   ),
   rule(/^trace\.[a-z0-9_.]+\.request$/, "latency", "second", "avg", 8),
   rule(/^trace\.[a-z0-9_.]+\.apdex$/, "latency", "", "avg", 3, { bad: "down" }),
+  // trace.<operation> itself is the operation's duration (trace.grpc.server, trace.rack.request).
+  rule(/^trace\.[a-z0-9_]+\.[a-z0-9_]+$/, "latency", "second", "avg", 8),
   // Load balancers and serverless.
   rule(
     /^aws\.(applicationelb|elb)\.httpcode_(target|elb|backend)_5xx(_count)?$/,

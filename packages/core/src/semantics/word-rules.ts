@@ -137,6 +137,9 @@ function readText(e: WordEvidence): WordReading | undefined {
     return { kind: "disk", bad: has(FREE_WORDS) ? "down" : "up", rule: "disk usage words" };
   if (has(MEMORY_WORDS) && family === "share")
     return { kind: "memory", bad: has(FREE_WORDS) ? "down" : "up", rule: "a memory share" };
+  // "jvm.memory.used", "process.memory.usage": memory, in bytes, when no unit says otherwise.
+  if (!family && has(MEMORY_WORDS) && !has(/(evict|hit|miss|pages?|fault)/))
+    return { kind: "memory", bad: left ? "down" : "up", rule: "memory words" };
   if (has(TRAFFIC_WORDS) && !has(IN_PROGRESS))
     return { kind: "requests", bad: "both", rule: "traffic words" };
   if (has(SATURATION_WORDS))
