@@ -124,3 +124,58 @@ export function trendDetections(p: PreparedSeries, m: SeriesModel, memoryLimit?:
     },
   ];
 }
+
+/** The last part of a window a filling projection reads, when the climb began inside it. */
+const RECENT_SHARE = 1 / 3;
+
+/**
+ * A disk whose climb began inside the window (no window-long trend to project): its recent
+ * slope (Theil–Sen over the last third, or since the climb began) projected to its critical
+ * threshold and to full. Reported when that is within a week and it is already half used —
+ * a disk that fills in days is worth planning for even before any threshold is crossed.
+ */
+export function fillingDetection(p: PreparedSeries, windowMs: number, since?: number): Detection | undefined {
+  const util = utilisationOf(p);
+  const n = p.values.length;
+  if (!util || p.kind !== "disk" || n < 8) return undefined;
+  const startIndex = Math.max(
+    0,
+    since !== undefined ? p.times.findIndex((t) => t >= since) : Math.floor(n * (1 - RECENT_SHARE)),
+  );
+  const from = Math.min(startIndex, n - 8);
+  const t0 = p.times[from] ?? 0;
+  const tEnd = p.times[n - 1] ?? t0;
+  const xs = Array.from(p.times.subarray(from), (t) => (t - t0) / HOUR_MS);
+  const ys = Array.from(p.values.subarray(from), (v) => util.used(v));
+  const { slope, intercept } = theilSen(xs, ys);
+  const usedNow = intercept + slope * ((tEnd - t0) / HOUR_MS);
+  if (!(slope > 0) || usedNow < 0.5) return undefined;
+  const toCrit = Math.max(0, (util.crit - usedNow) / slope);
+  const toFull = Math.max(0, (util.full - usedNow) / slope);
+  if (toCrit > HORIZON_H) return undefined;
+  const d = describer(p, windowMs);
+  const current = p.values[n - 1] ?? 0;
+  return {
+    key: p.label,
+    metric: p.series.metric,
+    ...(p.kind !== undefined ? { kind: p.kind } : {}),
+    category: "capacity",
+    severity: toFull <= 24 ? "critical" : "warning",
+    anomaly: "trend",
+    start: t0,
+    end: tEnd,
+    evidence: {
+      anomaly: "trend",
+      current: d.num(current),
+      fitted: "trend",
+      used_pct: Math.round(usedNow * 100),
+      growth_pp_per_hour: d.num(slope * 100),
+      threshold_used_pct: Math.round(util.crit * 100),
+      projected_threshold_h: d.num(toCrit),
+      projected_full_h: d.num(toFull),
+    },
+    summary: `${util.resource} filling up: ${p.label} has been climbing since ${d.at(t0)} (${Math.round(usedNow * 100)}% used now, +${Math.round(slope * 1000) / 10} pp/h); at this rate it reaches ${Math.round(util.crit * 100)}% used in ${d.dur(toCrit * HOUR_MS)} and is full in ${d.dur(toFull * HOUR_MS)}`,
+    magnitude: Math.min(3, 1 + (HORIZON_H - toCrit) / HORIZON_H),
+    priority: PRIORITY.trend,
+  };
+}

@@ -3,6 +3,7 @@ import type { TimeWindow } from "../time-window.js";
 import type { Detection } from "./detection.js";
 import { PRIORITY, maxSeverity } from "./detection.js";
 import { classifyMetric } from "../metric-catalog.js";
+import { parseUnit, perSeconds } from "../units/unit.js";
 
 function labelOf(s: Series): string {
   return s.group.length > 0 ? `${s.metric}{${s.group.join(",")}}` : s.metric;
@@ -29,6 +30,9 @@ function rate(
   inside: boolean,
 ): number | undefined {
   const [, times] = sumIn(errors, from, to, inside);
+  // Both as events per second: a count per interval ("5xx_count") and a rate ("request_per_s") differ by the interval.
+  const errorScale = perSecondScale(errors);
+  const requestScale = perSecondScale(requests);
   let e = 0;
   let r = 0;
   const req = new Map<number, number>();
@@ -37,11 +41,23 @@ function rate(
     if (v === null || !times.has(t)) continue;
     const q = req.get(t);
     if (q === undefined) continue;
-    e += v;
-    r += q;
+    e += v * errorScale;
+    r += q * requestScale;
   }
   // A share of requests, at most all of them: more errors than requests means the two do not count the same thing.
   return r > 0 && e <= r * 1.05 ? Math.min(1, e / r) : undefined;
+}
+
+/** The factor that turns a series' values into events per second: 1 for a rate, 1/interval for a count per interval. */
+function perSecondScale(s: Series): number {
+  const unit = parseUnit(
+    s.source_unit
+      ? `${s.source_unit.name}${s.source_unit.per ? `/${s.source_unit.per}` : ""}`
+      : (s.unit ?? classifyMetric(s.metric)?.unit),
+  );
+  const per = perSeconds(unit);
+  if (per !== undefined) return 1 / per;
+  return 1 / Math.max(1, s.interval_s);
 }
 
 function kindOf(s: Series): string | undefined {

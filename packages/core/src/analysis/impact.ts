@@ -164,7 +164,9 @@ export function changeSeverity(p: PreparedSeries, baseline: number, level: numbe
     case "cpu":
     case "saturation":
     case "gc":
-      return byRatio(worse, CHANGE_THRESHOLDS.load);
+      // Occurrences per interval: 0 → 1 is no saturation, whatever the ratio.
+      if (p.isCount && Math.abs(level - baseline) < MIN_EXTRA_ERRORS) return undefined;
+      return byRatio(p.isCount ? (level + 1) / (baseline + 1) : worse, CHANGE_THRESHOLDS.load);
     default:
       return worse <= 0.5 ? "info" : byRatio(worse, CHANGE_THRESHOLDS.other);
   }

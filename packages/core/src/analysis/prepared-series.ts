@@ -78,7 +78,13 @@ export function prepareSeries(
       parsed.per === undefined &&
       vals.length > 0 &&
       looksIntegral(vals)) ||
-    (eventKind && parsed === undefined && vals.length > 0 && looksIntegral(vals));
+    (eventKind && parsed === undefined && vals.length > 0 && looksIntegral(vals)) ||
+    // Occurrences counted per interval (Datadog type "count"): overflows, timeouts, evictions.
+    (profile?.type === "count" &&
+      parsed?.family === "count" &&
+      parsed.per === undefined &&
+      vals.length > 0 &&
+      looksIntegral(vals));
   let min = Number.POSITIVE_INFINITY;
   for (const v of vals) min = Math.min(min, v);
   const label = series.group.length > 0 ? `${series.metric}{${series.group.join(",")}}` : series.metric;

@@ -1,7 +1,7 @@
 import type { Series } from "../evidence.js";
 import type { MetricProfile } from "../metric-catalog.js";
 import type { TimeWindow } from "../time-window.js";
-import { trendDetections } from "./capacity.js";
+import { fillingDetection, trendDetections } from "./capacity.js";
 import type { Detection } from "./detection.js";
 import { excursionDetections } from "./excursion-detections.js";
 import { flatLineDetections } from "./flat-line.js";
@@ -40,7 +40,16 @@ export function detectSeries(
   } else {
     const model = seriesModel(p, windowMs);
     out.push(...excursionDetections(p, model, options.memoryLimit));
-    out.push(...trendDetections(p, model, options.memoryLimit));
+    const trends = trendDetections(p, model, options.memoryLimit);
+    out.push(...trends);
+    // A disk that began to fill inside the window has no window-long trend: project its recent climb.
+    if (p.kind === "disk" && trends.length === 0) {
+      const climb = out.find(
+        (d) => (d.anomaly === "ramp" || d.anomaly === "step") && d.evidence.level !== undefined,
+      );
+      const filling = fillingDetection(p, windowMs, climb?.start);
+      if (filling) out.push(filling);
+    }
   }
   out.push(...thresholdDetections(p, windowMs));
   out.push(...flatLineDetections(p, windowMs));

@@ -17,7 +17,10 @@ const CONVENTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[._]bytes([._](total|sum|max|avg))?$/, "byte"],
   [/[._](utilization|utilisation|ratio)$/, "fraction"],
   // Memory held, committed or limited is counted in bytes (OpenTelemetry's jvm.memory.used, process.memory.usage).
-  [/(^|[._])(mem|memory|heap)[._](used|usage|committed|limit|max|init|rss|resident|working_set)$|[._](rss|resident_memory)$/, "byte"],
+  [
+    /(^|[._])(mem|memory|heap)[._](used|usage|committed|limit|max|init|rss|resident|working_set)$|[._](rss|resident_memory)$/,
+    "byte",
+  ],
   [/[._](pct|percent|percentage)$/, "percent"],
 ];
 
