@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerLead, answerSentences, duplicateSentences, wordCount } from "./answer-text.js";
+import { answerDefects, answerLead, answerSentences, duplicateSentences, wordCount } from "./answer-text.js";
 
 const ANSWER = [
   "## sessions-cache: 1 issue found (1 critical, 0 warning)",
@@ -55,5 +55,39 @@ describe("the answer as a reader reads it", () => {
     const headline = "The heap grew from 1 GiB to 3 GiB since noon.";
     expect(duplicateSentences(`${headline}\n\nMost important: ${headline}`)).toBe(1);
     expect(duplicateSentences("Disk is fine now.\n\nMost important: disk is fine now and later.")).toBe(0);
+  });
+});
+
+describe("answer defects", () => {
+  it("finds exponents, NaN, placeholders, negative zero, huge percentages and repeats", () => {
+    const bad = [
+      "Errors went from -5.55e-17 to 4340 (+7.8e+21 %).",
+      "Pool at ?% used; p99 NaN ms; {{time:-1h}}.",
+      "Free memory moved to -0 MB.",
+      "Traffic rose 25000% in an hour.",
+      "CPU is saturated since noon. CPU is saturated since noon.",
+    ].join("\n\n");
+    const defects = answerDefects(bad);
+    expect(defects.map((d) => d.split(":")[0])).toEqual([
+      "exponent notation",
+      "not a number",
+      "placeholder",
+      "negative zero",
+      "percentage past 1000 %",
+      "1 repeated sentence(s)",
+    ]);
+  });
+
+  it("passes ordinary numbers, names and versions", () => {
+    const good =
+      "p99 rose from 0.35 s to 1.1 s (×3.1) at 14:05 UTC; 4,340 error logs; disk at 93.5%; web-1e5 and v2e3 are names; a −40% drop; 1000% is the ceiling.";
+    expect(answerDefects(good)).toEqual([]);
+  });
+});
+
+describe("answer defects in quoted text", () => {
+  it("leaves the data's own words alone", () => {
+    expect(answerDefects('Top error "TypeError: Cannot read properties of undefined" (556×).')).toEqual([]);
+    expect(answerDefects("p99 is undefined ms.")).toEqual(["not a number: \u201cundefined\u201d"]);
   });
 });

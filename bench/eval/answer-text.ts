@@ -77,6 +77,37 @@ export function answerSentences(markdown: string): string[] {
   );
 }
 
+/**
+ * What a reader must never meet in an answer (issue: answer text integrity), each with an example
+ * of the text: numbers in exponent notation, NaN/Infinity/undefined, template or placeholder
+ * leftovers (`?%`, `{{`, `${`), a negative zero, a percentage past 1000 % (a change that large is
+ * said as a factor), and sentences repeated.
+ */
+export function answerDefects(markdown: string): string[] {
+  const text = answerBlocks(markdown).join("\n");
+  const defects: string[] = [];
+  const find = (label: string, pattern: RegExp) => {
+    const match = pattern.exec(text);
+    if (match) defects.push(`${label}: \u201c${match[0].trim()}\u201d`);
+  };
+  find("exponent notation", /(?<![\w.])(?<!\w-)\d+(\.\d+)?[eE][+\-\u2212]?\d+(?![\w.])/);
+  // Quoted text (a log message, a monitor's name) is the data's own words.
+  const unquoted = text.replace(/"[^"\n]*"|\u201c[^\u201d\n]*\u201d/g, '""');
+  const match = /\b(NaN|Infinity|undefined)\b/.exec(unquoted);
+  if (match) defects.push(`not a number: \u201c${match[0]}\u201d`);
+  find("placeholder", /\?\s?%|\{\{|\}\}|\$\{|\[object Object\]/);
+  find("negative zero", /(?<![\w.])[-\u2212]0(\.0+)?(?![.\d])/);
+  for (const match of text.matchAll(/(?<![\w.])([\d,]+(?:\.\d+)?)\s?%/g)) {
+    if (Number(match[1]?.replace(/,/g, "")) > 1000) {
+      defects.push(`percentage past 1000 %: \u201c${match[0]}\u201d`);
+      break;
+    }
+  }
+  const repeats = duplicateSentences(markdown);
+  if (repeats > 0) defects.push(`${repeats} repeated sentence(s)`);
+  return defects;
+}
+
 /** The lead: the answer's first two sentences, joined by a space. */
 export function answerLead(markdown: string): string {
   return answerSentences(markdown).slice(0, 2).join(" ");

@@ -49,6 +49,7 @@ describe("the scenario evaluation, end to end", () => {
       expect(run.plan?.reads.length, run.score.id).toBeGreaterThan(0);
     }
     expect(report.totals.answers.answers).toBe(report.runs.length);
+    expect(report.runs.flatMap((r) => r.score.text_defects ?? [])).toEqual([]);
     // The generated draws' checks were made: the window the planner chose for an absolute-time question, the answer's text.
     const outage = report.runs.find((r) => r.score.id === generated[0]?.scenario.id);
     expect(outage?.question).toMatch(/\d\d:\d\d/);

@@ -99,6 +99,7 @@ export function scenarioProblems(run: ScenarioRun): string[] {
     ...score.false_positives.filter((f) => !score.forbidden.includes(f)).map((f) => `false positive ${f}`),
     ...score.forbidden.map((f) => `forbidden ${f}`),
     ...score.checks.filter((c) => !c.passed).map((c) => `${c.kind} ${c.expected}: ${c.reason ?? "failed"}`),
+    ...(score.text_defects ?? []).map((d) => `answer text: ${d}`),
   ];
 }
 
@@ -117,7 +118,8 @@ export function formatReport(report: EvalReport): string {
   lines.push(
     `checks: state ${checks(t.state)}, answer ${checks(t.answer)}, window ${checks(t.window)}; ` +
       `answers: median ${t.answers.median_words} words, p90 ${t.answers.p90_words}, ` +
-      `${t.answers.duplicate_sentences} repeated sentence(s) in ${t.answers.answers_with_duplicates} answer(s)`,
+      `${t.answers.duplicate_sentences} repeated sentence(s) in ${t.answers.answers_with_duplicates} answer(s), ` +
+      `${t.answers.answers_with_defects} answer(s) with a text defect`,
   );
   lines.push(
     `targets: recall >= ${TARGETS.recall}, precision >= ${TARGETS.precision}, forbidden = ${TARGETS.forbidden}: ` +

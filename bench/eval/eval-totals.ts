@@ -18,6 +18,8 @@ export interface AnswerStats {
   /** Sentences repeated within an answer, summed over the answers. */
   readonly duplicate_sentences: number;
   readonly answers_with_duplicates: number;
+  /** Answers with a text defect other than repetition (exponent notation, NaN, a placeholder…). */
+  readonly answers_with_defects: number;
 }
 
 /** Micro-averaged totals over a run: every expected and reported finding weighs the same. */
@@ -61,6 +63,8 @@ export function answerStats(scores: readonly ScenarioScore[]): AnswerStats {
     p90_words: quantile(words, 0.9),
     duplicate_sentences: duplicates.reduce((a, b) => a + b, 0),
     answers_with_duplicates: duplicates.filter((d) => d > 0).length,
+    answers_with_defects: scores.filter((s) => (s.text_defects ?? []).some((d) => !d.includes("repeated")))
+      .length,
   };
 }
 

@@ -1,15 +1,6 @@
-import {
-  analyzeEvidence,
-  executePlan,
-  planQuestion,
-  renderQuestion,
-  SCENARIO_ANCHOR,
-  serviceScope,
-} from "@orch/core";
-import { DemoSource } from "@orch/datadog";
-import { OfflineReasoner } from "@orch/llm";
+import { SCENARIO_ANCHOR } from "@orch/core";
 import { TARGETS } from "./eval-totals.js";
-import { pinTimeOfDay } from "./pin-time-of-day.js";
+import { runInProcess } from "./in-process.js";
 import type { ScenarioFile } from "./scenario-library.js";
 import { expectedCategories, scoreScenario, type ScenarioScore } from "./score-scenario.js";
 
@@ -35,37 +26,16 @@ export function sweepAnchors(count: number): number[] {
   );
 }
 
-/**
- * Runs one scenario through the same planner, execution and analysis as a job, in process,
- * with the demo source serving the scenario at `anchor` (a job's window ends 30 s before it).
- * A quick check of robustness to noise; `runEval` is the end-to-end measurement.
- */
+/** Scores one scenario run in process at `anchor` (see runInProcess). */
 export async function scoreInProcess(entry: ScenarioFile, anchor: number): Promise<ScenarioScore> {
-  const scenario = pinTimeOfDay(entry.scenario, anchor);
-  const now = () => anchor - 30_000;
-  const source = new DemoSource({ scenarios: () => scenario, anchor: () => anchor, now });
-  const scope = serviceScope(scenario.service);
-  const signal = new AbortController().signal;
-  const planned = await planQuestion(
-    { source, reasoner: new OfflineReasoner(now), now },
-    {
-      question: renderQuestion(scenario.question, anchor),
-      scope,
-      history: [],
-      ...(scenario.timeframe === null ? {} : { timeframe: scenario.window }),
-      defaultTimeframe: "1h",
-      maxSteps: 10,
-    },
-    signal,
-  );
-  const executed = await executePlan({ source, now, concurrency: 4 }, planned.plan, scope, signal);
-  const analysis = analyzeEvidence({ evidence: executed.evidence, plan: planned.plan });
-  const { start, end } = planned.plan.window;
+  const run = await runInProcess(entry, anchor);
+  const { start, end } = run.plan.window;
   return scoreScenario({
     scenario: entry.scenario,
     anchor,
-    findings: analysis.findings,
+    findings: run.result.findings,
     window: { start, end },
+    answer: run.result.answer_markdown,
   });
 }
 

@@ -1,6 +1,6 @@
 import { offsetMs, parseDuration, type Scenario, type Severity } from "@orch/core";
 import { answerChecks } from "./answer-checks.js";
-import { duplicateSentences, wordCount } from "./answer-text.js";
+import { answerDefects, duplicateSentences, wordCount } from "./answer-text.js";
 import { check, type ExpectationCheck } from "./expectation-check.js";
 import { startTolerance } from "./start-tolerance.js";
 import { windowChecks } from "./window-checks.js";
@@ -61,6 +61,8 @@ export interface ScenarioScore {
   readonly checks: readonly ExpectationCheck[];
   /** The answer's length in words and its repeated sentences (see answer-text.ts); absent without an answer. */
   readonly answer_words?: number;
+  /** What the answer's text must never hold (exponents, NaN, placeholders…; see answerDefects). */
+  readonly text_defects?: readonly string[];
   readonly duplicate_sentences?: number;
   /** matched / expected (1 when nothing is expected). */
   readonly recall: number;
@@ -226,7 +228,11 @@ export function scoreScenario(input: ScoreInput): ScenarioScore {
     timing_checked: timingChecked,
     checks,
     ...(input.answer !== undefined
-      ? { answer_words: wordCount(input.answer), duplicate_sentences: duplicateSentences(input.answer) }
+      ? {
+          answer_words: wordCount(input.answer),
+          duplicate_sentences: duplicateSentences(input.answer),
+          text_defects: answerDefects(input.answer),
+        }
       : {}),
     recall: expected.length > 0 ? matched / expected.length : 1,
     precision: matched + falsePositives.length > 0 ? matched / (matched + falsePositives.length) : 1,

@@ -10,6 +10,7 @@ import { forecastLines } from "./forecast-lines.js";
 import { groundedConfidence, questionCoverage } from "./grounded-confidence.js";
 import { keySeries, keySeriesTable } from "./key-series-table.js";
 import { leadPhrase, subjectOf } from "./lead-phrase.js";
+import { silentWith } from "./silence.js";
 import { namedSignalLines, seriesSummary } from "./named-signal-lines.js";
 import { questionShape } from "./question-shape.js";
 import { recommendationsFor } from "./recommendations.js";
@@ -140,8 +141,10 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
       effects.length > 0
         ? ` → ${effects.map(subjectOf).join(", ")}${effects[0]?.cause_reason ? ` (${effects[0].cause_reason})` : ""}`
         : "";
-    bullets.push(`- ${leadPhrase(f, windowMs)}${chain}.`);
+    const together = silentWith(f, analysis.findings);
+    bullets.push(`- ${leadPhrase(f, windowMs, { together })}${chain}.`);
     told.add(f.id);
+    for (const s of together) told.add(s.id);
     for (const e of effects) told.add(e.id);
     if (bullets.length >= 3) break;
   }

@@ -8,6 +8,7 @@ import type { AnswerInput } from "../ports.js";
 import { capitalise, leadPhrase, subjectOf } from "./lead-phrase.js";
 import { findingIsAbout } from "./named-signal-lines.js";
 import { questionShape, type QuestionShape } from "./question-shape.js";
+import { silentWith } from "./silence.js";
 import { isFollowUp } from "../planner/classify-question.js";
 
 /**
@@ -175,10 +176,11 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
     if (focus) {
       const word = shape.yesMeans === "healthy" ? "No" : "Yes";
       const chain = chainSentence(focus, analysis.findings, windowMs);
+      const together = silentWith(focus, analysis.findings);
       return {
-        text: `${word} — ${leadPhrase(focus, windowMs, { where: on })}.${chain.text ? ` ${chain.text}` : ""}${tail}`,
+        text: `${word} — ${leadPhrase(focus, windowMs, { where: on, together })}.${chain.text ? ` ${chain.text}` : ""}${tail}`,
         focus,
-        told: [focus.id, ...chain.told],
+        told: [focus.id, ...chain.told, ...together.map((f) => f.id)],
       };
     }
     const word = shape.yesMeans === "healthy" ? "Yes" : "No";
@@ -241,12 +243,12 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
     };
   }
   const chain = chainSentence(root, analysis.findings, windowMs);
-  const more = "";
   const unexplained =
     shape.form === "why" ? " Nothing read before it (a deploy, a dependency, a resource) explains it." : "";
+  const together = silentWith(root, analysis.findings);
   return {
-    text: `${capitalise(leadPhrase(root, windowMs, { where: on }))}.${chain.text ? ` ${chain.text}` : unexplained}${more}${tail}`,
+    text: `${capitalise(leadPhrase(root, windowMs, { where: on, together }))}.${chain.text ? ` ${chain.text}` : unexplained}${tail}`,
     focus: root,
-    told: [root.id, ...chain.told],
+    told: [root.id, ...chain.told, ...together.map((f) => f.id)],
   };
 }

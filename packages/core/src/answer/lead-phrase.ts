@@ -8,6 +8,7 @@ import {
   toPoints,
 } from "../analysis/format-value.js";
 import type { Finding } from "../finding.js";
+import { listed } from "./silence.js";
 
 /**
  * A finding in a few words for the first sentences of an answer, in the present state: what
@@ -201,8 +202,19 @@ function doing(f: Finding, windowMs: number): { readonly verb: string; readonly 
 export function leadPhrase(
   f: Finding,
   windowMs: number,
-  options: { readonly numbers?: boolean; readonly where?: string } = {},
+  options: {
+    readonly numbers?: boolean;
+    readonly where?: string;
+    /** Series that went silent with `f` (see silentWith): told as one event. */
+    readonly together?: readonly Finding[];
+  } = {},
 ): string {
+  const together = options.together ?? [];
+  if (together.length > 1) {
+    const subjects = [...new Set(together.map(subjectOf))];
+    const where = options.where ? ` ${options.where}` : "";
+    return `${listed(subjects)}${where} stopped reporting together at ${formatTime(f.window.start, windowMs)} (${together.length} series)`;
+  }
   const { verb, numbers } = doing(f, windowMs);
   const where = options.where ? ` ${options.where}` : "";
   const shown = options.numbers === false || numbers === "" ? "" : ` (${numbers})`;

@@ -10,6 +10,7 @@ import {
 } from "../analysis/format-value.js";
 import type { AnalysisResult } from "../analysis-result.js";
 import type { Finding, FindingCategory } from "../finding.js";
+import { silentWith } from "./silence.js";
 
 /** What a rule sees besides the finding: every finding (for correlations) and the window. */
 interface RuleContext {
@@ -234,8 +235,14 @@ const RULES: readonly RecommendationRule[] = [
     id: "nodata",
     category: "availability",
     when: (f) => str(f, "anomaly") === "nodata",
-    advice: (f, ctx) =>
-      `${f.metric} stopped reporting at ${at(f, ctx)}: check the Datadog agent or integration, and whether the host or service is down.`,
+    advice: (f, ctx) => {
+      const together = silentWith(f, ctx.findings);
+      if (together.length === 1)
+        return `${f.metric} stopped reporting at ${at(f, ctx)}: check the Datadog agent or integration, and whether the host or service is down.`;
+      const names = together.slice(0, 4).map((s) => s.metric);
+      const more = together.length > names.length ? ` and ${together.length - names.length} more` : "";
+      return `${together.length} series stopped reporting together at ${at(f, ctx)} (${names.join(", ")}${more}): one reporter went silent — check whether the service or its host is down, then the Datadog agent there.`;
+    },
   },
   {
     id: "flatline",
@@ -309,7 +316,12 @@ export function recommendationsFor(
         ? `${rule.id}|${str(f, "deploy_title") ?? ""}`
         : rule.id === "errors-deploy"
           ? rule.id
-          : `${rule.id}|${f.metric}`;
+          : rule.id === "nodata"
+            ? `${rule.id}|${silentWith(f, analysis.findings)
+                .map((s) => s.id)
+                .sort()
+                .join(",")}`
+            : `${rule.id}|${f.metric}`;
     if (used.has(key)) continue;
     used.add(key);
     advice.push(f.state === "recovered" ? recoveredAdvice(f, ctx, rule.advice(f, ctx)) : rule.advice(f, ctx));
