@@ -43,7 +43,7 @@ describe("series that went silent together", () => {
       "CPU, latency and errors on api stopped reporting together at 13:48 UTC (3 series)",
     );
     const { advice } = recommendationsFor(
-      { findings, stats: [], forecasts: [], missing: [], coverage: 1 } as never,
+      { findings, stats: [], forecasts: [], missing: [], coverage: 1 },
       window,
     );
     expect(advice).toHaveLength(2);
