@@ -1,4 +1,4 @@
-import type { client, v1, v2 } from "@datadog/datadog-api-client";
+import type { client, v1 } from "@datadog/datadog-api-client";
 import {
   autoInterval,
   NotFound,
@@ -28,11 +28,9 @@ import {
   seriesFromQuery,
   topMessages,
 } from "./datadog-responses.js";
-import { FetchHttpLibrary } from "./fetch-http-library.js";
 import { firstSightings } from "./first-sightings.js";
-import { loadDatadogSdk } from "./datadog-sdk.js";
+import { createDatadogApis, type DatadogApis } from "./datadog-apis.js";
 import { findMonitors, MONITOR_LIMITS, type MonitorFilter } from "./monitor-listing.js";
-import { normaliseWireBody } from "./normalise-wire-body.js";
 import type { RequestBudget } from "./redis-token-bucket.js";
 import {
   scopedLogSearch,
@@ -66,15 +64,6 @@ export interface DatadogSourceOptions {
   readonly maxRateLimitWaitMs?: number;
   /** Error logs read to find the top messages; default 1000. */
   readonly logSampleSize?: number;
-}
-
-/** The SDK objects of one Datadog org. */
-interface DatadogApis {
-  readonly configuration: (signal?: AbortSignal) => client.Configuration;
-  readonly metrics: v1.MetricsApi;
-  readonly monitors: v1.MonitorsApi;
-  readonly events: v1.EventsApi;
-  readonly logs: v2.LogsApi;
 }
 
 const MONITOR_PAGE_SIZE = MONITOR_LIMITS.pageSize;
@@ -115,32 +104,7 @@ export class DatadogSource implements MetricsSource {
 
   /** The SDK's API objects, built on first use (the SDK loads lazily: see datadog-sdk.ts). */
   private apis(): Promise<DatadogApis> {
-    this.clients ??= loadDatadogSdk().then((sdk) => {
-      const { apiUrl } = this.options;
-      const site = this.options.site ?? "datadoghq.com";
-      const baseServer = apiUrl
-        ? new sdk.client.ServerConfiguration(apiUrl.replace(/\/+$/, ""), {})
-        : new sdk.client.ServerConfiguration("https://{subdomain}.{site}", { site, subdomain: "api" });
-      // Bodies are normalised before the SDK's strict models read them: one odd record must not sink a read.
-      const http = new FetchHttpLibrary(sdk.client.ResponseContext, normaliseWireBody);
-      // A configuration per call: the SDK reads the AbortSignal from it, not from the call.
-      const configuration = (signal?: AbortSignal): client.Configuration =>
-        sdk.client.createConfiguration({
-          baseServer,
-          authMethods: { apiKeyAuth: this.options.apiKey, appKeyAuth: this.options.appKey },
-          httpApi: http,
-          httpConfig: { compress: false, ...(signal ? { signal } : {}) },
-          enableRetry: false,
-        });
-      const shared = configuration();
-      return {
-        configuration,
-        metrics: new sdk.v1.MetricsApi(shared),
-        monitors: new sdk.v1.MonitorsApi(shared),
-        events: new sdk.v1.EventsApi(shared),
-        logs: new sdk.v2.LogsApi(shared),
-      };
-    });
+    this.clients ??= createDatadogApis(this.options);
     return this.clients;
   }
 
