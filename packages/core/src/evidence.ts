@@ -56,6 +56,23 @@ export interface MonitorInfo {
   readonly state_since?: number;
 }
 
+/**
+ * Monitors a read found but left out, and why: `other_scope` — they name another value of a
+ * scope tag (another service or env); `over_cap` — past the most monitors a read keeps (the
+ * most troubled are kept); `unread` — the listing went on past the pages a read may take, so
+ * more monitors may exist (`count` is then a lower bound: 0 when unknown).
+ */
+export interface MonitorExclusion {
+  readonly reason: "other_scope" | "over_cap" | "unread";
+  readonly count: number;
+}
+
+/** A service's monitors as one read found them. */
+export interface MonitorList {
+  readonly monitors: readonly MonitorInfo[];
+  readonly excluded: readonly MonitorExclusion[];
+}
+
 export interface EventInfo {
   readonly id: string;
   readonly title: string;
@@ -103,6 +120,8 @@ export type ToolResult =
       readonly status: "ok";
       readonly tool: "monitors";
       readonly monitors: readonly MonitorInfo[];
+      /** Monitors found but left out, and why, when any were (the answer says so). */
+      readonly excluded?: readonly MonitorExclusion[];
     })
   | (ToolResultBase & {
       readonly status: "ok";

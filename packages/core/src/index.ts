@@ -12,6 +12,7 @@ export * from "./analysis-result.js";
 export * from "./ports.js";
 export * from "./scenario/scenario-schema.js";
 export * from "./scenario/scenario-generator.js";
+export * from "./scenario/series-for-query.js";
 export * from "./scenario/demo-scenarios.js";
 export * from "./scenario/scenario-question.js";
 export * from "./scenario/text-matcher.js";

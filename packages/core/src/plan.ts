@@ -5,10 +5,21 @@ import type { TimeWindow } from "./time-window.js";
 export type Intent = "performance" | "errors" | "capacity" | "health";
 export const INTENTS: readonly Intent[] = ["performance", "errors", "capacity", "health"];
 
+/** Percentiles of a distribution metric, read as `p99:metric{…}`. */
+export const PERCENTILE_AGGREGATORS = ["p50", "p75", "p90", "p95", "p99"] as const;
+
+/**
+ * A Datadog metric name: letters, digits, underscores and dots, starting with a letter, at most
+ * 200 characters. No dot is needed (`errors`, `http_requests_total` are valid).
+ */
+export const METRIC_NAME = /^[a-zA-Z][a-zA-Z0-9_.]{0,199}$/;
+
 /** A metric read: the metric and how to aggregate it. The scope is never part of it: the data source adds it. */
 export const metricQuerySchema = z.object({
-  metric: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.]{1,199}$/, "a Datadog metric name such as system.cpu.user"),
-  aggregator: z.enum(["avg", "sum", "max", "min"]),
+  metric: z
+    .string()
+    .regex(METRIC_NAME, "a Datadog metric name such as system.cpu.user or http_requests_total"),
+  aggregator: z.enum(["avg", "sum", "max", "min", ...PERCENTILE_AGGREGATORS]),
   /** Tag keys to group by (e.g. ["host"]); values are never accepted here. */
   by: z
     .array(z.string().regex(/^[a-z][a-z0-9_.\-/]{0,49}$/))

@@ -1,6 +1,15 @@
 import type { Answer } from "./answer.js";
 import type { AnalysisResult } from "./analysis-result.js";
-import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series, CacheStatus } from "./evidence.js";
+import type {
+  CacheStatus,
+  EventInfo,
+  Evidence,
+  LogSummary,
+  MetricMetadata,
+  MonitorInfo,
+  MonitorList,
+  Series,
+} from "./evidence.js";
 import type { StepDraft } from "./job.js";
 import type { MetricQuery, Plan } from "./plan.js";
 import type { ServiceScope } from "./service-scope.js";
@@ -32,7 +41,18 @@ export interface MetricsSource {
     window: TimeWindow,
     signal: AbortSignal,
   ): Promise<SourceRead<readonly Series[]>>;
-  monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>>;
+  /**
+   * What the source's metadata says of a metric (Datadog: GET /api/v1/metrics/{metric_name}):
+   * its type, unit and per-unit; null when it has none. Metadata belongs to the organisation,
+   * not the service; `scope` only says whose read it is.
+   */
+  metricMetadata(
+    metric: string,
+    scope: ServiceScope,
+    signal: AbortSignal,
+  ): Promise<SourceRead<MetricMetadata | null>>;
+  /** The service's monitors, found by their tags and by their query, and those left out. */
+  monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>>;
   /**
    * One monitor by id, with its state. Rejects with NotFound when there is none, and with
    * ScopeViolation when it belongs to another service (its tags or its query say so).

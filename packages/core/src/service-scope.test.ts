@@ -29,7 +29,18 @@ describe("assertMetricQueryInScope", () => {
     ).not.toThrow();
   });
   it.each([
+    "sum:errors{service:web-app,env:prod}.as_count()",
+    "avg:http_requests_total{service:web-app,env:prod} by {host}",
+    "p99:x{service:web-app,env:prod}",
+    "week_before(avg:go_TestMetrics_local_1589290338{service:web-app,env:prod})",
+  ])("accepts a metric name without a dot: %j", (query) => {
+    expect(() => assertMetricQueryInScope(query, scope)).not.toThrow();
+  });
+  it.each([
     ["avg:system.cpu.user{*}", /widen/],
+    ["sum:errors{*}", /widen/],
+    ["avg:errors", /no tag filter/],
+    ["p99:latency{service:web-app,env:prod} + p99:latency", /no tag filter/],
     ["avg:system.cpu.user{env:prod}", /missing the scope tag/],
     ["avg:system.cpu.user{service:billing,env:prod}", /missing the scope tag/],
     ["avg:system.cpu.user{service:web-app,service:billing,env:prod}", /outside the job's scope/],

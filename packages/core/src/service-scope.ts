@@ -40,8 +40,8 @@ const BOOLEAN_SYNTAX = /(\bOR\b|\bAND\b|\bNOT\b|\bIN\b|!|\(|\)|\*|\?)/i;
  */
 export function assertMetricQueryInScope(query: string, scope: ServiceScope): void {
   const filters = [...query.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? "");
-  // Metric names need no dot (Datadog allows "http_requests_total"): any name followed by its filter.
-  const metricCount = (query.match(/[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*\s*\{/gi) ?? []).length;
+  // Any Datadog metric name, with or without a dot ("errors", "http_requests_total").
+  const metricCount = (query.match(/[a-z][a-z0-9_.]*\s*\{/gi) ?? []).length;
   if (filters.length === 0 || metricCount === 0) {
     throw new ScopeViolation(
       `query "${query}" has no tag filter; it must be scoped to ${scopeFilter(scope)}`,
@@ -51,7 +51,7 @@ export function assertMetricQueryInScope(query: string, scope: ServiceScope): vo
   const bareMetric = query
     .replace(/\{[^{}]*\}/g, "{}")
     .split(/[\s,+\-*/()]+/)
-    .find((token) => /^[a-z]+:[a-z_][a-z0-9_.]+$/i.test(token));
+    .find((token) => /^[a-z][a-z0-9]*:[a-z][a-z0-9_.]*$/i.test(token));
   if (bareMetric) {
     throw new ScopeViolation(`query part "${bareMetric}" has no tag filter; it must be scoped`);
   }

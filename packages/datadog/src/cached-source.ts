@@ -2,9 +2,11 @@ import type { Redis } from "ioredis";
 import type {
   EventInfo,
   LogSummary,
+  MetricMetadata,
   MetricQuery,
   MetricsSource,
   MonitorInfo,
+  MonitorList,
   Series,
   ServiceScope,
   SourceRead,
@@ -12,7 +14,10 @@ import type {
 } from "@orch/core";
 import { alignWindow, cacheKey, ttlFor, type CacheTtls } from "./cache-key.js";
 import { RedisSingleFlight, type Prepare, type Produce } from "./redis-single-flight.js";
-import { scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
+import { scopedLogSearch, scopedMetricName, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
+
+/** A metric's metadata (and its absence) changes rarely: a day in the cache. */
+const METADATA_TTL_SECONDS = 86_400;
 
 /** The cache settings of config.datadog.cache. */
 export interface CacheSettings extends CacheTtls {
@@ -76,9 +81,11 @@ export class CachedSource implements MetricsSource {
     produce: Produce<T>,
     signal: AbortSignal,
     bucketSeconds = this.options.cache.bucket_seconds,
+    ttlSeconds?: number,
   ): Promise<SourceRead<T>> {
     const key = cacheKey([this.namespace, ...parts, window?.start ?? null, window?.end ?? null]);
-    const ttl = ttlFor(window, this.now(), { ...this.options.cache, bucket_seconds: bucketSeconds });
+    const ttl =
+      ttlSeconds ?? ttlFor(window, this.now(), { ...this.options.cache, bucket_seconds: bucketSeconds });
     const result = await this.flight.run(key, ttl, produce, signal, this.prepare);
     return { value: result.value, cache: result.cache, upstream_calls: result.upstream_calls };
   }
@@ -116,9 +123,21 @@ export class CachedSource implements MetricsSource {
     );
   }
 
-  async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>> {
+  async metricMetadata(
+    metric: string,
+    scope: ServiceScope,
+    signal: AbortSignal,
+  ): Promise<SourceRead<MetricMetadata | null>> {
+    const name = scopedMetricName(metric, scope);
+    // The organisation's metadata, shared by its services; "none" (a 404) is cached as null too.
+    const produce: Produce<MetricMetadata | null> = (s) => this.inner.metricMetadata(name, scope, s);
+    return await this.read(["metadata", name], undefined, produce, signal, undefined, METADATA_TTL_SECONDS);
+  }
+
+  async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>> {
     const tags = scopedTagList(scope);
-    return await this.read(["monitors", tags], undefined, (s) => this.inner.monitors(scope, s), signal);
+    // "monitor-list": entries of the older shape (a bare array, under "monitors") are never read back.
+    return await this.read(["monitor-list", tags], undefined, (s) => this.inner.monitors(scope, s), signal);
   }
 
   async monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>> {

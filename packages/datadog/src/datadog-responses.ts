@@ -1,5 +1,14 @@
 import type { v1, v2 } from "@datadog/datadog-api-client";
-import type { EventInfo, LogSummary, MonitorInfo, Series, ServiceScope } from "@orch/core";
+import type {
+  EventInfo,
+  LogSummary,
+  MetricMetadata,
+  MonitorInfo,
+  Series,
+  ServiceScope,
+  SourceUnit,
+} from "@orch/core";
+import { eventType } from "./event-type.js";
 import { makeSeries } from "./make-series.js";
 import { epochMs } from "./normalise-wire-body.js";
 
@@ -8,7 +17,21 @@ import { epochMs } from "./normalise-wire-body.js";
 const finite = (value: unknown): number | null =>
   typeof value === "number" && Number.isFinite(value) ? value : null;
 
-/** Series of a /api/v1/query answer, at most `max` of them. */
+/** The text of an enum value, also one the SDK did not know and kept unparsed. */
+function enumText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const raw = rawValue(value);
+  return typeof raw === "string" ? raw : undefined;
+}
+
+/** A series' unit pair as Datadog names it: ["byte", "second"] → { name: "byte", per: "second" }. */
+function sourceUnitOf(unit: v1.MetricsQueryMetadata["unit"]): SourceUnit | undefined {
+  const [main, per] = (unit ?? []) as ReadonlyArray<v1.MetricsQueryUnit | null | undefined>;
+  if (!main?.name) return undefined;
+  return per?.name ? { name: main.name, per: per.name } : { name: main.name };
+}
+
+/** Series of a /api/v1/query answer, at most `max` of them, with the unit Datadog gave each. */
 export function seriesFromQuery(
   response: v1.MetricsQueryResponse,
   metric: string,
@@ -19,12 +42,26 @@ export function seriesFromQuery(
   return (response.series ?? []).slice(0, max).map((s) => {
     const points = (s.pointlist ?? []).flatMap((p): Array<[number, number | null]> => {
       const t = finite(p[0]);
-      // Datadog's points are in epoch ms; a server sending seconds is read the same.
-      return t === null ? [] : [[Math.abs(t) < 1e11 ? t * 1000 : t, finite(p[1])]];
+      // Datadog's points are in epoch ms (sent as floats, 1623846300000.0); a server sending seconds is read the same.
+      return t === null ? [] : [[Math.round(Math.abs(t) < 1e11 ? t * 1000 : t), finite(p[1])]];
     });
     const interval = finite(s.interval) ?? fallbackIntervalS;
-    return makeSeries(s.metric ?? metric, query, s.tagSet ?? [], points, interval);
+    return makeSeries(s.metric ?? metric, query, s.tagSet ?? [], points, interval, sourceUnitOf(s.unit));
   });
+}
+
+/** Datadog's metadata of a metric, or null when it has none set (Datadog answers every field null). */
+export function metricMetadataOf(metadata: v1.MetricMetadata): MetricMetadata | null {
+  const interval = finite(metadata.statsdInterval);
+  const read: MetricMetadata = {
+    ...(metadata.type ? { type: metadata.type } : {}),
+    ...(metadata.unit ? { unit: metadata.unit } : {}),
+    ...(metadata.perUnit ? { per_unit: metadata.perUnit } : {}),
+    ...(metadata.description ? { description: metadata.description } : {}),
+    ...(metadata.integration ? { integration: metadata.integration } : {}),
+    ...(interval !== null && interval > 0 ? { interval_s: interval } : {}),
+  };
+  return Object.keys(read).length > 0 ? read : null;
 }
 
 /** Whether any of `tags` gives a scope tag's key another value (service:billing under service:checkout). */
@@ -68,122 +105,28 @@ export function monitorInScope(tags: readonly string[], query: string, scope: Se
 /** Epoch ms of an ISO string, a Date, or epoch seconds or ms. */
 const timeOf = (value: unknown): number | undefined => epochMs(value);
 
+/**
+ * A monitor as we read it. `last_triggered` is the latest trigger of its groups (Datadog's
+ * `last_triggered_ts`); `state_since` is when its overall state last changed
+ * (`overall_state_modified`), which for a monitor in Alert for years is years ago: the two are
+ * kept apart, so that neither passes for the other.
+ */
 export function monitorInfo(monitor: v1.Monitor): MonitorInfo {
-  const state = typeof monitor.overallState === "string" ? monitor.overallState : "Unknown";
+  const state = enumText(monitor.overallState) ?? "Unknown";
+  const type = enumText(monitor.type);
   const groups = Object.values(monitor.state?.groups ?? {});
   const triggered = groups.map((g) => finite(g.lastTriggeredTs) ?? 0).reduce((a, b) => Math.max(a, b), 0);
-  // Without group states (not asked for, or not sent), a monitor that is not OK entered its state when it last changed.
-  const modified =
-    groups.length === 0 && state !== "OK"
-      ? timeOf(monitor.additionalProperties?.overall_state_modified)
-      : undefined;
-  const since = triggered > 0 ? triggered * 1000 : modified;
+  const since = timeOf(monitor.additionalProperties?.overall_state_modified);
   return {
     id: monitor.id ?? 0,
     name: monitor.name ?? "",
     state,
+    ...(type ? { type } : {}),
     tags: monitor.tags ?? [],
     ...(monitor.query ? { query: monitor.query } : {}),
-    ...(since !== undefined && since > 0 ? { last_triggered: since } : {}),
+    ...(triggered > 0 ? { last_triggered: triggered * 1000 } : {}),
+    ...(since !== undefined && since > 0 ? { state_since: since } : {}),
   };
-}
-
-const EVENT_TYPES: ReadonlyArray<EventInfo["type"]> = ["deploy", "config", "alert", "scale", "other"];
-
-/** Integrations whose events are deployments. */
-const DEPLOY_SOURCES = new Set([
-  "deployment",
-  "deployments",
-  "deploy",
-  "argocd",
-  "argo cd",
-  "argo",
-  "spinnaker",
-  "octopus",
-  "octopus deploy",
-  "harness",
-  "codedeploy",
-  "aws codedeploy",
-  "flux",
-  "fluxcd",
-  "helm",
-  "change tracking",
-]);
-/** CI/CD integrations: their events are deployments unless they are plainly about code review or builds. */
-const CI_SOURCES = new Set([
-  "github",
-  "github actions",
-  "gitlab",
-  "jenkins",
-  "circleci",
-  "travis",
-  "travis ci",
-  "teamcity",
-  "bamboo",
-  "azure devops",
-  "buildkite",
-  "bitbucket",
-  "drone",
-]);
-const KUBERNETES_SOURCES = new Set(["kubernetes", "kubernetes_apiserver", "kube", "k8s", "openshift"]);
-const CONFIG_SOURCES = new Set([
-  "launchdarkly",
-  "split",
-  "optimizely",
-  "configcat",
-  "feature flags",
-  "flagsmith",
-]);
-
-const DEPLOY_TAGS =
-  /^(deploy|deployment|deployed|release|rollout)(:|$)|^(deploy|deployment|release|rollout)_id:/;
-const DEPLOY_WORDS =
-  /\b(deploy(ed|ment|ing|s)?|re-?deploy(ed)?|release[ds]?|releasing|rollout|rolled out|roll(ed|ing)? ?out|roll(ed)? ?back|ship(ped|ping)?|promot(ed|ion) to|upgraded? to v?\d)\b/i;
-/** "checkout v5.2.0 to prod", "5.2.0 on production". */
-const VERSION_TO_ENV =
-  /\bv?\d+\.\d+(\.\d+)?([-+][\w.]+)?\s+(to|on|in|into)\s+(the\s+)?(prod\w*|production|staging|stage|canary|live|qa|preprod|[\w-]+-(prod|production))\b/i;
-const NOT_A_DEPLOY =
-  /\b(pull request|merge request|PR #?\d+|issues?|comment(ed)?|review(ed)?|starred|fork(ed)?|build (failed|passed|succeeded|started)|tests? (failed|passed))\b/i;
-const KUBERNETES_ROLLOUT =
-  /\b(rollout|rolled out|image|new replica ?set|deployment\b.*\b(updated|progress\w*|complete\w*))/i;
-
-const sourceOf = (source: string | undefined): string =>
-  (source ?? "").trim().toLowerCase().replace(/\s+/g, " ");
-
-/** What an event is made of: its tags, title, text, alert type and the integration that sent it. */
-export interface EventTraits {
-  readonly tags: readonly string[];
-  readonly title: string;
-  readonly text?: string;
-  readonly alertType?: string;
-  readonly source?: string;
-}
-
-/**
- * What an event is: an `event_type:` tag; then deploy markers (deploy/release tags, CD and CI
- * integrations, Kubernetes rollouts, deploy words or "v1.2.3 to prod" in the title or text);
- * then configuration and scaling words; then a `version:` tag; then its alert type.
- */
-export function eventType(traits: EventTraits): EventInfo["type"] {
-  const tags = traits.tags.map((t) => t.trim().toLowerCase());
-  const tagged = tags.find((t) => t.startsWith("event_type:"))?.slice("event_type:".length);
-  const known = EVENT_TYPES.find((t) => t === tagged);
-  if (known) return known;
-  const words = `${traits.title} ${traits.text ?? ""}`;
-  const source = sourceOf(traits.source);
-  const deployWords = DEPLOY_WORDS.test(words) || VERSION_TO_ENV.test(words);
-  if (tags.some((t) => DEPLOY_TAGS.test(t))) return "deploy";
-  if (DEPLOY_SOURCES.has(source)) return "deploy";
-  if (CI_SOURCES.has(source) && (deployWords || !NOT_A_DEPLOY.test(words))) return "deploy";
-  if (KUBERNETES_SOURCES.has(source) && KUBERNETES_ROLLOUT.test(words)) return "deploy";
-  if (CONFIG_SOURCES.has(source)) return "config";
-  if (deployWords) return "deploy";
-  if (/\b(config(uration)?|feature flag|flag (change|flip))\b/i.test(words)) return "config";
-  if (/\b(scal(e|ed|ing)|autoscal\w*|replicas?)\b/i.test(words)) return "scale";
-  const alerting = traits.alertType === "error" || traits.alertType === "warning";
-  if (!alerting && tags.some((t) => t.startsWith("version:"))) return "deploy";
-  if (alerting) return "alert";
-  return "other";
 }
 
 export function eventInfo(event: v1.Event): EventInfo {

@@ -1,4 +1,4 @@
-import type { client, v1, v2 } from "@datadog/datadog-api-client";
+import type { client, v1 } from "@datadog/datadog-api-client";
 import {
   autoInterval,
   NotFound,
@@ -6,9 +6,11 @@ import {
   UpstreamError,
   type EventInfo,
   type LogSummary,
+  type MetricMetadata,
   type MetricQuery,
   type MetricsSource,
   type MonitorInfo,
+  type MonitorList,
   type Series,
   type ServiceScope,
   type SourceRead,
@@ -20,16 +22,23 @@ import {
   eventInScope,
   intervalText,
   logTimes,
+  metricMetadataOf,
   monitorInfo,
   monitorInScope,
   seriesFromQuery,
   topMessages,
 } from "./datadog-responses.js";
-import { FetchHttpLibrary } from "./fetch-http-library.js";
-import { loadDatadogSdk } from "./datadog-sdk.js";
-import { normaliseWireBody } from "./normalise-wire-body.js";
+import { firstSightings } from "./first-sightings.js";
+import { createDatadogApis, type DatadogApis } from "./datadog-apis.js";
+import { findMonitors, MONITOR_LIMITS, type MonitorFilter } from "./monitor-listing.js";
 import type { RequestBudget } from "./redis-token-bucket.js";
-import { scopedLogSearch, scopedMetricQuery, scopedTagFilter, scopedTagList } from "./scope-guard.js";
+import {
+  scopedLogSearch,
+  scopedMetricName,
+  scopedMetricQuery,
+  scopedTagFilter,
+  scopedTagList,
+} from "./scope-guard.js";
 import type { SourceLogger } from "./source-logger.js";
 import { callUpstream, type UpstreamPolicy } from "./upstream-call.js";
 
@@ -57,30 +66,10 @@ export interface DatadogSourceOptions {
   readonly logSampleSize?: number;
 }
 
-/** The SDK objects of one Datadog org. */
-interface DatadogApis {
-  readonly configuration: (signal?: AbortSignal) => client.Configuration;
-  readonly metrics: v1.MetricsApi;
-  readonly monitors: v1.MonitorsApi;
-  readonly events: v1.EventsApi;
-  readonly logs: v2.LogsApi;
-}
-
-const MONITOR_PAGE = 100;
-const MAX_MONITOR_PAGES = 10;
+const MONITOR_PAGE_SIZE = MONITOR_LIMITS.pageSize;
 const EVENT_PAGE = 1000;
 const MAX_EVENT_PAGES = 5;
 const seconds = (ms: number): number => Math.floor(ms / 1000);
-
-/** The items not seen before (by `key`), recording them as seen. */
-function firstSightings<T>(items: readonly T[], seen: Set<string>, key: (item: T) => string | number): T[] {
-  return items.filter((item) => {
-    const k = String(key(item));
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 /**
  * Datadog through the official SDK: metric queries, active metrics, monitors, events and logs
@@ -115,32 +104,7 @@ export class DatadogSource implements MetricsSource {
 
   /** The SDK's API objects, built on first use (the SDK loads lazily: see datadog-sdk.ts). */
   private apis(): Promise<DatadogApis> {
-    this.clients ??= loadDatadogSdk().then((sdk) => {
-      const { apiUrl } = this.options;
-      const site = this.options.site ?? "datadoghq.com";
-      const baseServer = apiUrl
-        ? new sdk.client.ServerConfiguration(apiUrl.replace(/\/+$/, ""), {})
-        : new sdk.client.ServerConfiguration("https://{subdomain}.{site}", { site, subdomain: "api" });
-      // Bodies are normalised before the SDK's strict models read them: one odd record must not sink a read.
-      const http = new FetchHttpLibrary(sdk.client.ResponseContext, normaliseWireBody);
-      // A configuration per call: the SDK reads the AbortSignal from it, not from the call.
-      const configuration = (signal?: AbortSignal): client.Configuration =>
-        sdk.client.createConfiguration({
-          baseServer,
-          authMethods: { apiKeyAuth: this.options.apiKey, appKeyAuth: this.options.appKey },
-          httpApi: http,
-          httpConfig: { compress: false, ...(signal ? { signal } : {}) },
-          enableRetry: false,
-        });
-      const shared = configuration();
-      return {
-        configuration,
-        metrics: new sdk.v1.MetricsApi(shared),
-        monitors: new sdk.v1.MonitorsApi(shared),
-        events: new sdk.v1.EventsApi(shared),
-        logs: new sdk.v2.LogsApi(shared),
-      };
-    });
+    this.clients ??= createDatadogApis(this.options);
     return this.clients;
   }
 
@@ -215,29 +179,40 @@ export class DatadogSource implements MetricsSource {
     };
   }
 
-  async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>> {
-    const monitorTags = scopedTagList(scope);
-    const found: v1.Monitor[] = [];
-    const seen = new Set<string>();
-    let upstream = 0;
-    for (let page = 0; page < MAX_MONITOR_PAGES; page++) {
+  async metricMetadata(
+    metric: string,
+    scope: ServiceScope,
+    signal: AbortSignal,
+  ): Promise<SourceRead<MetricMetadata | null>> {
+    const metricName = scopedMetricName(metric, scope);
+    try {
       const { value, calls } = await this.call(
-        "GET /api/v1/monitor",
-        (api, o) =>
-          api.monitors.listMonitors({ monitorTags, groupStates: "all", page, pageSize: MONITOR_PAGE }, o),
+        "GET /api/v1/metrics/{metric_name}",
+        (api, o) => api.metrics.getMetricMetadata({ metricName }, o),
         signal,
       );
-      upstream += calls;
-      const fresh = firstSightings(value, seen, (m) => m.id ?? `${m.name ?? ""}|${m.query}`);
-      found.push(...fresh);
-      // A server that ignores `page` answers the same page again: nothing new means the end.
-      if (value.length < MONITOR_PAGE || fresh.length === 0) break;
+      return { value: metricMetadataOf(value), upstream_calls: calls };
+    } catch (error) {
+      // Datadog answers 404 "metric_name not found" for a metric it has no metadata for: an answer, not a failure.
+      if (error instanceof UpstreamError && error.details.status === 404)
+        return { value: null, upstream_calls: 1 };
+      throw error;
     }
-    const monitors = found
-      .filter((m) => monitorInScope(m.tags ?? [], m.query ?? "", scope))
-      .map(monitorInfo)
-      .sort((a, b) => a.id - b.id);
-    return { value: monitors, upstream_calls: upstream };
+  }
+
+  async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>> {
+    const filter = scopedTagList(scope);
+    return await findMonitors(
+      (by: MonitorFilter, page: number) =>
+        this.call(
+          "GET /api/v1/monitor",
+          (api, o) =>
+            api.monitors.listMonitors({ ...by, groupStates: "all", page, pageSize: MONITOR_PAGE_SIZE }, o),
+          signal,
+        ),
+      scope,
+      filter,
+    );
   }
 
   async monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>> {

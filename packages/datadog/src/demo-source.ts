@@ -7,9 +7,11 @@ import {
   scenarioMonitors,
   type EventInfo,
   type LogSummary,
+  type MetricMetadata,
   type MetricQuery,
   type MetricsSource,
   type MonitorInfo,
+  type MonitorList,
   type Scenario,
   type Series,
   type ServiceScope,
@@ -19,7 +21,13 @@ import {
 import { abortError, nextWholeMinute, NotFound } from "@orch/core";
 import { makeSeries } from "./make-series.js";
 import { scenarioQuery } from "./scenario-query.js";
-import { checkScope, scopedLogSearch, scopedMetricQuery, scopedTagList } from "./scope-guard.js";
+import {
+  checkScope,
+  scopedLogSearch,
+  scopedMetricName,
+  scopedMetricQuery,
+  scopedTagList,
+} from "./scope-guard.js";
 
 export interface DemoSourceOptions {
   /** The scenario of a service; default the built-in demo scenarios. */
@@ -35,6 +43,14 @@ const wholeSeconds = (window: TimeWindow) => ({
   start: Math.floor(window.start / 1000) * 1000,
   end: Math.floor(window.end / 1000) * 1000,
 });
+
+/** A scenario's monitors as Datadog reports them: in their state since they last triggered, unless the scenario says when. */
+function reportedMonitors(scenario: Scenario, anchor: number): MonitorInfo[] {
+  return scenarioMonitors(scenario, anchor).map((m) => {
+    const since = m.state_since ?? m.last_triggered;
+    return since !== undefined ? { ...m, state_since: since } : m;
+  });
+}
 
 /** Runs a synchronous read as a promise, so that guard failures reject rather than throw. */
 function serve<T>(produce: () => T): Promise<SourceRead<T>> {
@@ -92,15 +108,34 @@ export class DemoSource implements MetricsSource {
       const { start, end } = wholeSeconds(window);
       return scenarioQuery(scenario, query, anchor, start, end)
         .slice(0, this.maxSeries)
-        .map((s) => makeSeries(query.metric, text, s.group, s.points, s.interval_s));
+        .map((s) => makeSeries(query.metric, text, s.group, s.points, s.interval_s, s.unit));
     });
   }
 
-  monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<readonly MonitorInfo[]>> {
+  /** The metadata the scenario gives the metric (metric_type, unit, per_unit); null when it gives none. */
+  metricMetadata(
+    metric: string,
+    scope: ServiceScope,
+    signal: AbortSignal,
+  ): Promise<SourceRead<MetricMetadata | null>> {
+    return serve(() => {
+      const name = scopedMetricName(metric, scope);
+      const { scenario } = this.scenario(scope, signal);
+      const series = scenario.series.find((s) => s.metric === name && s.metric_type !== undefined);
+      if (!series) return null;
+      return {
+        ...(series.metric_type ? { type: series.metric_type } : {}),
+        ...(series.unit ? { unit: series.unit } : {}),
+        ...(series.per_unit ? { per_unit: series.per_unit } : {}),
+      };
+    });
+  }
+
+  monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>> {
     return serve(() => {
       scopedTagList(scope);
       const { scenario, anchor } = this.scenario(scope, signal);
-      return scenarioMonitors(scenario, anchor);
+      return { monitors: reportedMonitors(scenario, anchor), excluded: [] };
     });
   }
 
@@ -108,7 +143,7 @@ export class DemoSource implements MetricsSource {
     return serve(() => {
       scopedTagList(scope);
       const { scenario, anchor } = this.scenario(scope, signal);
-      const monitors = scenarioMonitors(scenario, anchor);
+      const monitors = reportedMonitors(scenario, anchor);
       const found = monitors.find((m) => m.id === id);
       if (!found) {
         const known = monitors.map((m) => m.id).join(", ") || "none";

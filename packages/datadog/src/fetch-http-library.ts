@@ -1,4 +1,5 @@
 import type { client } from "@datadog/datadog-api-client";
+import { quoteBigIntegers } from "./big-integers.js";
 
 /** A non-2xx answer, raised by the transport so that the retry policy sees status and headers. */
 export class HttpStatusError extends Error {
@@ -41,11 +42,11 @@ export class MalformedResponseError extends Error {
   }
 }
 
-/** The parsed body, or MALFORMED. */
+/** The parsed body (integers beyond 2^53 kept as strings), or MALFORMED. */
 const MALFORMED = Symbol("malformed");
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(quoteBigIntegers(text)) as unknown;
   } catch {
     return MALFORMED;
   }

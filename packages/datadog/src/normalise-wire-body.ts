@@ -71,7 +71,7 @@ function monitor(raw: unknown): Json[] {
     defined({
       id: num(raw.id),
       name: str(raw.name) ?? "",
-      // Required by the SDK's model though we never read `type`; a monitor without `query` is still a monitor.
+      // Both are required by the SDK's model; a monitor without them is still a monitor.
       query: str(raw.query) ?? "",
       type: str(raw.type) ?? "query alert",
       tags: strings(raw.tags),
@@ -159,9 +159,23 @@ function logEntry(raw: unknown): Json[] {
   ];
 }
 
+/** One unit of a series' `unit` pair: Datadog's unit object, or null (no unit, no per-unit). */
+function seriesUnit(raw: unknown): Json | null {
+  if (!isRecord(raw) || str(raw.name) === undefined) return null;
+  return defined({
+    family: str(raw.family),
+    name: str(raw.name),
+    plural: str(raw.plural),
+    scale_factor: num(raw.scale_factor),
+    short_name: str(raw.short_name),
+  });
+}
+
 function seriesEntry(raw: unknown): Json[] {
   if (!isRecord(raw)) return [];
   const points = Array.isArray(raw.pointlist) ? raw.pointlist : [];
+  // `[unit, per_unit]`, either null; `unit: null` when Datadog knows no unit for the metric.
+  const unit = Array.isArray(raw.unit) ? raw.unit.slice(0, 2).map(seriesUnit) : undefined;
   return [
     defined({
       metric: str(raw.metric),
@@ -171,6 +185,7 @@ function seriesEntry(raw: unknown): Json[] {
       aggr: str(raw.aggr),
       tag_set: strings(raw.tag_set),
       interval: num(raw.interval),
+      unit: unit?.some((u) => u !== null) ? unit : undefined,
       pointlist: points.flatMap((p) => {
         if (!Array.isArray(p)) return [];
         const t = epochMs(p[0]);
@@ -178,6 +193,20 @@ function seriesEntry(raw: unknown): Json[] {
       }),
     }),
   ];
+}
+
+/** GET /api/v1/metrics/{metric_name}: the fields Datadog sets, none of its nulls. */
+function metricMetadata(raw: unknown): Json {
+  if (!isRecord(raw)) return {};
+  return defined({
+    type: str(raw.type),
+    unit: str(raw.unit),
+    per_unit: str(raw.per_unit),
+    description: str(raw.description),
+    integration: str(raw.integration),
+    short_name: str(raw.short_name),
+    statsd_interval: num(raw.statsd_interval),
+  });
 }
 
 /** The list of a body that should be an array, or an object holding it under `key`. */
@@ -192,9 +221,11 @@ export function normaliseWireBody(endpoint: string, body: unknown): unknown {
   const [method = "", path = ""] = endpoint.split(" ");
   const is = (m: string, p: string) => method === m && path.replace(/\/+$/, "").endsWith(p);
   if (is("GET", "/api/v1/monitor")) return listOf(body, "monitors").flatMap(monitor);
+  if (method === "GET" && /\/api\/v1\/monitor\/\d+\/?$/.test(path)) return monitor(body)[0] ?? body;
   if (is("GET", "/api/v1/events")) {
     return { status: "ok", events: listOf(body, "events").flatMap(event) };
   }
+  if (method === "GET" && /\/api\/v1\/metrics\/[^/]+\/?$/.test(path)) return metricMetadata(body);
   if (is("GET", "/api/v1/metrics")) {
     const record = isRecord(body) ? body : {};
     return defined({ from: str(record.from), metrics: strings(record.metrics ?? body) });

@@ -2,9 +2,11 @@ import {
   SHIFT_MS,
   autoInterval,
   generateSeries,
+  seriesForQuery,
   type MetricQuery,
   type Scenario,
   type ScenarioSeries,
+  type SourceUnit,
 } from "@orch/core";
 
 /** A series a scenario answers for a metric query, before it becomes a Series. */
@@ -12,6 +14,16 @@ export interface ScenarioQueryResult {
   readonly group: readonly string[];
   readonly points: Array<[number, number | null]>;
   readonly interval_s: number;
+  /** The unit the scenario gives the metric, as Datadog would report it with the series. */
+  readonly unit?: SourceUnit;
+}
+
+/** A scenario series' unit as Datadog names it, when the scenario gives one. */
+export function scenarioUnit(
+  series: Pick<ScenarioSeries, "unit" | "per_unit"> | undefined,
+): SourceUnit | undefined {
+  if (!series?.unit) return undefined;
+  return series.per_unit ? { name: series.unit, per: series.per_unit } : { name: series.unit };
 }
 
 function combine(aggregator: MetricQuery["aggregator"], values: ReadonlyArray<number | null>): number | null {
@@ -39,7 +51,7 @@ export function scenarioQuery(
   // A shifted read (day_before, week_before) reads the earlier window and shows it at today's times.
   const shift = query.shift ? SHIFT_MS[query.shift] : 0;
   const groups = new Map<string, { group: string[]; members: ScenarioSeries[] }>();
-  for (const series of scenario.series.filter((s) => s.metric === query.metric)) {
+  for (const series of seriesForQuery(scenario.series, query.metric, query.aggregator)) {
     const group = query.by.flatMap((key) => series.group.filter((g) => g.startsWith(`${key}:`)));
     const id = group.join(",");
     const entry = groups.get(id) ?? { group, members: [] };
@@ -55,6 +67,7 @@ export function scenarioQuery(
         each.map((p) => p[i]?.[1] ?? null),
       ),
     ]);
-    return { group, points, interval_s: interval };
+    const unit = scenarioUnit(members[0]);
+    return { group, points, interval_s: interval, ...(unit ? { unit } : {}) };
   });
 }

@@ -1,4 +1,5 @@
 import {
+  METRIC_NAME,
   assertFilterInScope,
   assertMetricQueryInScope,
   assertSearchQueryInScope,
@@ -63,6 +64,21 @@ export function scopedMetricQuery(query: MetricQuery, scope: ServiceScope): stri
     throw new ScopeViolation(`metric query "${text}" is not a plain metric read; refusing to send it`);
   }
   return text;
+}
+
+/**
+ * A metric name checked before it goes into a request path (GET /api/v1/metrics/{metric_name}),
+ * for a read within a checked scope: any valid Datadog metric name, with or without a dot, and
+ * nothing else.
+ */
+export function scopedMetricName(metric: string, scope: ServiceScope): string {
+  scopedTagList(scope);
+  if (!METRIC_NAME.test(metric)) {
+    throw new ScopeViolation(
+      `"${metric.slice(0, 200)}" is not a Datadog metric name; refusing to read its metadata`,
+    );
+  }
+  return metric;
 }
 
 /** The log search of a logs read: the scope terms, then the plan's filter (default status:error), checked. */

@@ -127,6 +127,34 @@ describe("CachedSource over DatadogSource, against a real Redis and the fake Dat
     expect(pastTtl).toBeLessThanOrEqual(SETTINGS.ttl_past_seconds);
   });
 
+  it("keeps a metric's metadata a day, and Datadog's 404 as none, for every worker", async () => {
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/metrics/",
+      body: { type: "count", unit: "request", per_unit: "second", description: null, integration: null },
+    });
+    const [a, b] = [worker(), worker()];
+
+    const first = await a.metricMetadata("custom.queue.size", scope, live());
+    const second = await b.metricMetadata("custom.queue.size", scope, live());
+    const missing = await a.metricMetadata("nobody.reports.this", scope, live());
+    const missingAgain = await b.metricMetadata("nobody.reports.this", scope, live());
+
+    expect(first).toEqual({
+      value: { type: "count", unit: "request", per_unit: "second" },
+      cache: "miss",
+      upstream_calls: 1,
+    });
+    expect(second).toEqual({ ...first, cache: "hit", upstream_calls: 0 });
+    expect(missing).toEqual({ value: null, cache: "miss", upstream_calls: 1 });
+    expect(missingAgain).toEqual({ value: null, cache: "hit", upstream_calls: 0 });
+    expect(fake.count("/api/v1/metrics/")).toBe(2);
+    const keys = await admin.keys("orch:dd:{cache}:v:*");
+    const ttls = await Promise.all(keys.map((k) => admin.ttl(k)));
+    expect(ttls).toHaveLength(2);
+    for (const ttl of ttls) expect(ttl).toBeGreaterThan(86_000);
+  });
+
   it("reads upstream again once a live entry has expired", async () => {
     const source = worker({ ...SETTINGS, ttl_live_seconds: 1 });
     const now = Date.now();

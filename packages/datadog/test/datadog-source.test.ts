@@ -23,6 +23,25 @@ const errors: MetricQuery = {
 };
 const live = () => new AbortController().signal;
 
+/** A service whose only monitor names it in its query, not in a tag, and has alerted for 400 days. */
+const byQueryScenario = parseScenario({
+  id: "by-query",
+  service: "by-query",
+  question: "How is it?",
+  series: [{ metric: "rabbitmq.queue.messages", baseline: 10 }],
+  monitors: [
+    {
+      name: "queue depth",
+      state: "Alert",
+      type: "metric alert",
+      query: "avg(last_5m):avg:rabbitmq.queue.messages{service:by-query} > 1000",
+      tags: ["team:messaging"],
+      service_tag: false,
+      state_since: "-400d",
+    },
+  ],
+});
+
 /** A service whose CPU is reported by three hosts. */
 const hostsScenario = parseScenario({
   id: "three-hosts",
@@ -50,7 +69,12 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
   beforeAll(async () => {
     fake = await startFakeDatadog({
       anchor: () => ANCHOR,
-      scenarios: (service) => (service === "fleet" ? hostsScenario : demoScenarioFor(service)),
+      scenarios: (service) =>
+        service === "fleet"
+          ? hostsScenario
+          : service === "by-query"
+            ? byQueryScenario
+            : demoScenarioFor(service),
     });
   });
   afterAll(() => fake.close());
@@ -150,22 +174,34 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
     });
   });
 
-  it("lists the service's monitors with their states and last trigger time", async () => {
+  it("lists the service's monitors by their tags and by their query, each once, with type and times", async () => {
     const read = await source().monitors(scope, live());
 
-    expect(read.value.map((m) => [m.name, m.state])).toEqual([
-      ["api-gateway 5xx error rate", "Alert"],
-      ["api-gateway p95 latency", "Warn"],
+    expect(read.value.monitors.map((m) => [m.name, m.state, m.type])).toEqual([
+      ["api-gateway 5xx error rate", "Alert", "query alert"],
+      ["api-gateway p95 latency", "Warn", "query alert"],
     ]);
-    expect(read.value[0]).toMatchObject({
+    expect(read.value.monitors[0]).toMatchObject({
       id: 1000,
       query: "sum:trace.http.request.errors{service:api-gateway}",
       last_triggered: ANCHOR - 30 * 60_000,
+      state_since: ANCHOR - 30 * 60_000,
     });
-    expect(fake.requests[0]).toMatchObject({
-      path: "/api/v1/monitor",
-      query: { monitor_tags: "service:api-gateway" },
-    });
+    expect(read.value.excluded).toEqual([]);
+    expect(fake.requests.map((r) => r.query)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ monitor_tags: "service:api-gateway", group_states: "all" }),
+        expect.objectContaining({ tags: "service:api-gateway", group_states: "all" }),
+      ]),
+    );
+  });
+
+  it("finds a monitor that names the service only in its query, in Alert since long before", async () => {
+    const read = await source().monitors(serviceScope("by-query"), live());
+
+    expect(read.value.monitors.map((m) => [m.name, m.tags, m.state_since])).toEqual([
+      ["queue depth", ["team:messaging"], ANCHOR - 400 * 86_400_000],
+    ]);
   });
 
   it("lists the events of the window, oldest first, and recognises deploys", async () => {
@@ -264,8 +300,9 @@ describe("DatadogSource faults", () => {
 
     const read = await source({ maxRetries: 3 }).monitors(scope, live());
 
-    expect(read.upstream_calls).toBe(3);
-    expect(read.value).toHaveLength(2);
+    // Two listings (by tags, by query), two 503s among them, each retried until it succeeds.
+    expect(read.upstream_calls).toBe(4);
+    expect(read.value.monitors).toHaveLength(2);
   });
 
   it("retries a connection dropped without an answer", async () => {
@@ -353,6 +390,7 @@ describe("DatadogSource on wire formats other than our fake's", () => {
     fake.inject({
       kind: "respond",
       path: "/api/v1/monitor",
+      times: 2,
       body: [
         bare,
         monitor(2, { overall_state: "Warn", priority: "high" }),
@@ -364,7 +402,7 @@ describe("DatadogSource on wire formats other than our fake's", () => {
 
     const read = await source.monitors(scope, live());
 
-    expect(read.value.map((m) => [m.id, m.state, m.query])).toEqual([
+    expect(read.value.monitors.map((m) => [m.id, m.state, m.query])).toEqual([
       [1, "Alert", undefined],
       [2, "Warn", "avg(last_5m):avg:system.cpu.user{service:api-gateway} > 2"],
       [3, "No Data", "avg(last_5m):avg:system.cpu.user{service:api-gateway} > 3"],
@@ -377,33 +415,77 @@ describe("DatadogSource on wire formats other than our fake's", () => {
 
     const read = await source.monitors(scope, live());
 
-    expect(read.value).toHaveLength(100);
-    expect(new Set(read.value.map((m) => m.id)).size).toBe(100);
-    expect(fake.count("/api/v1/monitor")).toBe(2);
+    expect(read.value.monitors).toHaveLength(100);
+    expect(new Set(read.value.monitors.map((m) => m.id)).size).toBe(100);
+    // Each of the two listings stops at its second page, which brought nothing new.
+    expect(fake.count("/api/v1/monitor")).toBe(4);
   });
 
-  it("reads a monitor's start from overall_state_modified when it has no group states", async () => {
+  it("reads when a monitor entered its state from overall_state_modified, apart from its last trigger", async () => {
     const since = new Date(ANCHOR - 42 * 60_000).toISOString();
+    const longAgo = "2022-03-14T02:56:00+00:00";
     fake.inject({
       kind: "respond",
       path: "/api/v1/monitor",
+      times: 2,
       body: [
         monitor(1, { overall_state: "Alert", overall_state_modified: since }),
         monitor(2, { overall_state: "OK", overall_state_modified: since }),
+        monitor(3, {
+          overall_state: "Alert",
+          overall_state_modified: longAgo,
+          state: { groups: { "host:a": { status: "Alert", last_triggered_ts: ANCHOR / 1000 - 60 } } },
+        }),
       ],
     });
 
     const read = await source.monitors(scope, live());
 
-    expect(read.value[0]).toMatchObject({ id: 1, last_triggered: ANCHOR - 42 * 60_000 });
-    // An OK monitor's last change is its recovery, not a trigger.
-    expect(read.value[1]).not.toHaveProperty("last_triggered");
+    const [alert, ok, old] = read.value.monitors;
+    expect(alert).toMatchObject({ id: 1, state_since: ANCHOR - 42 * 60_000 });
+    expect(alert).not.toHaveProperty("last_triggered");
+    expect(ok).toMatchObject({ id: 2, state: "OK", state_since: ANCHOR - 42 * 60_000 });
+    // In Alert since 2022; its group re-triggered a minute ago: both are kept, neither replaces the other.
+    expect(old).toMatchObject({
+      id: 3,
+      state_since: Date.parse(longAgo),
+      last_triggered: ANCHOR - 60_000,
+    });
+  });
+
+  it("caps the monitors a read keeps, keeps the troubled ones, and says how many it left out and why", async () => {
+    const many = Array.from({ length: 100 }, (_, i) =>
+      monitor(i + 1, { overall_state: i === 99 ? "Alert" : "OK" }),
+    );
+    const nextPage = Array.from({ length: 100 }, (_, i) => monitor(i + 101));
+    const elsewhere = monitor(500, {
+      tags: ["service:billing"],
+      query: "avg(last_5m):avg:system.cpu.user{service:billing} > 9",
+    });
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: many });
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: many });
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [...nextPage.slice(0, 99), elsewhere] });
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [...nextPage.slice(0, 99), elsewhere] });
+    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [], times: 2 });
+    const capped = new DatadogSource({
+      apiKey: fake.apiKey,
+      appKey: fake.appKey,
+      apiUrl: fake.url,
+      maxRetries: 0,
+    });
+
+    const read = await capped.monitors(scope, live());
+
+    expect(read.value.monitors).toHaveLength(199);
+    expect(read.value.monitors.some((m) => m.id === 100 && m.state === "Alert")).toBe(true);
+    expect(read.value.excluded).toEqual([{ reason: "other_scope", count: 1 }]);
   });
 
   it("keeps monitors and events without a service tag, and drops those naming another service", async () => {
     fake.inject({
       kind: "respond",
       path: "/api/v1/monitor",
+      times: 2,
       body: [
         monitor(1, { tags: [] }),
         monitor(2, {
@@ -432,7 +514,8 @@ describe("DatadogSource on wire formats other than our fake's", () => {
     const events = await source.events(scope, HOUR, live());
 
     // Monitor 3 is tagged for billing but its query reads api-gateway: it is about this service.
-    expect(monitors.value.map((m) => m.id)).toEqual([1, 3]);
+    expect(monitors.value.monitors.map((m) => m.id)).toEqual([1, 3]);
+    expect(monitors.value.excluded).toEqual([{ reason: "other_scope", count: 2 }]);
     expect(events.value.map((e) => e.title)).toEqual(["Deployed api-gateway v2", "Config flag flipped"]);
   });
 
@@ -601,6 +684,23 @@ describe("DatadogSource scope guard", () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it.each(["errors", "http_requests_total", "x"])(
+    "sends a query for %j, a metric name without a dot, with the scope",
+    async (metric) => {
+      await source.queryMetrics({ metric, aggregator: "sum", by: [], as_count: true }, scope, HOUR, live());
+
+      expect(fake.requests[0]?.query.query).toBe(`sum:${metric}{service:api-gateway}.as_count()`);
+    },
+  );
+
+  it.each(["system.cpu.user/../../v1/monitor", "a b", "9lives", ""])(
+    "refuses to read the metadata of %j, which is no metric name, before any request leaves",
+    async (metric) => {
+      await expect(source.metricMetadata(metric, scope, live())).rejects.toBeInstanceOf(ScopeViolation);
+      expect(fake.requests).toEqual([]);
+    },
+  );
+
   const hostile: Array<[string, ServiceScope]> = [
     ["no tags at all", { service_id: "api-gateway", tags: [] }],
     ["a wildcard tag", { service_id: "api-gateway", tags: ["service:api-gateway", "service:*"] }],
@@ -612,6 +712,7 @@ describe("DatadogSource scope guard", () => {
       source.queryMetrics(errors, bad, HOUR, live()),
       source.discoverMetrics(bad, HOUR, live()),
       source.monitors(bad, live()),
+      source.metricMetadata("system.cpu.user", bad, live()),
       source.events(bad, HOUR, live()),
       source.logs(bad, HOUR, "status:error", live()),
     ];

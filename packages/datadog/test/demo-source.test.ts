@@ -7,6 +7,7 @@ import {
   serviceScope,
   ScopeViolation,
   type MetricQuery,
+  type MonitorInfo,
 } from "@orch/core";
 import { startFakeDatadog, type FakeDatadog } from "@orch/testkit";
 import { DatadogSource, DemoSource } from "@orch/datadog";
@@ -156,12 +157,10 @@ describe("DemoSource and the fake Datadog serve the same scenario data", () => {
     expect(fakeLogs.value.top_messages.map((m) => m.message)).toEqual(
       demoLogs.value.top_messages.map((m) => m.message),
     );
-    const monitorView = (m: { name: string; state: string; last_triggered?: number }) => [
-      m.name,
-      m.state,
-      m.last_triggered,
-    ];
-    expect(fakeMonitors.value.map(monitorView)).toEqual(demoMonitors.value.map(monitorView));
+    const monitorView = (m: MonitorInfo) => [m.name, m.state, m.type, m.last_triggered, m.state_since];
+    expect(fakeMonitors.value.monitors.map(monitorView)).toEqual(
+      demoMonitors.value.monitors.map(monitorView),
+    );
     const eventView = (e: { title: string; time: number; type: string }) => [e.title, e.time, e.type];
     expect(fakeEvents.value.map(eventView)).toEqual(demoEvents.value.map(eventView));
   });

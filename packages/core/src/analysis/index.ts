@@ -11,4 +11,4 @@ export {
   formatRate,
   isShareUnit,
 } from "./format-value.js";
-export { monitorCategory } from "./monitors.js";
+export { monitorCategory, monitorExclusionText } from "./monitors.js";

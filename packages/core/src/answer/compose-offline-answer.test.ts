@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "../analysis/analyze-evidence.js";
-import { scenarioEvidence } from "../analysis/scenario-evidence.js";
+import { SCENARIO_ANCHOR, scenarioEvidence } from "../analysis/scenario-evidence.js";
 import { webSeries } from "../analysis/scenario-sweep.js";
 import type { Intent } from "../plan.js";
 import type { ConversationMessage } from "../ports.js";
@@ -386,5 +386,78 @@ describe("short and long forms", () => {
     expect(answer.answer_markdown).toMatch(/^Nothing abnormal in memory on web-app/);
     expect(answer.answer_markdown).not.toContain("### Findings");
     expect(answer.sections?.some((s) => s.title === "Findings")).toBe(true);
+  });
+});
+
+describe("composeOfflineAnswer, reads as Datadog answers them", () => {
+  const quiet = { service: "svc", window: "1h", seed: 3, series: webSeries(0.06, 0.3, 15) };
+
+  it("never reads a failed read as the service reporting no such metric, nor as normal", () => {
+    const failing = { intent: "errors" as const, fail: ["errors", "trace.http.request.errors"] };
+    const series = [...quiet.series, { metric: "errors", baseline: 3, integer: true }];
+    const one = answerFor({ ...quiet, series, question: "Are errors up on svc?" }, failing);
+    const two = answerFor({ ...quiet, series, question: "Are errors and latency up on svc?" }, failing);
+
+    for (const { answer } of [one, two]) {
+      expect(answer.answer_markdown).not.toMatch(/reported no errors metric/);
+      expect(answer.answer_markdown).not.toMatch(/errors on svc looks normal/);
+    }
+    expect(one.answer.direct_answer).toMatch(
+      /^I could not tell: the read of `(errors|trace\.http\.request\.errors)` failed \(upstream_timeout\), so nothing can be said of errors on svc\./,
+    );
+    expect(two.answer.answer_markdown).toMatch(
+      /\*\*Errors\*\*: unknown — the read of `(errors|trace\.http\.request\.errors)` failed \(upstream_timeout\)/,
+    );
+  });
+
+  it("tells a monitor in Alert since long before the window as ongoing since its date, not as today's critical", () => {
+    const { answer, analysis } = answerFor({
+      ...quiet,
+      monitors: [
+        {
+          name: "queue depth",
+          state: "Alert",
+          type: "metric alert",
+          query: "avg(last_5m):avg:rabbitmq.queue.messages{service:svc} > 1000",
+          service_tag: false,
+          state_since: "-400d",
+        },
+      ],
+    });
+    const finding = analysis.findings.find((f) => f.metric === "monitors");
+    expect(finding).toMatchObject({ severity: "warning" });
+    expect(finding?.window.start).toBe(SCENARIO_ANCHOR - 3_600_000);
+    const since = new Date(SCENARIO_ANCHOR - 400 * 86_400_000).toISOString().slice(0, 16).replace("T", " ");
+    expect(answer.answer_markdown).toContain(`ongoing since ${since} UTC (before the window)`);
+    expect(answer.answer_markdown).not.toMatch(/\(1 critical/);
+  });
+
+  it("says how many monitors were left out of the read, and why", () => {
+    const { evidence, plan, scenario } = scenarioEvidence({ id: "x", question: "How is svc?", ...quiet });
+    const withExclusions = {
+      ...evidence,
+      results: evidence.results.map((r) =>
+        r.status === "ok" && r.tool === "monitors"
+          ? {
+              ...r,
+              excluded: [
+                { reason: "other_scope" as const, count: 40 },
+                { reason: "over_cap" as const, count: 8 },
+              ],
+            }
+          : r,
+      ),
+    };
+    const answer = composeOfflineAnswer({
+      question: scenario.question,
+      scope: { service_id: "svc", tags: ["service:svc"] },
+      plan,
+      evidence: withExclusions,
+      analysis: analyzeEvidence({ evidence: withExclusions, plan }),
+      history: [],
+    });
+    expect(answer.answer_markdown).toContain(
+      "48 monitor(s) found but left out: 40 name another service or env; 8 are past the most a read keeps",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { Answer, AnswerSection } from "../answer.js";
 import type { SeriesStats } from "../analysis-result.js";
-import type { EventInfo, Evidence, LogSummary, MonitorInfo } from "../evidence.js";
+import { monitorExclusionText } from "../analysis/monitors.js";
+import type { EventInfo, Evidence, LogSummary, MonitorExclusion, MonitorInfo } from "../evidence.js";
 import type { SignalKind } from "../metric-catalog.js";
 import { isFollowUp, mentionedKinds, mentionedServices } from "../planner/classify-question.js";
 import type { AnswerInput } from "../ports.js";
@@ -11,7 +12,7 @@ import { groundedConfidence, questionCoverage } from "./grounded-confidence.js";
 import { keySeries, keySeriesTable } from "./key-series-table.js";
 import { leadPhrase, subjectOf } from "./lead-phrase.js";
 import { silentWith } from "./silence.js";
-import { namedSignalLines, seriesSummary } from "./named-signal-lines.js";
+import { failedReads, namedSignalLines, seriesSummary } from "./named-signal-lines.js";
 import { questionShape } from "./question-shape.js";
 import { recommendationsFor } from "./recommendations.js";
 import { withoutRepeats } from "./sentences.js";
@@ -73,6 +74,13 @@ function allClearEvidence(
   return lines;
 }
 
+/** Monitors the reads found but left out, and why. */
+function excludedMonitors(evidence: Evidence): MonitorExclusion[] {
+  return evidence.results.flatMap((r) =>
+    r.status === "ok" && r.tool === "monitors" ? (r.excluded ?? []) : [],
+  );
+}
+
 /** What the answer could not settle: concepts without metrics, services not read, reads that failed, time words. */
 function unsettled(input: AnswerInput): string[] {
   const { plan, analysis, scope, question } = input;
@@ -96,6 +104,8 @@ function unsettled(input: AnswerInput): string[] {
     );
     for (const m of analysis.missing) out.push(`- ${m}`);
   }
+  const leftOut = monitorExclusionText(excludedMonitors(input.evidence));
+  if (leftOut) out.push(`${leftOut}.`);
   return out;
 }
 
@@ -159,7 +169,9 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
   if (named.length > 1 && hasData)
     sections.push({
       title: "What you asked about",
-      markdown: namedSignalLines(named, analysis.findings, analysis.stats).join("\n\n"),
+      markdown: namedSignalLines(named, analysis.findings, analysis.stats, failedReads(evidence)).join(
+        "\n\n",
+      ),
     });
   if (listed.length > 0) {
     const more = analysis.findings.length - listed.length;

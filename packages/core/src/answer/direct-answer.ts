@@ -6,7 +6,7 @@ import { formatTime } from "../analysis/format-value.js";
 import type { SignalKind } from "../metric-catalog.js";
 import type { AnswerInput } from "../ports.js";
 import { capitalise, leadPhrase, subjectOf } from "./lead-phrase.js";
-import { findingIsAbout } from "./named-signal-lines.js";
+import { failedReads, findingIsAbout } from "./named-signal-lines.js";
 import { questionShape, type QuestionShape } from "./question-shape.js";
 import { silentWith } from "./silence.js";
 import { isFollowUp } from "../planner/classify-question.js";
@@ -160,6 +160,23 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
     return {
       text: `I could not tell: none of the ${reads} metric read(s) returned data for ${service} in the ${window.label}, so the absence of findings says nothing about its health.${tail}`,
       told: [],
+    };
+  }
+  // A signal the question names whose every read failed cannot be called normal, nor absent.
+  const failed = failedReads(evidence);
+  const unread = shape.kinds.flatMap((k) => {
+    const failure = failed.get(k);
+    const read = analysis.stats.some((st) => st.kind === k && st.count > 0);
+    return failure && !read && !significant.some((f) => findingIsAbout(f, k))
+      ? [{ kind: k, ...failure }]
+      : [];
+  });
+  if (unread.length > 0 && unread.length === shape.kinds.length && shape.concepts.length === 0) {
+    const reads = unread.map((u) => `the read of \`${u.metric}\` failed (${u.code})`).join(" and ");
+    const elsewhere = significant[0] ? ` Elsewhere: ${leadPhrase(significant[0], windowMs)}.` : "";
+    return {
+      text: `I could not tell: ${reads}, so nothing can be said of ${unread.map((u) => KIND_WORDS[u.kind]).join(" or ")} on ${service}.${elsewhere}${tail}`,
+      told: significant[0] ? [significant[0].id] : [],
     };
   }
   // A signal the question names outranks a metric read for a concept it implies; series outrank corroboration.

@@ -1,7 +1,8 @@
 import type { SeriesStats } from "../analysis-result.js";
 import { formatPct, formatPoints, formatValue, isShareUnit } from "../analysis/format-value.js";
+import type { Evidence } from "../evidence.js";
 import type { Finding } from "../finding.js";
-import type { SignalKind } from "../metric-catalog.js";
+import { classifyMetric, type SignalKind } from "../metric-catalog.js";
 
 const KIND_NAMES: Readonly<Record<SignalKind, string>> = {
   cpu: "CPU",
@@ -46,15 +47,35 @@ export function seriesSummary(s: SeriesStats): string {
   return `\`${label(s)}\` ${v(s.current)} now (mean ${v(s.mean)}, ${v(s.min)}–${v(s.max)} over the window, ${change} across it)`;
 }
 
+/** A planned metric read that failed: the metric and why (the error's code). */
+export interface FailedRead {
+  readonly metric: string;
+  readonly code: string;
+}
+
+/** Metric reads that failed, by the kind of signal their metric is, so no answer reads a failure as absence. */
+export function failedReads(evidence: Evidence): Map<SignalKind, FailedRead> {
+  const failed = new Map<SignalKind, FailedRead>();
+  for (const r of evidence.results) {
+    if (r.status !== "error" || r.tool !== "metrics") continue;
+    const kind = classifyMetric(r.subject)?.kind;
+    if (kind && !failed.has(kind)) failed.set(kind, { metric: r.subject, code: r.error.code });
+  }
+  return failed;
+}
+
 /**
  * One line per signal the question names ("CPU and memory", "and memory?"), in its order: the
- * findings about it, or the numbers that show it is fine, or that it was not read. A question
- * gets an answer about everything it asked, not only about what went wrong.
+ * findings about it, or the numbers that show it is fine, or that it was not read — because
+ * its read failed (`failed`, by kind: a refused or broken read says nothing about the service),
+ * or because the service reports no such metric. A question gets an answer about everything it
+ * asked, not only about what went wrong.
  */
 export function namedSignalLines(
   kinds: readonly SignalKind[],
   findings: readonly Finding[],
   stats: readonly SeriesStats[],
+  failed: ReadonlyMap<SignalKind, FailedRead> = new Map(),
 ): string[] {
   return kinds.map((kind) => {
     const name = KIND_NAMES[kind];
@@ -71,6 +92,9 @@ export function namedSignalLines(
     }
     const read = stats.filter((s) => s.kind === kind && s.count > 0);
     const main = read[0];
+    const failure = failed.get(kind);
+    if (!main && failure)
+      return `**${name}**: unknown — the read of \`${failure.metric}\` failed (${failure.code}), so this says nothing about the service; see Missing data.`;
     if (!main)
       return `**${name}**: not read — the service reported no ${name.toLowerCase()} metric for this window.`;
     const others = read.length > 1 ? ` (${read.length} series read, none abnormal)` : "";

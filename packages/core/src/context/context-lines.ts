@@ -122,14 +122,26 @@ export function pointsLine(
 
 const MONITOR_ORDER: Readonly<Record<string, number>> = { Alert: 0, Warn: 1, "No Data": 2 };
 
+/** When a monitor entered its state: an offset, and the date and year once it is days old ("-400d, 2024-01-28"). */
+function stateChange(m: MonitorInfo, end: number): string {
+  const since = m.state_since ?? m.last_triggered;
+  if (since === undefined) return "";
+  const date = end - since > 86_400_000 ? `, ${new Date(since).toISOString().slice(0, 10)}` : "";
+  const retriggered =
+    m.last_triggered !== undefined && m.last_triggered !== since
+      ? `, last triggered ${relativeTime(m.last_triggered, end)}`
+      : "";
+  return `, in this state since ${relativeTime(since, end)}${date}${retriggered}`;
+}
+
 /** Monitors not OK first, one line each; OK monitors only counted. */
 export function monitorLines(monitors: readonly MonitorInfo[], end: number, max: number): string[] {
   const notOk = monitors
     .filter((m) => m.state !== "OK")
     .sort((a, b) => (MONITOR_ORDER[a.state] ?? 3) - (MONITOR_ORDER[b.state] ?? 3) || a.id - b.id);
   const lines = notOk.slice(0, max).map((m) => {
-    const changed = m.last_triggered !== undefined ? `, changed ${relativeTime(m.last_triggered, end)}` : "";
-    return `${m.state} "${oneLine(m.name, 100)}" (id ${m.id}${changed})`;
+    const type = m.type !== undefined ? `, ${m.type}` : "";
+    return `${m.state} "${oneLine(m.name, 100)}" (id ${m.id}${type}${stateChange(m, end)})`;
   });
   const okCount = monitors.length - notOk.length;
   const hidden = notOk.length - lines.length;

@@ -268,7 +268,7 @@ describe("formatContext", () => {
       budgetTokens: 4000,
       countTokens,
     });
-    expect(text).toContain('Alert "5xx rate on api-gateway" (id 7, changed -30m)');
+    expect(text).toContain('Alert "5xx rate on api-gateway" (id 7, in this state since -30m)');
     expect(text).toContain("1 OK");
     expect(text).toContain('-40m deploy "Deployed api-gateway v2.3.1"');
     expect(text).toContain('x1.2k "upstream connect error or disconnect/reset before headers"');

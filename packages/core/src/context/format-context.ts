@@ -1,5 +1,6 @@
 import type { AnalysisResult } from "../analysis-result.js";
-import type { EventInfo, Evidence, LogSummary, MonitorInfo, Series } from "../evidence.js";
+import { monitorExclusionText } from "../analysis/monitors.js";
+import type { EventInfo, Evidence, LogSummary, MonitorExclusion, MonitorInfo, Series } from "../evidence.js";
 import {
   basicStats,
   eventLines,
@@ -87,20 +88,24 @@ function takeSection(
 function collect(evidence: Evidence): {
   series: Series[];
   monitors: MonitorInfo[];
+  excluded: MonitorExclusion[];
   events: EventInfo[];
   logs: LogSummary[];
 } {
   const out = {
     series: [] as Series[],
     monitors: [] as MonitorInfo[],
+    excluded: [] as MonitorExclusion[],
     events: [] as EventInfo[],
     logs: [] as LogSummary[],
   };
   for (const r of evidence.results) {
     if (r.status !== "ok") continue;
     if (r.tool === "metrics") out.series.push(...r.series);
-    else if (r.tool === "monitors") out.monitors.push(...r.monitors);
-    else if (r.tool === "events") out.events.push(...r.events);
+    else if (r.tool === "monitors") {
+      out.monitors.push(...r.monitors);
+      out.excluded.push(...(r.excluded ?? []));
+    } else if (r.tool === "events") out.events.push(...r.events);
     else out.logs.push(r.logs);
   }
   return out;
@@ -115,13 +120,18 @@ function worthPlotting(entry: RankedSeries): boolean {
 
 function signalLines(
   monitors: MonitorInfo[],
+  excluded: MonitorExclusion[],
   events: EventInfo[],
   logs: LogSummary[],
   end: number,
 ): [string, string[]][] {
   const sections: [string, string[]][] = [];
-  if (monitors.length > 0)
-    sections.push([`## Monitors (${monitors.length})`, monitorLines(monitors, end, 8)]);
+  const left = monitorExclusionText(excluded);
+  if (monitors.length > 0 || left)
+    sections.push([
+      `## Monitors (${monitors.length})`,
+      [...monitorLines(monitors, end, 8), ...(left ? [left] : [])],
+    ]);
   if (events.length > 0)
     sections.push([`## Events (${events.length}, changes first)`, eventLines(events, end, 8)]);
   for (const log of logs) {
@@ -173,7 +183,7 @@ export function formatContext(input: FormatContextInput): FormattedContext {
   const signalsCap = Math.floor(budget.limit * SIGNALS_SHARE);
   const signalsStart = budget.used;
   const signals: string[] = [];
-  for (const [title, lines] of signalLines(data.monitors, data.events, data.logs, end)) {
+  for (const [title, lines] of signalLines(data.monitors, data.excluded, data.events, data.logs, end)) {
     const part = takeSection(
       budget,
       title,

@@ -1,9 +1,11 @@
 import { AppError, Cancelled, describeError } from "../errors.js";
+import { monitorExclusionText } from "../analysis/monitors.js";
 import type { Evidence, Series, ToolResult } from "../evidence.js";
 import type { StepDraft } from "../job.js";
 import type { MetricQuery, Plan, PlanStep } from "../plan.js";
 import type { MetricsSource, SourceRead } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
+import { metadataReader, type MetadataRead } from "./metadata-reader.js";
 import { startStep, type StepSink } from "./step-clock.js";
 
 export interface ExecuteDeps {
@@ -37,33 +39,41 @@ async function runStep(
   scope: ServiceScope,
   plan: Plan,
   signal: AbortSignal,
+  metadataOf: (metric: string) => Promise<MetadataRead | undefined>,
 ) {
   switch (step.tool) {
     case "metrics": {
-      const [read, history] = await Promise.all([
+      const [read, history, metadata] = await Promise.all([
         source.queryMetrics(step.query, scope, plan.window, signal),
         readHistory(source, step.query, step.history ?? [], scope, plan, signal),
+        metadataOf(step.query.metric),
       ]);
       const points = read.value.reduce((n, s) => n + s.points.length, 0);
       const told = history.read.length > 0 ? `; with ${history.read.join(" and ")} before` : "";
       const failed = history.error ? `; history unavailable (${history.error})` : "";
+      const described = metadata ? `; ${metadata.note}` : "";
+      const extra = history.upstream_calls + (metadata?.upstream_calls ?? 0);
       return {
-        read: { ...read, upstream_calls: read.upstream_calls + history.upstream_calls },
+        read: { ...read, upstream_calls: read.upstream_calls + extra },
         data: {
           series: read.value,
           ...(history.read.length > 0 ? { history: history.series } : {}),
           ...(history.error ? { history_error: history.error } : {}),
+          ...(metadata?.metadata ? { metadata: metadata.metadata } : {}),
         },
-        summary: `${read.value.length} series, ${points} points${told}${failed}`,
+        summary: `${read.value.length} series, ${points} points${told}${failed}${described}`,
       };
     }
     case "monitors": {
       const read = await source.monitors(scope, signal);
-      const alerting = read.value.filter((m) => m.state !== "OK").length;
+      const { monitors, excluded } = read.value;
+      const alerting = monitors.filter((m) => m.state !== "OK").length;
       return {
         read,
-        data: { monitors: read.value },
-        summary: `${read.value.length} monitor(s), ${alerting} not OK`,
+        data: { monitors, ...(excluded.length > 0 ? { excluded } : {}) },
+        summary: [`${monitors.length} monitor(s), ${alerting} not OK`, monitorExclusionText(excluded)]
+          .filter(Boolean)
+          .join("; "),
       };
     }
     case "events": {
@@ -139,6 +149,7 @@ export async function executePlan(
   const steps: StepDraft[] = [];
   let upstream = 0;
   let next = 0;
+  const metadataOf = metadataReader(deps.source, scope, signal);
 
   const worker = async () => {
     while (next < plan.steps.length) {
@@ -149,7 +160,7 @@ export async function executePlan(
       const t = startStep(deps.now);
       const name = step.tool === "metrics" ? `metrics:${step.query.metric}` : step.tool;
       try {
-        const { read, data, summary } = await runStep(deps.source, step, scope, plan, signal);
+        const { read, data, summary } = await runStep(deps.source, step, scope, plan, signal, metadataOf);
         const cacheInfo = (read as SourceRead<unknown>).cache;
         upstream += read.upstream_calls;
         results[index] = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FINDING_CATEGORIES } from "../finding.js";
+import { PERCENTILE_AGGREGATORS } from "../plan.js";
 import { parseDuration } from "../time-window.js";
 import { questionPlaceholderError } from "./scenario-question.js";
 import { isRegexText, regexOf } from "./text-matcher.js";
@@ -97,7 +98,7 @@ const seasonalitySchema = z
 /** Datadog's metric types (the metadata's `type`). */
 const METRIC_TYPES = ["gauge", "count", "rate", "distribution"] as const;
 /** Percentile aggregations of a distribution metric (`p99:metric{…}`). */
-export const PERCENTILES = ["p50", "p75", "p90", "p95", "p99"] as const;
+export const PERCENTILES = PERCENTILE_AGGREGATORS;
 
 export const scenarioSeriesSchema = z
   .object({

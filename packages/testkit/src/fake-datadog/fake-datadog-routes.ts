@@ -4,20 +4,23 @@ import {
   parseDuration,
   scenarioEvents,
   scenarioMetricNames,
-  scenarioMonitors,
   type Scenario,
 } from "@orch/core";
 import { parseMetricQuery, tagValue } from "./metric-query.js";
 import { monitorByIdRoute } from "./monitor-by-id.js";
+import { listMonitors, searchMonitors, splitTags } from "./monitor-routes.js";
 import { scenarioLogs } from "./scenario-logs.js";
 import { scenarioSeriesForQuery } from "./scenario-series.js";
 import {
+  cursorAfter,
   eventResponse,
+  logCursor,
+  logId,
   logResponse,
   logsAggregateResponse,
   logsSearchResponse,
+  metricMetadataResponse,
   metricsListResponse,
-  monitorResponse,
   queryResponse,
 } from "./wire-format.js";
 
@@ -31,6 +34,11 @@ export interface FakeRequest {
 
 export interface RouteContext {
   readonly scenarioFor: (service: string | undefined) => Scenario | undefined;
+  /**
+   * The scenario whose service reports `metric`, for the organisation-wide metadata endpoint:
+   * among the services the fake was asked about, the most recent first.
+   */
+  readonly scenarioWithMetric: (metric: string) => Scenario | undefined;
   readonly anchor: number;
   readonly now: number;
   readonly baseUrl: string;
@@ -46,13 +54,6 @@ export interface RouteResult {
 
 const badRequest = (message: string): RouteResult => ({ status: 400, body: { errors: [message] } });
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
-
-/** A tag list: comma-separated, or a tag expression joined with AND (GET /api/v1/metrics's tag_filter). */
-const splitTags = (text: string | undefined): string[] =>
-  (text ?? "")
-    .split(/,|\s+AND\s+/i)
-    .map((t) => t.trim())
-    .filter(Boolean);
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
@@ -107,22 +108,26 @@ function metricsList(req: FakeRequest, ctx: RouteContext): RouteResult {
   return ok(metricsListResponse(from, scenario ? scenarioMetricNames(scenario) : []));
 }
 
-function monitors(req: FakeRequest, ctx: RouteContext): RouteResult {
-  const wanted = splitTags(req.query.monitor_tags);
-  const scenario = ctx.scenarioFor(tagValue(wanted, "service"));
-  const all = scenario ? scenarioMonitors(scenario, ctx.anchor) : [];
-  // A monitor matches when it carries no contradicting value for any requested tag key.
-  const matching = all.filter((m) =>
-    wanted.every((tag) => {
-      const key = tag.split(":")[0] ?? "";
-      const sameKey = m.tags.filter((t) => t.startsWith(`${key}:`));
-      return sameKey.length === 0 || sameKey.includes(tag);
-    }),
+/**
+ * GET /api/v1/metrics/{metric_name}: the metadata the scenario gives the metric (its
+ * metric_type, unit, per_unit), all null when it gives no metric_type, and Datadog's 404 for a
+ * metric no scenario reports.
+ */
+function metricMetadata(metric: string, ctx: RouteContext): RouteResult {
+  const scenario = ctx.scenarioWithMetric(metric);
+  if (!scenario) return { status: 404, body: { errors: ["metric_name not found"] } };
+  const series = scenario.series.find((s) => s.metric === metric && s.metric_type !== undefined);
+  return ok(
+    metricMetadataResponse(
+      series
+        ? {
+            ...(series.metric_type ? { type: series.metric_type } : {}),
+            ...(series.unit ? { unit: series.unit } : {}),
+            ...(series.per_unit ? { per_unit: series.per_unit } : {}),
+          }
+        : undefined,
+    ),
   );
-  const size = Math.min(1000, Number(req.query.page_size ?? 100) || 100);
-  const page = Number(req.query.page ?? 0) || 0;
-  const slice = req.query.page !== undefined ? matching.slice(page * size, (page + 1) * size) : matching;
-  return ok(slice.map((m) => monitorResponse(m, ctx.anchor)));
 }
 
 function events(req: FakeRequest, ctx: RouteContext): RouteResult {
@@ -133,7 +138,7 @@ function events(req: FakeRequest, ctx: RouteContext): RouteResult {
   const list = scenario ? scenarioEvents(scenario, ctx.anchor, start * 1000, end * 1000) : [];
   const page = Number(req.query.page ?? 0) || 0;
   const newestFirst = [...list].sort((a, b) => b.time - a.time).slice(page * 1000, (page + 1) * 1000);
-  return ok({ events: newestFirst.map(eventResponse), status: "ok" });
+  return ok({ events: newestFirst.map(eventResponse) });
 }
 
 function logsWindow(body: Record<string, unknown>, ctx: RouteContext) {
@@ -167,19 +172,30 @@ function logsSearch(req: FakeRequest, ctx: RouteContext): RouteResult {
   if (from === undefined || to === undefined || to <= from) return badRequest("Invalid time range");
   const page = record(body.page);
   const limit = Math.min(5000, typeof page.limit === "number" ? page.limit : 10);
-  const offset = typeof page.cursor === "string" ? Number(page.cursor) || 0 : 0;
   const service = searchService(query);
   const scenario = ctx.scenarioFor(service);
   const bucket = autoInterval(to - from) * 1000;
   const logs = scenario ? scenarioLogs(generateLogs(scenario, ctx.anchor, from, to, bucket), bucket) : [];
-  const ordered = body.sort === "timestamp" ? [...logs].reverse() : logs;
+  const ordered = (body.sort === "timestamp" ? [...logs].reverse() : logs).map((l, i) => ({
+    ...l,
+    id: logId(`${service ?? "unknown"}:${l.time}:${i}`),
+  }));
+  // The cursor is opaque: it names the last log of the previous page, as Datadog's does.
+  let offset = 0;
+  if (typeof page.cursor === "string") {
+    const after = cursorAfter(page.cursor);
+    const at = ordered.findIndex((l) => l.id === after);
+    if (at < 0) return badRequest("Invalid page[cursor]");
+    offset = at + 1;
+  }
   const slice = ordered.slice(offset, offset + limit);
-  const after = offset + limit < ordered.length ? String(offset + limit) : undefined;
-  const data = slice.map((l, i) =>
-    logResponse(`AQAAAF${offset + i}`, service ?? "unknown", l.message, l.time),
-  );
-  return ok(logsSearchResponse(data, after, ctx.baseUrl, ctx.started));
+  const last = slice[slice.length - 1];
+  const after = last && offset + limit < ordered.length ? logCursor(last.id) : undefined;
+  const data = slice.map((l) => logResponse(l.id, service ?? "unknown", l.message, l.time));
+  return ok(logsSearchResponse(data, after, ctx.baseUrl));
 }
+
+const METRIC_METADATA = /^\/api\/v1\/metrics\/([^/]+)$/;
 
 /** Routes a request to the endpoint it names; 404 in Datadog's error shape otherwise. */
 export function routeFakeRequest(req: FakeRequest, ctx: RouteContext): RouteResult {
@@ -194,14 +210,17 @@ export function routeFakeRequest(req: FakeRequest, ctx: RouteContext): RouteResu
     case "GET /api/v1/metrics":
       return metricsList(req, ctx);
     case "GET /api/v1/monitor":
-      return monitors(req, ctx);
+      return ok(listMonitors(req.query, ctx.scenarioFor, ctx.anchor));
+    case "GET /api/v1/monitor/search":
+      return ok(searchMonitors(req.query, ctx.scenarioFor, ctx.anchor));
     case "GET /api/v1/events":
       return events(req, ctx);
     case "POST /api/v2/logs/analytics/aggregate":
       return logsAggregate(req, ctx);
     case "POST /api/v2/logs/events/search":
       return logsSearch(req, ctx);
-    default:
-      return { status: 404, body: { errors: ["Not found"] } };
   }
+  const metadata = req.method === "GET" ? METRIC_METADATA.exec(req.path) : null;
+  if (metadata) return metricMetadata(decodeURIComponent(metadata[1] ?? ""), ctx);
+  return { status: 404, body: { errors: ["Not found"] } };
 }

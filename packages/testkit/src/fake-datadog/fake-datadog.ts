@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { demoScenarioFor, type Scenario } from "@orch/core";
 import { FaultQueue, type FakeDatadogFault } from "./fake-fault.js";
 import { routeFakeRequest } from "./fake-datadog-routes.js";
+import { wireJson } from "./wire-json.js";
 import { readBody } from "../read-body.js";
 
 export interface FakeDatadogOptions {
@@ -17,6 +19,12 @@ export interface FakeDatadogOptions {
   readonly now?: () => number;
   /** The service each monitor id belongs to, for GET /api/v1/monitor/{id} (others are 404). */
   readonly monitorServices?: Readonly<Record<number, string>>;
+  /**
+   * Services whose scenarios hold the organisation's metric metadata (GET
+   * /api/v1/metrics/{metric_name} names no service). The services the fake was asked about are
+   * searched too, the most recent first.
+   */
+  readonly services?: () => readonly string[];
 }
 
 /** A request the fake received, without credential headers. */
@@ -47,21 +55,40 @@ export interface FakeDatadog {
 const CREDENTIAL_HEADERS = new Set(["dd-api-key", "dd-application-key", "authorization"]);
 const ceilMinute = (now: number): number => Math.ceil(now / 60_000) * 60_000;
 
+/**
+ * Writes an answer: JSON as Datadog writes it (float timestamps, int64 ids; a string body as
+ * given), gzip-compressed when the client accepts gzip, as Datadog's API does.
+ */
 function send(
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
   if (res.destroyed) return;
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
+  const text = typeof body === "string" ? body : wireJson(body);
+  const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  res.writeHead(status, {
+    "content-type": "application/json",
+    vary: "Accept-Encoding",
+    ...(gzip ? { "content-encoding": "gzip" } : {}),
+    ...headers,
+  });
+  res.end(gzip ? gzipSync(text) : text);
+}
+
+/** Service names a request mentions (`service:x` in its query string or body), for the metadata endpoint. */
+function servicesIn(url: URL, text: string): string[] {
+  const haystack = `${[...url.searchParams.values()].join(" ")} ${text}`;
+  return [...haystack.matchAll(/service:([a-z0-9][a-z0-9._\-/]{0,99})/g)].map((m) => m[1] ?? "");
 }
 
 /**
- * A local HTTP server speaking Datadog's wire format for the endpoints we read (metrics
- * query and list, monitors, events, logs aggregate and search), serving the same
- * deterministic scenario data as the demo source, with injectable faults.
+ * A local HTTP server speaking Datadog's wire format for the endpoints we read (metrics query,
+ * list and metadata, monitors list and search, events, logs aggregate and search), in the
+ * shape of real recorded responses, serving the same deterministic scenario data as the demo
+ * source, with injectable faults.
  */
 export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promise<FakeDatadog> {
   const apiKey = options.apiKey ?? "fake-dd-api-key";
@@ -70,6 +97,8 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
   const anchorOf = options.anchor ?? ceilMinute;
   const clock = options.now ?? Date.now;
   const faults = new FaultQueue();
+  // Metadata is the organisation's; the fake finds a metric in the scenarios of the services it was asked about.
+  const seenServices: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let requests: RecordedRequest[] = [];
   let baseUrl = "";
@@ -81,6 +110,14 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
     } catch {
       return undefined;
     }
+  };
+
+  const scenarioWithMetric = (metric: string): Scenario | undefined => {
+    for (const service of [...(options.services?.() ?? []), ...[...seenServices].reverse()]) {
+      const scenario = scenarioFor(service);
+      if (scenario?.series.some((s) => s.metric === metric)) return scenario;
+    }
+    return undefined;
   };
 
   const delay = (ms: number) =>
@@ -109,6 +146,11 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
       if (!CREDENTIAL_HEADERS.has(name) && typeof value === "string") headers[name] = value;
     }
     const method = req.method ?? "GET";
+    for (const service of servicesIn(url, text)) {
+      const at = seenServices.indexOf(service);
+      if (at >= 0) seenServices.splice(at, 1);
+      seenServices.push(service);
+    }
     requests.push({
       method,
       path: url.pathname,
@@ -125,15 +167,18 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
     }
     if (fault?.kind === "rate_limit") {
       const reset = fault.reset_s ?? (fault.retry_after_s === undefined ? 1 : undefined);
+      const limit = String(fault.limit ?? 100);
+      const period = String(fault.period_s ?? 10);
       send(
+        req,
         res,
         429,
-        { errors: ["Rate limit of 100 requests in 10 seconds reached. Please try again later."] },
+        { errors: [`Rate limit of ${limit} requests in ${period} seconds reached. Please try again later.`] },
         {
           ...(reset !== undefined
             ? {
-                "x-ratelimit-limit": "100",
-                "x-ratelimit-period": "10",
+                "x-ratelimit-limit": limit,
+                "x-ratelimit-period": period,
                 "x-ratelimit-remaining": "0",
                 "x-ratelimit-reset": String(reset),
                 "x-ratelimit-name": "fake",
@@ -145,21 +190,21 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
       return;
     }
     if (fault?.kind === "respond") {
-      send(res, fault.status ?? 200, fault.body, { ...fault.headers });
+      send(req, res, fault.status ?? 200, fault.body, { ...fault.headers });
       return;
     }
     if (fault?.kind === "server_error") {
-      send(res, fault.status ?? 500, { errors: ["Internal Server Error"] });
+      send(req, res, fault.status ?? 500, { errors: ["Internal Server Error"] });
       return;
     }
     if (fault?.kind === "malformed") {
-      send(res, 200, '{"status":"ok","series":[{"metric":');
+      send(req, res, 200, '{"status":"ok","series":[{"metric":');
       return;
     }
     if (fault?.kind === "slow") await delay(fault.delay_ms);
 
     if (req.headers["dd-api-key"] !== apiKey || req.headers["dd-application-key"] !== appKey) {
-      send(res, 403, { errors: ["Forbidden"] });
+      send(req, res, 403, { errors: ["Forbidden"] });
       return;
     }
     const now = clock();
@@ -167,6 +212,7 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
       { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body },
       {
         scenarioFor,
+        scenarioWithMetric,
         anchor: anchorOf(now),
         now,
         baseUrl,
@@ -174,12 +220,12 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
         ...(options.monitorServices ? { monitorServices: options.monitorServices } : {}),
       },
     );
-    send(res, result.status, result.body);
+    send(req, res, result.status, result.body);
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      send(res, 500, { errors: [error instanceof Error ? error.message : "fake datadog failed"] });
+      send(req, res, 500, { errors: [error instanceof Error ? error.message : "fake datadog failed"] });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -12,8 +12,15 @@ export type FakeDatadogFault = FaultMatch &
     | {
         /** 429 with Datadog's X-RateLimit-* headers, or only a standard Retry-After. */
         readonly kind: "rate_limit";
-        /** Seconds until the limit resets (X-RateLimit-Reset); default 1 unless `retry_after_s` is given. */
+        /**
+         * Seconds until the limit resets (X-RateLimit-Reset); default 1 unless `retry_after_s` is
+         * given. Real limits reset up to an hour away (GET /api/v1/metrics: 100 requests per 3600 s).
+         */
         readonly reset_s?: number;
+        /** X-RateLimit-Period, seconds; default 10. */
+        readonly period_s?: number;
+        /** X-RateLimit-Limit; default 100. */
+        readonly limit?: number;
         /** Seconds in a `Retry-After` header; alone (without `reset_s`) it is the only hint sent, as a proxy would. */
         readonly retry_after_s?: number;
       }

@@ -1,10 +1,11 @@
 import { scenarioMonitors, type Scenario } from "@orch/core";
-import { monitorResponse } from "./wire-format.js";
+import { monitorResponse } from "./monitor-wire-format.js";
 
 /** What this route reads of a request and of the fake's state (a subset of the router's). */
 interface MonitorRequest {
   readonly method: string;
   readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
 }
 interface MonitorContext {
   readonly scenarioFor: (service: string | undefined) => Scenario | undefined;
@@ -35,5 +36,6 @@ export function monitorByIdRoute(
   // A scenario without monitors still has this one: a CPU monitor of the service, OK.
   const monitor = monitors.find((m) => m.id === id) ??
     monitors[0] ?? { id, name: `CPU on ${service}`, state: "OK", tags: [`service:${service}`] };
-  return { status: 200, body: monitorResponse({ ...monitor, id }, ctx.anchor) };
+  const groupStates = (req.query?.group_states ?? "") !== "";
+  return { status: 200, body: monitorResponse({ ...monitor, id }, service, ctx.anchor, groupStates) };
 }

@@ -1,4 +1,4 @@
-import { autoInterval, generateSeries, type Scenario, type ScenarioSeries } from "@orch/core";
+import { autoInterval, generateSeries, seriesForQuery, type Scenario, type ScenarioSeries } from "@orch/core";
 import { tagValue, type ParsedMetricQuery } from "./metric-query.js";
 
 /** One series as the fake returns it, before the wire format. */
@@ -6,6 +6,9 @@ export interface FakeSeries {
   readonly group: readonly string[];
   readonly points: Array<[number, number | null]>;
   readonly interval_s: number;
+  /** The unit and per-unit the scenario gives the metric, as Datadog reports them with the series. */
+  readonly unit?: string;
+  readonly per_unit?: string;
 }
 
 function combine(
@@ -37,8 +40,11 @@ function matchesFilter(scenario: Scenario, series: ScenarioSeries, tags: readonl
 }
 
 /**
- * The series a scenario answers for a query: matching scenario series, grouped by the `by`
- * keys and combined with the query's aggregator, on one grid aligned to the interval.
+ * The series a scenario answers for a query: matching scenario series (by metric, and by
+ * percentile for `p99:` queries, see seriesForQuery), grouped by the `by` keys and combined
+ * with the query's aggregator, on one grid aligned to the interval. A timeshifted query
+ * (`day_before(…)`) answers the window's timestamps with the values from that long before:
+ * scenario data is a pure function of time, so the past is as easy to read as the present.
  */
 export function scenarioSeriesForQuery(
   scenario: Scenario,
@@ -48,8 +54,9 @@ export function scenarioSeriesForQuery(
   to: number,
 ): FakeSeries[] {
   const interval = scenario.interval_s ?? autoInterval(to - from);
-  const matching = scenario.series.filter(
-    (s) => s.metric === query.metric && matchesFilter(scenario, s, query.tags),
+  const shiftMs = query.shiftS * 1000;
+  const matching = seriesForQuery(scenario.series, query.metric, query.aggregator ?? "avg").filter((s) =>
+    matchesFilter(scenario, s, query.tags),
   );
   const groups = new Map<string, { group: string[]; members: ScenarioSeries[] }>();
   for (const series of matching) {
@@ -60,15 +67,24 @@ export function scenarioSeriesForQuery(
     groups.set(id, entry);
   }
   return [...groups.values()].map(({ group, members }) => {
-    const each = members.map((s) => generateSeries(scenario, s, anchor, from, to, interval));
+    const each = members.map((s) =>
+      generateSeries(scenario, s, anchor, from - shiftMs, to - shiftMs, interval),
+    );
     const first = each[0] ?? [];
     const points = first.map(([t], i): [number, number | null] => [
-      t,
+      t + shiftMs,
       combine(
         query.aggregator,
         each.map((p) => p[i]?.[1] ?? null),
       ),
     ]);
-    return { group, points, interval_s: interval };
+    const { unit, per_unit } = members[0] ?? {};
+    return {
+      group,
+      points,
+      interval_s: interval,
+      ...(unit !== undefined ? { unit } : {}),
+      ...(per_unit !== undefined ? { per_unit } : {}),
+    };
   });
 }

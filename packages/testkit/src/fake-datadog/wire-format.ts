@@ -1,19 +1,23 @@
 import { createHash } from "node:crypto";
-import type { EventInfo, LogSummary, MonitorInfo } from "@orch/core";
+import type { EventInfo, LogSummary, MetricMetadata } from "@orch/core";
 import type { ParsedMetricQuery } from "./metric-query.js";
 import type { FakeSeries } from "./scenario-series.js";
+import { seriesUnitArray } from "./series-unit.js";
+import { floatMs, RawNumber } from "./wire-json.js";
 
 /**
- * Datadog's documented response bodies (snake_case, as on the wire) built from scenario data.
- * Shapes follow the public API reference for each endpoint.
+ * Datadog's response bodies (snake_case, as on the wire) built from scenario data, in the shape
+ * of the real responses recorded in packages/testkit/fixtures/datadog-recordings (the contract
+ * test holds them to it). Monitors are in monitor-wire-format.ts.
  */
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+export const iso = (ms: number): string => new Date(ms).toISOString();
 const seconds = (ms: number): number => Math.floor(ms / 1000);
+const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");
 
-/** A stable numeric id for a string id (Datadog ids are int64). */
-export function numericId(text: string): number {
-  return 1_000_000 + (createHash("sha1").update(text).digest().readUInt32BE(0) % 1_000_000_000);
+/** A stable int64 id above 2^53, as Datadog's event ids are: JavaScript numbers cannot hold it. */
+export function int64Id(text: string): string {
+  return ((1n << 62n) + BigInt(`0x${sha1(text).slice(0, 14)}`)).toString();
 }
 
 /** GET /api/v1/query */
@@ -24,7 +28,8 @@ export function queryResponse(
   from: number,
   to: number,
 ) {
-  const scopeText = parsed.tags.join(",");
+  const agg = parsed.aggregator ? `${parsed.aggregator}:` : "";
+  const functions = parsed.asCount ? ".as_count()" : "";
   return {
     status: "ok",
     res_type: "time_series",
@@ -34,23 +39,28 @@ export function queryResponse(
     to_date: to,
     group_by: parsed.by,
     message: "",
+    times: [],
+    values: [],
     series: series.map((s) => {
-      const scope = [...parsed.tags, ...s.group].join(",") || scopeText;
+      const scope = [...parsed.tags, ...s.group].join(",") || "*";
       const first = s.points[0]?.[0] ?? from;
       const last = s.points[s.points.length - 1]?.[0] ?? to;
+      const expression = `${agg}${parsed.metric}{${scope}}${functions}`;
       return {
         metric: parsed.metric,
-        display_name: parsed.metric,
-        pointlist: s.points,
+        display_name: parsed.shift ? `${parsed.shift}(${parsed.metric})` : parsed.metric,
+        pointlist: s.points.map(([t, v]) => [floatMs(t), v]),
         scope,
-        expression: `${parsed.aggregator}:${parsed.metric}{${scope}}${parsed.asCount ? ".as_count()" : ""}`,
+        expression: parsed.shift ? `${parsed.shift}(${expression})` : expression,
         tag_set: s.group,
         interval: s.interval_s,
         start: first,
-        end: last + s.interval_s * 1000 - 1,
+        // The start of the last point's interval, in whole seconds, as Datadog reports it.
+        end: last + (s.interval_s - 1) * 1000,
         length: s.points.length,
-        aggr: parsed.aggregator,
-        unit: null,
+        // Datadog echoes the aggregator the query named, and null when it named none.
+        aggr: parsed.aggregator ?? null,
+        unit: seriesUnitArray(s.unit, s.per_unit),
         query_index: 0,
         attributes: {},
       };
@@ -60,72 +70,54 @@ export function queryResponse(
 
 /** GET /api/v1/metrics */
 export function metricsListResponse(from: number, metrics: readonly string[]) {
-  return { from: String(from), metrics };
+  return { metrics, from: String(from) };
 }
 
-/** GET /api/v1/monitor (with group_states=all) */
-export function monitorResponse(monitor: MonitorInfo, anchor: number) {
-  const created = iso(anchor - 30 * 86_400_000);
-  const triggered = monitor.last_triggered !== undefined ? seconds(monitor.last_triggered) : null;
+/**
+ * GET /api/v1/metrics/{metric_name} for a metric Datadog knows: its metadata, every field null
+ * when none is set (as Datadog answers for a metric without metadata).
+ */
+export function metricMetadataResponse(metadata: MetricMetadata | undefined) {
   return {
-    id: monitor.id,
-    name: monitor.name,
-    type: "query alert",
-    query: monitor.query ?? `avg(last_5m):avg:system.cpu.user{${monitor.tags.join(",")}} > 90`,
-    message: `Notify @oncall about ${monitor.name}`,
-    tags: monitor.tags,
-    options: { notify_no_data: false, thresholds: { critical: 90 } },
-    overall_state: monitor.state,
-    overall_state_modified: triggered !== null ? iso(triggered * 1000) : created,
-    created,
-    modified: created,
-    multi: false,
-    priority: null,
-    deleted: null,
-    restricted_roles: null,
-    creator: { email: "fake@example.com", handle: "fake@example.com", name: "Fake Datadog" },
-    state: {
-      groups: {
-        [monitor.tags[0] ?? "*"]: {
-          name: monitor.tags[0] ?? "*",
-          status: monitor.state,
-          last_triggered_ts: triggered ?? 0,
-          last_notified_ts: triggered ?? 0,
-          last_resolved_ts: 0,
-          last_nodata_ts: 0,
-        },
-      },
-    },
+    description: metadata?.description ?? null,
+    short_name: null,
+    integration: metadata?.integration ?? null,
+    statsd_interval: metadata?.interval_s ?? null,
+    per_unit: metadata?.per_unit ?? null,
+    type: metadata?.type ?? null,
+    unit: metadata?.unit ?? null,
   };
 }
 
-/** One entry of GET /api/v1/events */
+/** One entry of GET /api/v1/events: the integration in `source`, the int64 id as a bare number, no `id_str`. */
 export function eventResponse(event: EventInfo) {
-  const id = numericId(event.id);
+  const id = int64Id(event.id);
   const alert = event.alert_type ?? (event.type === "alert" ? "error" : "info");
   return {
-    id,
-    id_str: String(id),
-    title: event.title,
-    text: event.text ?? "",
     date_happened: seconds(event.time),
+    alert_type: alert,
+    is_aggregate: false,
+    title: event.title,
+    url: `/event/event?id=${id}`,
+    text: event.text ?? "",
     // Deploys are told apart as Datadog's own deployment events are, by their source; the other kinds by a tag.
     tags:
       event.type === "other" || event.type === "deploy" || event.tags.includes(`event_type:${event.type}`)
         ? event.tags
         : [...event.tags, `event_type:${event.type}`],
-    alert_type: alert,
-    priority: "normal",
-    source_type_name: event.type === "deploy" ? "deployment" : "my apps",
-    host: null,
+    comments: [],
     device_name: null,
-    url: `/event/event?id=${id}`,
+    priority: "normal",
+    source: event.type === "deploy" ? "Deployment" : "My Apps",
+    host: null,
+    resource: `/api/v1/events/${id}`,
+    id: new RawNumber(id),
   };
 }
 
 const meta = (started: number) => ({
   elapsed: Math.max(1, Date.now() - started),
-  request_id: createHash("sha1").update(String(started)).digest("hex").slice(0, 20),
+  request_id: sha1(String(started)).slice(0, 20),
   status: "done",
 });
 
@@ -137,34 +129,46 @@ export function logsAggregateResponse(summary: LogSummary, timeseries: boolean, 
   return { meta: meta(started), data: { buckets: [{ by: {}, computes: { c0: value } }] } };
 }
 
-/** One log of POST /api/v2/logs/events/search */
+/** An opaque log id (Datadog's are base64 of an internal key). */
+export const logId = (key: string): string => `AQAAA${Buffer.from(key).toString("base64url")}`;
+
+/** An opaque page cursor, as Datadog's: base64 of `{"after": "<log id>"}`. */
+export const logCursor = (after: string): string =>
+  Buffer.from(JSON.stringify({ after })).toString("base64url");
+
+/** The log id a cursor names, or undefined for one this fake did not hand out. */
+export function cursorAfter(cursor: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const after = (parsed as { after?: unknown } | null)?.after;
+    return typeof after === "string" ? after : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One log of POST /api/v2/logs/events/search. */
 export function logResponse(id: string, service: string, message: string, time: number) {
   return {
-    id,
-    type: "log",
     attributes: {
-      service,
       status: "error",
-      message,
+      tags: [`service:${service}`, "source:fake"],
       timestamp: iso(time),
       host: `${service}-1`,
-      tags: [`service:${service}`, "source:fake"],
       attributes: { service, status: "error" },
+      message,
     },
+    type: "log",
+    id,
   };
 }
 
-export function logsSearchResponse(
-  data: unknown[],
-  after: string | undefined,
-  baseUrl: string,
-  started: number,
-) {
+/** A page of POST /api/v2/logs/events/search: the next page's cursor in meta.page.after and links.next. */
+export function logsSearchResponse(data: unknown[], after: string | undefined, baseUrl: string) {
+  if (after === undefined) return { meta: {}, data };
   return {
+    meta: { page: { after } },
     data,
-    meta: { ...meta(started), ...(after !== undefined ? { page: { after } } : {}) },
-    ...(after !== undefined
-      ? { links: { next: `${baseUrl}/api/v2/logs/events?page[cursor]=${after}` } }
-      : {}),
+    links: { next: `${baseUrl}/api/v2/logs/events?page%5Bcursor%5D=${after}` },
   };
 }

@@ -1,0 +1,2 @@
+export * from "./datadog-recording.js";
+export * from "./json-shape.js";
