@@ -38,6 +38,8 @@ export interface ApiRuntimeOptions {
   readonly registry?: Registry;
   /** How long a client may take to send a request (DEFAULT_TIMEOUTS: 10 s for headers, 30 s in all). */
   readonly timeouts?: HttpTimeouts;
+  /** The built web console to serve at `/` (default: apps/console/dist). */
+  readonly consoleDir?: string;
 }
 
 /** Builds the API's adapters from config, and listens (and on metrics.port, when set). */
@@ -55,12 +57,10 @@ export async function startApiRuntime(
   const redis = createRedis(redisUrl, "http", {}, redisErrors);
   const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
   await waitForRedis(redis, redisUrl);
-  // Cancellations end jobs here, so this process queues their webhooks too.
-  const webhooks =
-    config.webhooks.allowed_hosts.length > 0
-      ? new WebhookQueue(redis, config.queue.prefix, webhookPolicy(config))
-      : undefined;
-  const webhookEnd = webhooks ? webhookOnEnd(redis, webhooks) : undefined;
+  // Cancellations end jobs here, so this process queues their webhooks too; Bull Board lists the
+  // queue (Slack messages go through it as well) even where no callback host is allowed.
+  const webhooks = new WebhookQueue(redis, config.queue.prefix, webhookPolicy(config));
+  const webhookEnd = config.webhooks.allowed_hosts.length > 0 ? webhookOnEnd(redis, webhooks) : undefined;
   const store = new JobStore(redis, {
     retentionSeconds: config.orchestrator.job_retention_seconds,
     onEnd: async (end) => {
@@ -93,8 +93,10 @@ export async function startApiRuntime(
     events,
     sessions,
     alertQueue,
+    webhookQueue: webhooks,
     closing: closing.signal,
     metrics,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const handle = app.callback();
   const http = createHttpServer((req, res) => {
@@ -127,7 +129,7 @@ export async function startApiRuntime(
       await events.close();
       await queues.close();
       await alertQueue.close();
-      await webhooks?.close();
+      await webhooks.close();
       await metricsServer?.close();
       await Promise.all([redis, subscriber].map((r) => r.quit().catch(() => undefined)));
     },

@@ -11,10 +11,12 @@ import {
   type JobStore,
   type PhaseQueues,
   type SessionStore,
+  type WebhookQueue,
 } from "@orch/queue";
 import { AlertIntake } from "./alerts/alert-intake.js";
 import { webhookSecret, type IntakeState } from "./alerts/webhook-secret.js";
 import type { AppState, AuthedState } from "./app-state.js";
+import { consoleAssets, defaultConsoleDir } from "./console/console-assets.js";
 import { routerOf, type ApiRoute } from "./contract/api-route.js";
 import { Idempotency } from "./jobs/idempotency.js";
 import { JobService } from "./jobs/job-service.js";
@@ -32,10 +34,13 @@ import { openApiDocument } from "./ops/openapi-document.js";
 import { rateLimit } from "./ops/rate-limit.js";
 import { alertsRoutes } from "./routes/alerts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
+import { evidenceRoutes } from "./routes/evidence-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { jobsRoutes } from "./routes/jobs-routes.js";
 import { orchestrateRoutes } from "./routes/orchestrate-routes.js";
+import { servicesRoutes } from "./routes/services-routes.js";
 import { sessionsRoutes } from "./routes/sessions-routes.js";
+import { ServiceCatalog } from "./services/service-catalog.js";
 
 export interface AppDeps {
   readonly config: Config;
@@ -48,6 +53,10 @@ export interface AppDeps {
   readonly sessions: SessionStore;
   /** Where alert-started jobs wait for their turn. */
   readonly alertQueue: AlertQueue;
+  /** The webhook and Slack deliveries' queue, for Bull Board to list with the others. */
+  readonly webhookQueue?: WebhookQueue;
+  /** The built web console served at `/` (default: the @orch/console workspace's dist/). */
+  readonly consoleDir?: string;
   readonly now?: () => number;
   /** Fires when the server shuts down: event streams end and long-waits answer at once. */
   readonly closing?: AbortSignal;
@@ -105,7 +114,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       timeoutSeconds: config.orchestrator.timeout_seconds,
       idempotency,
     }),
+    ...evidenceRoutes({ jobs }),
     ...sessionsRoutes({ sessions: deps.sessions }),
+    ...servicesRoutes({ catalog: new ServiceCatalog({ config }) }),
   ];
 
   const authFailures = new AuthFailureLimit({
@@ -147,10 +158,15 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(requestContext(deps.log, metrics.observeRequest));
   app.use(errorHandler());
   for (const router of openRouters) app.use(router.routes());
+  app.use(consoleAssets(deps.consoleDir ?? defaultConsoleDir()));
   app.use(methodNotAllowed([...openRouters, intakeRouter, authedRouter]));
   app.use(
     bullBoard({
-      queues: Object.values(deps.queues.queues),
+      queues: [
+        ...Object.values(deps.queues.queues),
+        deps.alertQueue.queue,
+        ...(deps.webhookQueue ? [deps.webhookQueue.queue] : []),
+      ],
       tokens: config.tokens,
       readOnly: config.admin.read_only,
       failures: authFailures,

@@ -27,7 +27,7 @@ function printWelcome(config: Config, port: number, token: string | undefined): 
       `    -d '{"service_id":"api-gateway","session_id":"s1","user_message":"Investigate recent 5xx errors"}'`,
     );
   }
-  lines.push("", `API docs: ${base}/docs    Queues: ${base}/admin/queues`, "");
+  lines.push("", `Console: ${base}/    API docs: ${base}/docs    Queues: ${base}/admin/queues`, "");
   process.stdout.write(lines.join("\n") + "\n");
 }
 

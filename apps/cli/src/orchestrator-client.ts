@@ -1,6 +1,6 @@
 import type { ReadableStream } from "node:stream/web";
 import { CliError, EXIT } from "./cli-error.js";
-import { SseParser, type SseMessage } from "./sse-parser.js";
+import { SseParser, type SseMessage } from "@orch/sse";
 
 /** The parts of a job view (GET /jobs/:id) the CLI shows. */
 export interface JobView {

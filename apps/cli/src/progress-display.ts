@@ -1,4 +1,4 @@
-import type { SseMessage } from "./sse-parser.js";
+import type { SseMessage } from "@orch/sse";
 import { oneLine } from "./terminal-text.js";
 import { terminalStyle, type Style } from "./terminal-style.js";
 

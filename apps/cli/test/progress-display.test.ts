@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HIDE_CURSOR, SHOW_CURSOR, createProgressDisplay, type Output } from "../src/progress-display.js";
-import type { SseMessage } from "../src/sse-parser.js";
+import type { SseMessage } from "@orch/sse";
 
 /**
  * A stand-in terminal: records what is written and replays the few controls the display uses

@@ -3,6 +3,8 @@ import { UpstreamError, type ConversationMessage } from "@orch/core";
 import {
   chatMessagesSchema,
   serviceInfoSchema,
+  serviceListSchema,
+  type ServiceEntry,
   type NewBackendMessage,
   type ServiceInfo,
 } from "./backend-schemas.js";
@@ -64,6 +66,12 @@ export class BackendClient {
   async getServiceInfo(serviceId: string, signal?: AbortSignal): Promise<ServiceInfo | undefined> {
     const reply = await this.call("GET", `services/${encodeURIComponent(serviceId)}`, undefined, signal);
     return reply.status === 404 ? undefined : this.parse(serviceInfoSchema, reply.body, "service info");
+  }
+
+  /** The services the backend knows (GET /services), or undefined when it lists none (404). */
+  async listServices(signal?: AbortSignal): Promise<ServiceEntry[] | undefined> {
+    const reply = await this.call("GET", "services", undefined, signal);
+    return reply.status === 404 ? undefined : this.parse(serviceListSchema, reply.body, "the service list");
   }
 
   /**

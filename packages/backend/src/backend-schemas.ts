@@ -45,6 +45,29 @@ export const serviceInfoSchema = z.object({
 });
 export type ServiceInfo = z.infer<typeof serviceInfoSchema>;
 
+/**
+ * GET /services: the services the backend knows, for pickers (the console's ask form). Only the
+ * id, a description and the env are read: whatever else an entry carries (keys included) is dropped.
+ */
+const serviceEntrySchema = z.object({
+  service_id: z.string().regex(/^[a-z0-9][a-z0-9._\-/]{0,99}$/),
+  description: z
+    .string()
+    .max(500)
+    .nullish()
+    .transform((v) => v ?? undefined),
+  env: z
+    .string()
+    .regex(/^[a-z0-9_.-]+$/)
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
+export const serviceListSchema = z.union([
+  z.object({ services: z.array(serviceEntrySchema) }).transform((v) => v.services),
+  z.array(serviceEntrySchema),
+]);
+export type ServiceEntry = z.infer<typeof serviceEntrySchema>;
+
 export const backendMessageSchema = z.object({
   role: z.enum(["user", "assistant"]),
   content: z.string(),

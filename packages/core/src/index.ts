@@ -3,6 +3,7 @@ export * from "./abort-signal.js";
 export * from "./time-window.js";
 export * from "./service-scope.js";
 export * from "./metric-catalog.js";
+export { parseUnit, type Unit, type UnitFamily } from "./units/unit.js";
 export * from "./plan.js";
 export * from "./evidence.js";
 export * from "./finding.js";

@@ -103,9 +103,12 @@ export class JobService {
     return job;
   }
 
-  /** The caller's job, or 404 — also for other callers' jobs, so ids reveal nothing. */
-  async get(principal: Principal, id: string): Promise<StoredJob> {
-    const job = await this.deps.store.getOwned(id, principal.owner);
+  /**
+   * The caller's job with the outputs of `load` (by default the plan and the answer), or 404 —
+   * also for other callers' jobs, so ids reveal nothing.
+   */
+  async get(principal: Principal, id: string, load?: readonly Phase[]): Promise<StoredJob> {
+    const job = await this.deps.store.getOwned(id, principal.owner, load);
     if (!job)
       throw new NotFound(
         `No job ${id} for this token; job ids are only visible to the token that created them.`,

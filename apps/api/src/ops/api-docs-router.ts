@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import Router from "@koa/router";
@@ -19,11 +20,14 @@ const ASSETS: Readonly<Record<string, { readonly file: string; readonly type: st
   "/docs/favicon-32x32.png": { file: join(swaggerDir, "favicon-32x32.png"), type: "image/png" },
   // Browsers ask for it on every page; without it they would get the API's 401.
   "/favicon.ico": { file: join(swaggerDir, "favicon-32x32.png"), type: "image/png" },
-  "/redoc/redoc.standalone.js": {
-    file: join(redocDir, "bundles", "redoc.standalone.js"),
-    type: "text/javascript; charset=utf-8",
-  },
 };
+
+const REDOC_BUNDLE = join(redocDir, "bundles", "redoc.standalone.js");
+/**
+ * ReDoc's sidebar footer shows a logo from its CDN. An empty source fails without a request, and
+ * ReDoc then hides the image: the page loads nothing from elsewhere, not even a blocked request.
+ */
+const REDOC_CDN_LOGO = '"https://cdn.redoc.ly/redoc/logo-mini.svg"';
 
 const TITLE = "AI Orchestrator API";
 
@@ -108,6 +112,13 @@ export function apiDocsRouter(document: JsonObject): Router<AppState> {
     ctx.type = "text/html; charset=utf-8";
     ctx.set("Content-Security-Policy", DOCS_CSP);
     ctx.body = REDOC_PAGE;
+  });
+  let redocBundle: Promise<string> | undefined;
+  router.get("/redoc/redoc.standalone.js", async (ctx) => {
+    redocBundle ??= readFile(REDOC_BUNDLE, "utf8").then((text) => text.replaceAll(REDOC_CDN_LOGO, '""'));
+    ctx.type = "text/javascript; charset=utf-8";
+    ctx.set("Cache-Control", "public, max-age=86400");
+    ctx.body = await redocBundle;
   });
   router.get(Object.keys(ASSETS), (ctx) => {
     const asset = ASSETS[ctx.path];

@@ -14,6 +14,7 @@ import {
   readinessSchema,
   sessionMessagesSchema,
 } from "./openapi-schemas.js";
+import { evidenceViewSchema, serviceListSchema } from "./openapi-console-schemas.js";
 
 /** Field descriptions the request schemas do not carry themselves. */
 const FIELD_DOCS: Readonly<Record<string, string>> = {
@@ -88,7 +89,8 @@ export function openApiDocument(routes: readonly ApiRoute<never>[]): JsonObject 
         "Answers SRE questions about a service from its Datadog data, with an auditable reasoning trace.",
       description:
         "Submit a question as a job (`POST /jobs`), then follow it: poll or long-wait on `GET /jobs/{id}`, stream its " +
-        "events from `GET /jobs/{id}/events`, read the reasoning trace from `GET /jobs/{id}/trace`. `POST /orchestrate` " +
+        "events from `GET /jobs/{id}/events`, read the reasoning trace from `GET /jobs/{id}/trace` and the data behind " +
+        "the answer from `GET /jobs/{id}/evidence`. `POST /orchestrate` " +
         "is the synchronous form. Every route but health, readiness and these docs needs `Authorization: Bearer <token>` " +
         "(one of API_TOKENS). Errors are `application/problem+json` documents whose `type` links to the error's entry " +
         "in docs/errors.md.",
@@ -99,6 +101,7 @@ export function openApiDocument(routes: readonly ApiRoute<never>[]): JsonObject 
     tags: [
       { name: "jobs", description: "Submit questions and follow their jobs" },
       { name: "sessions", description: "Conversations built by jobs that share a session_id" },
+      { name: "services", description: "The services questions can be about" },
       { name: "alerts", description: "Monitor notifications that start investigations" },
       { name: "operations", description: "Health, readiness and metrics" },
     ],
@@ -127,6 +130,8 @@ export function openApiDocument(routes: readonly ApiRoute<never>[]): JsonObject 
             JobList: jobListSchema,
             AlertIntake: alertIntakeSchema,
             JobTrace: jobTraceSchema,
+            JobEvidence: evidenceViewSchema,
+            ServiceList: serviceListSchema,
             OrchestrateResponse: orchestrateResponseSchema,
             SessionMessages: sessionMessagesSchema,
             Health: healthSchema,

@@ -37,21 +37,20 @@ function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
 
 /**
  * The CLI as users install it: `npx orchestrator` runs bin/orchestrator.js, which loads the build
- * in apps/cli/dist. The build is made here (a few seconds of tsc), so the test runs what ships.
+ * in apps/cli/dist (and @orch/sse's). The build is made here (a few seconds of tsc), so the test runs
+ * what ships.
  */
 describe("npx orchestrator, the built CLI", () => {
   let h: Harness;
   let openai: FakeOpenAI;
   let env: Record<string, string>;
   beforeAll(async () => {
-    execFileSync(
-      process.execPath,
-      ["node_modules/typescript/bin/tsc", "-p", "apps/cli/tsconfig.build.json"],
-      {
+    // The CLI and the one package it uses (its event-stream parser), in build order.
+    for (const project of ["packages/sse/tsconfig.build.json", "apps/cli/tsconfig.build.json"])
+      execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", project], {
         cwd: ROOT,
         stdio: "pipe",
-      },
-    );
+      });
     openai = await startFakeOpenAI({
       handler: (request) => {
         const text = request.messages.map((m) => m.content).join("\n");

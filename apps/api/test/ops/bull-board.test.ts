@@ -74,11 +74,11 @@ describe("Bull Board at /admin/queues", () => {
     expect(page).not.toMatch(/https?:\/\/(?!localhost)[^"']*\.(css|js)|fonts\.googleapis/);
   });
 
-  it("lists the three phase queues with their jobs, for a Basic or a Bearer admin token", async () => {
+  it("lists every queue (phases, alerts, webhooks) with their jobs, for a Basic or a Bearer admin token", async () => {
     const id = await submit(stack, { service_id: "web-app", user_message: "How is memory trending?" });
     await waitForEnd(stack, id, 60);
     const queues = await boardQueues(stack);
-    expect(queues.map((q) => q.name)).toEqual(["planning", "execution", "feedback"]);
+    expect(queues.map((q) => q.name)).toEqual(["planning", "execution", "feedback", "alerts", "webhooks"]);
     expect(queues.every((q) => !q.readOnlyMode)).toBe(true);
     // Planning ran to completion whatever the job's outcome, and the board sees it.
     expect(queues.find((q) => q.name === "planning")?.counts.completed).toBeGreaterThanOrEqual(1);
@@ -203,7 +203,7 @@ describe("Bull Board with admin.read_only", () => {
 
   it("shows every queue as read-only and refuses every change with a 403 saying so", async () => {
     const queues = await boardQueues(stack);
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(5);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
     // Pausing all queues (which Bull Board itself answers 200 to, doing nothing), and pausing one.
     for (const path of ["/admin/queues/api/queues/pause", "/admin/queues/api/queues/planning/pause"]) {

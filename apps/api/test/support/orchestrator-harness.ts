@@ -23,6 +23,8 @@ export interface HarnessOptions {
   readonly workers?: boolean;
   /** Reuse a Redis instead of starting one. */
   readonly redis?: RedisServer;
+  /** The built web console to serve at `/` (the browser tests build one). */
+  readonly consoleDir?: string;
 }
 
 export interface Harness {
@@ -86,7 +88,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({ env });
   const log = pino({ level: config.logLevel });
   const registry = createMetricsRegistry();
-  const api = await startApiRuntime(config, redis.url, log, 0, { registry });
+  const api = await startApiRuntime(config, redis.url, log, 0, {
+    registry,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+  });
   const base = `http://127.0.0.1:${api.port}`;
   let conformance: Promise<ProblemConformance> | undefined;
   /** Every error response a test gets through `request` must conform to the published contract. */

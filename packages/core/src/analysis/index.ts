@@ -12,3 +12,4 @@ export {
   isShareUnit,
 } from "./format-value.js";
 export { monitorCategory, monitorExclusionText } from "./monitors.js";
+export { logCountSeries } from "./logs.js";

@@ -5,6 +5,8 @@ import { readBody } from "../read-body.js";
 /** What the fake answers for GET /services/{id}. */
 export interface FakeServiceInfo {
   readonly service_id?: string;
+  /** Listed by GET /services. */
+  readonly description?: string;
   readonly tags?: readonly string[];
   readonly env?: string;
   readonly datadog?: {
@@ -52,6 +54,8 @@ export interface FakeBackendOptions {
   /** The bearer token it requires; default "test-backend-token". */
   readonly token?: string;
   readonly port?: number;
+  /** Whether it answers GET /services with the services set (default true), or 404 as older backends. */
+  readonly listsServices?: boolean;
 }
 
 /** A local HTTP server playing the backend of docs/backend.md: services and chat sessions. */
@@ -92,6 +96,7 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
   const sessions = new Map<string, FakeBackendMessage[]>();
   const timers = new Set<NodeJS.Timeout>();
   const seenKeys = new Set<string>();
+  const listing = options.listsServices ?? true;
 
   const takeFault = (path: string): FakeBackendFault | undefined => {
     const entry = faults.find(
@@ -142,6 +147,12 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
     if (fault?.kind === "slow") await delay(fault.delay_ms);
     if (!authorized) return send(res, 401, { error: "unauthorized" });
 
+    if (url.pathname === "/services" && method === "GET") {
+      if (!listing) return send(res, 404, { error: "no service list" });
+      return send(res, 200, {
+        services: [...services].map(([id, info]) => ({ service_id: id, ...info })),
+      });
+    }
     const service = /^\/services\/([^/]+)$/.exec(url.pathname);
     if (service && method === "GET") {
       const info = services.get(decodeURIComponent(service[1] ?? ""));

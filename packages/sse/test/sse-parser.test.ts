@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SseParser } from "../src/sse-parser.js";
+import { SseParser } from "../src/index.js";
 
 describe("SseParser", () => {
   it("parses events split across chunks at any point", () => {

@@ -1,0 +1,1 @@
+export { SseParser, type SseMessage } from "./sse-parser.js";
