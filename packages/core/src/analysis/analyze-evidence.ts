@@ -17,7 +17,13 @@ import {
 } from "../metric-catalog.js";
 import { counterRate, counterShape } from "./counters.js";
 import { linkCauses } from "./causal-links.js";
-import { degradedAgainstHistory, judgeAgainstHistory, labelOf, type SeriesHistory } from "./history.js";
+import {
+  degradedAgainstHistory,
+  judgeAgainstHistory,
+  judgeAgainstOwnWeeks,
+  labelOf,
+  type SeriesHistory,
+} from "./history.js";
 import type { Plan, PlanStep } from "../plan.js";
 import { correlateDeploys, linkCoincident } from "./correlation.js";
 import type { Detection } from "./detection.js";
@@ -212,7 +218,7 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
       detections.push(...judgeAgainstHistory(own, s, past, window));
       const degraded = degradedAgainstHistory(s, past, window, profile, own);
       if (degraded) detections.push(degraded);
-    } else detections.push(...own);
+    } else detections.push(...judgeAgainstOwnWeeks(own, s, window));
     const forecast = forecastOf(prepareSeries(s, profile, limit), window.end - window.start);
     if (forecast) forecasts.push(forecast);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Series } from "../evidence.js";
 import { generateSeries } from "../scenario/scenario-generator.js";
 import { parseScenario, type ScenarioInput } from "../scenario/scenario-schema.js";
-import { degradedAgainstHistory, judgeAgainstHistory } from "./history.js";
+import { degradedAgainstHistory, judgeAgainstHistory, judgeAgainstOwnWeeks } from "./history.js";
 import { detectSeries } from "./series-detections.js";
 
 const ANCHOR = Date.UTC(2025, 2, 3, 14, 0); // a Monday
@@ -14,7 +14,7 @@ function read(
   shiftMs = 0,
 ): { series: Series; window: { start: number; end: number; label: string } } {
   const scenario = parseScenario({ id: "h", question: "q", service: "shop", ...input });
-  const ms = input.window === "7d" ? 7 * DAY : 3_600_000;
+  const ms = input.window === "14d" ? 14 * DAY : input.window === "7d" ? 7 * DAY : 3_600_000;
   const window = { start: ANCHOR - ms, end: ANCHOR, label: `last ${input.window}` };
   const spec = scenario.series[0]!;
   const points = generateSeries(scenario, spec, ANCHOR, window.start - shiftMs, window.end - shiftMs).map(
@@ -90,5 +90,58 @@ describe("judging a window against its history", () => {
     expect(degraded).toMatchObject({ category: "latency", anomaly: "history" });
     expect(degraded?.summary).toMatch(/already higher when the window began/);
     expect(degradedAgainstHistory(read(healthy).series, { week }, window, undefined, [])).toBeUndefined();
+  });
+
+  it("in a two-week window, calls each weekend dip a weekly pattern because the other week has it too", () => {
+    const fortnight = { ...weekly, window: "14d" };
+    const { series, window } = read(fortnight);
+    const own = detectSeries(series, window);
+    expect(own.some((d) => d.severity !== "info")).toBe(true);
+    const judged = judgeAgainstOwnWeeks(own, series, window);
+    expect(judged.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(
+      judged.some((d) => /the \w+day (before|after) at this time, within the window/.test(d.summary)),
+    ).toBe(true);
+    expect(judged.find((d) => d.evidence.rhythm === "weekly")).toBeDefined();
+  });
+
+  it("in a two-week window, keeps a dip that only one of the weeks had", () => {
+    const fortnight = {
+      ...weekly,
+      window: "14d",
+      series: [
+        {
+          ...weekly.series[0]!,
+          incidents: [{ type: "dip" as const, start: "-3d", end: "-2d", factor: 0.2 }],
+        },
+      ],
+    };
+    const { series, window } = read(fortnight);
+    const judged = judgeAgainstOwnWeeks(detectSeries(series, window), series, window);
+    expect(judged.some((d) => d.severity !== "info" && d.category === "traffic")).toBe(true);
+  });
+
+  it("judges a change that fills the window by following history point by point", () => {
+    const { series, window } = read(weekly);
+    const { series: week } = read(weekly, 7 * DAY);
+    const whole = {
+      key: series.metric,
+      metric: series.metric,
+      category: "traffic" as const,
+      severity: "warning" as const,
+      anomaly: "ramp" as const,
+      start: window.start + 3_600_000,
+      end: window.end,
+      evidence: {},
+      summary: "traffic ramped",
+      magnitude: 1,
+      priority: 1,
+    };
+    expect(judgeAgainstHistory([whole], series, { week }, window)[0]?.severity).toBe("info");
+    const other = {
+      ...week,
+      points: week.points.map(([t, v]): [number, number | null] => [t, v === null ? null : v * 3]),
+    };
+    expect(judgeAgainstHistory([whole], series, { week: other }, window)[0]?.severity).toBe("warning");
   });
 });

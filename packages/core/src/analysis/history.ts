@@ -47,6 +47,22 @@ function medianIn(series: Series, from: number, to: number): number | undefined 
 const logRatio = (a: number, b: number, eps: number): number =>
   Math.log((Math.max(0, a) + eps) / (Math.max(0, b) + eps));
 
+/** Share of today's points within the episode that sit within ±40 % of history's at the same time. */
+function tracksHistory(today: Series, past: Series, from: number, to: number): boolean {
+  const pastAt = new Map(past.points.map(([t, v]) => [t, v]));
+  let near = 0;
+  let compared = 0;
+  for (const [t, v] of today.points) {
+    const p = pastAt.get(t);
+    if (t < from || t > to || v === null || p === null || p === undefined) continue;
+    if (!Number.isFinite(v) || !Number.isFinite(p)) continue;
+    compared++;
+    const eps = Math.max(1e-9, 0.02 * Math.max(Math.abs(v), Math.abs(p)));
+    if (Math.abs(logRatio(v, p, eps)) <= SAME_LEVEL_LOG) near++;
+  }
+  return compared >= 8 && near >= CONSISTENT_SHARE * compared;
+}
+
 /** Whether history shows the same move at the same time as the detection: a regular pattern. */
 function sameShape(d: Detection, today: Series, past: Series, window: TimeWindow): boolean {
   const beforeFrom = window.start;
@@ -54,14 +70,17 @@ function sameShape(d: Detection, today: Series, past: Series, window: TimeWindow
   const todayIn = medianIn(today, d.start, d.end);
   const pastIn = medianIn(past, d.start, d.end);
   // What "outside the episode" is: before it, or after it when it began with the window.
+  const beforeFirst = d.start - window.start > 0.1 * (window.end - window.start);
   const outside = (s: Series) =>
-    d.start - window.start > 0.1 * (window.end - window.start)
-      ? medianIn(s, beforeFrom, beforeTo)
-      : medianIn(s, d.end + 1, window.end);
+    beforeFirst
+      ? (medianIn(s, beforeFrom, beforeTo) ?? medianIn(s, d.end + 1, window.end))
+      : (medianIn(s, d.end + 1, window.end) ?? medianIn(s, beforeFrom, beforeTo));
   const todayOut = outside(today);
   const pastOut = outside(past);
-  if (todayIn === undefined || pastIn === undefined || todayOut === undefined || pastOut === undefined)
-    return false;
+  if (todayIn === undefined || pastIn === undefined) return false;
+  // An episode that fills the window has no outside to measure a move against: history shows the
+  // same shape when today follows it point by point.
+  if (todayOut === undefined || pastOut === undefined) return tracksHistory(today, past, d.start, d.end);
   const eps = Math.max(1e-9, 0.02 * Math.max(Math.abs(todayOut), Math.abs(pastOut)));
   const moveToday = logRatio(todayIn, todayOut, eps);
   const movePast = logRatio(pastIn, pastOut, eps);
@@ -75,6 +94,54 @@ function sameShape(d: Detection, today: Series, past: Series, window: TimeWindow
 /** "last Saturday" for a week, "yesterday" for a day: the day of the moment given, a week or a day back. */
 function when(shift: Shift, at: number): string {
   return shift === "week" ? `last ${WEEKDAYS[new Date(at).getUTCDay()] ?? "week"}` : "yesterday";
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** The series moved by `by` ms: its value at t is the series' value at t − by. */
+function shifted(series: Series, by: number): Series {
+  return { ...series, points: series.points.map(([t, v]) => [t + by, v] as [number, number | null]) };
+}
+
+/**
+ * A window of two weeks or more holds its own history: each week is judged against the other.
+ * A detection that the week before it shows at the same time, or the week after it (for one in
+ * the window's first week), is the service's weekly rhythm. Detections that no other week of the
+ * window shows are returned unchanged.
+ */
+export function judgeAgainstOwnWeeks(
+  detections: readonly Detection[],
+  series: Series,
+  window: TimeWindow,
+): Detection[] {
+  if (window.end - window.start < 2 * WEEK_MS) return [...detections];
+  const weekBefore = shifted(series, WEEK_MS);
+  const weekAfter = shifted(series, -WEEK_MS);
+  return detections.map((d) => {
+    if (
+      d.key !== labelOf(series) ||
+      d.anomaly === "nodata" ||
+      d.anomaly === "flatline" ||
+      d.anomaly === "zero"
+    )
+      return d;
+    const day = WEEKDAYS[new Date(d.start).getUTCDay()] ?? "day";
+    // The other week must hold at least half the episode.
+    const half = (d.end - d.start) / 2;
+    const seen =
+      d.end - half - WEEK_MS >= window.start && sameShape(d, series, weekBefore, window)
+        ? `the ${day} before`
+        : d.start + half + WEEK_MS <= window.end && sameShape(d, series, weekAfter, window)
+          ? `the ${day} after`
+          : undefined;
+    if (!seen) return d;
+    return {
+      ...d,
+      severity: "info",
+      evidence: { ...d.evidence, history: `same as ${seen}`, rhythm: "weekly", rhythm_at: d.start },
+      summary: `${d.summary}; the same happened ${seen} at this time, within the window: a regular weekly pattern, not an incident`,
+    };
+  });
 }
 
 /**
@@ -100,11 +167,12 @@ export function judgeAgainstHistory(
       const past = history[shift];
       if (!past) continue;
       if (sameShape(d, series, past, window)) {
+        const rhythm = shift === "week" ? "weekly" : "daily";
         return {
           ...d,
           severity: "info",
-          evidence: { ...d.evidence, history: `same as ${when(shift, (d.start + d.end) / 2)}` },
-          summary: `${d.summary}; the same happened ${when(shift, (d.start + d.end) / 2)} at this time: a regular ${shift === "week" ? "weekly" : "daily"} pattern, not an incident`,
+          evidence: { ...d.evidence, history: `same as ${when(shift, d.start)}`, rhythm, rhythm_at: d.start },
+          summary: `${d.summary}; the same happened ${when(shift, d.start)} at this time: a regular ${rhythm} pattern, not an incident`,
         };
       }
     }

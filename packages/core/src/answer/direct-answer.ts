@@ -120,7 +120,7 @@ function becausePhrase(root: Finding, windowMs: number): string {
   return leadPhrase(root, windowMs, { numbers: false });
 }
 
-/** " The drop at … is the same as last Sunday's: a regular pattern." — what history explained, for an all-clear. */
+/** " The dip in … at … is the same as last Sunday: a regular weekly pattern." — what history explained, for an all-clear. */
 function rhythmNote(findings: readonly Finding[], windowMs: number): string {
   const rhythm = findings.find(
     (f) =>
@@ -130,7 +130,9 @@ function rhythmNote(findings: readonly Finding[], windowMs: number): string {
   );
   if (!rhythm) return "";
   const like = String(rhythm.evidence.history).replace(/^same as /, "");
-  return ` The ${rhythm.evidence.anomaly === "drop" || rhythm.evidence.anomaly === "dip" ? "dip" : "change"} in ${subjectOf(rhythm)} at ${formatTime(rhythm.window.start, windowMs)} is the same as ${like}'s: a regular pattern, not an incident.`;
+  const at = typeof rhythm.evidence.rhythm_at === "number" ? rhythm.evidence.rhythm_at : rhythm.window.start;
+  const kind = typeof rhythm.evidence.rhythm === "string" ? `${rhythm.evidence.rhythm} ` : "";
+  return ` The ${rhythm.evidence.anomaly === "drop" || rhythm.evidence.anomaly === "dip" ? "dip" : "change"} in ${subjectOf(rhythm)} at ${formatTime(at, windowMs)} is the same as ${like}: a regular ${kind}pattern, not an incident.`;
 }
 
 /** " `x_total` is a running counter …; it restarted … which is no drop." — for counters that reset. */
