@@ -126,8 +126,14 @@ export function classifyMetric(metric: string, metadata?: MetricMetadata): Metri
       metric,
       {
         ...(metadata.unit ? { unit: metadata.unit } : published?.unit ? { unit: published.unit } : {}),
-        ...(metadata.per_unit ? { per_unit: metadata.per_unit } : {}),
-        ...(metadata.type ? { type: metadata.type } : {}),
+        // A per-unit belongs to the unit it came with: the published one only beside the published unit.
+        ...(metadata.per_unit
+          ? { per_unit: metadata.per_unit }
+          : !metadata.unit && published?.per_unit
+            ? { per_unit: published.per_unit }
+            : {}),
+        // Live metadata often leaves the type out (null in Datadog's answer): the published type fills it.
+        ...((metadata.type ?? published?.type) ? { type: metadata.type ?? published?.type } : {}),
         ...((metadata.description ?? published?.description)
           ? { description: metadata.description ?? published?.description }
           : {}),

@@ -95,7 +95,8 @@ export function mergeDetections(
         ...base,
         severity,
         start,
-        end: Math.max(...group.map((d) => d.end)),
+        // Supporting detections only lend their start: a drift after a closed episode does not extend it.
+        end: Math.max(...real.map((d) => d.end)),
         evidence,
         magnitude: Math.max(...real.map((d) => d.magnitude)),
         summary: others.length > 0 ? `${base.summary}; ${others.join("; ")}` : base.summary,
