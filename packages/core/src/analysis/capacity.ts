@@ -4,7 +4,7 @@ import { changePct, describer } from "./describe.js";
 import { categoryOf, changeSeverity, isBadDirection } from "./impact.js";
 import { leakDetection } from "./leak.js";
 import type { PreparedSeries } from "./prepared-series.js";
-import { theilSen } from "./robust.js";
+import { madSigma, theilSen } from "./robust.js";
 import type { SeriesModel } from "./series-model.js";
 import { utilisationOf } from "./utilisation.js";
 
@@ -51,6 +51,9 @@ export function trendDetections(p: PreparedSeries, m: SeriesModel, memoryLimit?:
     const toFull = (util.full - usedNow) / usedSlope;
     const toCrit = Math.max(0, (util.crit - usedNow) / usedSlope);
     if (toCrit > HORIZON_H || usedNow < 0.5) return [];
+    // A rise smaller than the readings' own scatter about the line is no evidence of filling.
+    const scatter = madSigma(Float64Array.from(p.values, (v, i) => v - (intercept + slope * (xs[i] ?? 0))));
+    if (Math.abs(last - first) < 3 * scatter) return [];
     return [
       {
         ...base,

@@ -8,6 +8,7 @@ import { categoryOf, changeSeverity, isBadDirection } from "./impact.js";
 import { leakDetection } from "./leak.js";
 import { findLevelShifts, withLevelShifts } from "./level-shifts.js";
 import { returnsToStart } from "./returns-to-start.js";
+import { busyMoment } from "./thresholds.js";
 import type { PreparedSeries } from "./prepared-series.js";
 import { diffSigma, median, quantileSorted } from "./robust.js";
 import type { SeriesModel } from "./series-model.js";
@@ -159,6 +160,17 @@ export function excursionDetections(p: PreparedSeries, m: SeriesModel, memoryLim
       severity = "info";
     }
     if (supporting && !ex.sustained) continue;
+    if (
+      severity === "warning" &&
+      busyMoment(p, {
+        critical: false,
+        ongoing: ex.sustained,
+        durationMs: endMs - startMs + p.intervalMs,
+        peak: nums.peak,
+        ordinary: nums.baseline,
+      })
+    )
+      severity = "info";
     const anomaly = anomalyOf(p, ex);
     const pct = changePct(nums.baseline, nums.level);
     const verb: Record<Anomaly, string> = {

@@ -98,3 +98,33 @@ describe("a breach merged with the drift that led to it", () => {
     expect(finding?.summary).toContain(`the drift that led there began at ${stamp}`);
   });
 });
+
+describe("a short CPU breach", () => {
+  const cpu = (incident: Series["incidents"]): Series => ({
+    metric: "system.cpu.user",
+    baseline: 72,
+    noise: 0.02,
+    max: 100,
+    incidents: incident,
+  });
+
+  it("is a busy moment (info) when it stayed below critical and is over", () => {
+    const analysis = analyse([cpu([{ type: "dip", start: "-40m", end: "-25m", to: 84 }])]);
+    const finding = analysis.findings.find(
+      (f) => f.metric === "system.cpu.user" && f.evidence.threshold !== undefined,
+    );
+    expect(finding?.severity).toBe("info");
+  });
+
+  it("stays a warning when it rose far above the ordinary level", () => {
+    const spike = analyse([{ ...cpu([{ type: "dip", start: "-40m", end: "-25m", to: 84 }]), baseline: 40 }]);
+    expect(spike.findings.find((f) => f.metric === "system.cpu.user")?.severity).toBe("warning");
+  });
+
+  it("stays a warning while it lasts, and when it lasted long", () => {
+    const ongoing = analyse([cpu([{ type: "step", start: "-15m", to: 84 }])]);
+    expect(ongoing.findings.find((f) => f.metric === "system.cpu.user")?.severity).toBe("warning");
+    const long = analyse([cpu([{ type: "dip", start: "-5h", end: "-2h", to: 84 }])], "6h");
+    expect(long.findings.find((f) => f.metric === "system.cpu.user")?.severity).toBe("warning");
+  });
+});

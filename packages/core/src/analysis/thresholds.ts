@@ -4,8 +4,36 @@ import { describer } from "./describe.js";
 import { isShareUnit } from "./format-value.js";
 import { categoryOf } from "./impact.js";
 import type { PreparedSeries } from "./prepared-series.js";
-import { rollingMedian } from "./robust.js";
+import { quantileSorted, rollingMedian } from "./robust.js";
 import { utilisationOf } from "./utilisation.js";
+
+/** A CPU breach at warning level shorter than this, and over, is a busy moment (info). */
+const BRIEF_CPU_MS = 30 * 60_000;
+
+/** How far above its ordinary highs (or its level before) a CPU peak may go and still be a busy moment. */
+const BUSY_REACH = 1.35;
+
+/**
+ * CPU gives back what it lends: a warning-level episode on CPU that is over, lasted less than
+ * half an hour and peaked within reach of the series' ordinary highs (its level before, or the
+ * window's 90th percentile) is a busy moment, told as info. A new spike far above the ordinary
+ * stays a warning, and exhaustible resources (disk, memory, pools) keep their severity: what
+ * filled once can fill again.
+ */
+export function busyMoment(
+  p: PreparedSeries,
+  episode: { critical: boolean; ongoing: boolean; durationMs: number; peak: number; ordinary: number },
+): boolean {
+  const { critical, ongoing, durationMs, peak, ordinary } = episode;
+  return (
+    p.kind === "cpu" &&
+    !critical &&
+    !ongoing &&
+    durationMs < BRIEF_CPU_MS &&
+    ordinary > 0 &&
+    peak <= BUSY_REACH * ordinary
+  );
+}
 
 /**
  * Saturation: a bounded resource (CPU, memory, disk, connection pool) held above its warning
@@ -42,6 +70,13 @@ export function thresholdDetections(p: PreparedSeries, windowMs: number): Detect
     if (util.used(p.values[i] ?? 0) > util.used(p.values[peakAt] ?? 0)) peakAt = i;
   }
   const critical = above >= Math.min(minPoints, to - from);
+  const briefBusy = busyMoment(p, {
+    critical,
+    ongoing: to === n,
+    durationMs: (p.times[to - 1] ?? 0) - (p.times[from] ?? 0),
+    peak: p.values[peakAt] ?? 0,
+    ordinary: quantileSorted(Float64Array.from(p.values).sort(), 0.9),
+  });
   const threshold = critical ? util.crit : util.warn;
   const d = describer(p, windowMs);
   const startMs = p.times[from] ?? 0;
@@ -68,7 +103,7 @@ export function thresholdDetections(p: PreparedSeries, windowMs: number): Detect
       metric: p.series.metric,
       ...(p.kind !== undefined ? { kind: p.kind } : {}),
       category: categoryOf(p),
-      severity: critical ? "critical" : "warning",
+      severity: critical ? "critical" : briefBusy ? "info" : "warning",
       anomaly: "threshold",
       start: startMs,
       end: endMs,
