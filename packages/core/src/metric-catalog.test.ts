@@ -70,7 +70,9 @@ describe("limit metrics", () => {
   it("are told apart from usages", () => {
     expect(isLimitMetric("jvm.heap_memory_max")).toBe(true);
     expect(isLimitMetric("kubernetes.memory.limits")).toBe(true);
-    expect(isLimitMetric("mysql.net.max_connections")).toBe(true);
+    expect(isLimitMetric("mysql.net.max_connections_available")).toBe(true);
+    // Published as "the maximum number of connections that have been in use simultaneously since the server started".
+    expect(isLimitMetric("mysql.net.max_connections")).toBe(false);
     expect(isLimitMetric("jvm.heap_memory")).toBe(false);
   });
 });

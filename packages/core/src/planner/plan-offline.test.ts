@@ -101,12 +101,12 @@ describe("planOffline", () => {
       "jvm.heap_memory_max",
       "system.disk.used",
       "system.disk.total",
-      "mysql.net.max_connections",
+      "mysql.net.max_connections_available",
     ]);
     const names = metricNames(p);
     expect(names.indexOf("jvm.heap_memory_max")).toBe(names.indexOf("jvm.heap_memory") + 1);
     expect(names.indexOf("system.disk.total")).toBe(names.indexOf("system.disk.used") + 1);
-    expect(names).not.toContain("mysql.net.max_connections");
+    expect(names).not.toContain("mysql.net.max_connections_available");
   });
 
   it("prefers the requests a service serves over the calls it makes", () => {

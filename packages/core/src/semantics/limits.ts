@@ -15,7 +15,7 @@ const LIMIT_DESCRIPTION =
   /\b(maximum (number|amount|size|allowed)|configured (maximum|limit|size)|\blimit\b|capacity|total (size|space) of|max allowed|allocatable)/i;
 /** Descriptions that make "max" an observation, not a limit. */
 const OBSERVED =
-  /\b(observed|peak|highest|largest|longest|recorded|the max of|max(imum)? value of|maximum (time|latency|duration))\b/i;
+  /\b(observed|peak|highest|largest|longest|recorded|the max of|max(imum)? value of|maximum (time|latency|duration)|(have|has) been in use|since (the )?(server |process )?(start|started|startup))\b/i;
 /** Names of well-known limits that no metadata describes. */
 const KNOWN_LIMITS =
   /^(jvm\.heap_memory_max|system\.disk\.total|system\.fs\.inodes\.total|container\.memory\.limit|kubernetes\.memory\.limits|kubernetes\.cpu\.limits|docker\.mem\.limit|ecs\.fargate\.mem\.limit|system\.mem\.total)$/;
@@ -93,6 +93,7 @@ const QUALIFIERS = new Set([
   "performance",
   "stats",
   "open",
+  "available",
 ]);
 const SYNONYMS: Readonly<Record<string, string>> = {
   mem: "memory",

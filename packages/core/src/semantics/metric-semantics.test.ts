@@ -101,8 +101,9 @@ describe("limits", () => {
       limitMetricOf("mysql.performance.threads_connected", [
         "mysql.performance.threads_connected",
         "mysql.net.max_connections",
+        "mysql.net.max_connections_available",
       ]),
-    ).toBe("mysql.net.max_connections");
+    ).toBe("mysql.net.max_connections_available");
     expect(limitMetricOf("tomcat.threads.busy", ["tomcat.threads.busy", "tomcat.threads.max"])).toBe(
       "tomcat.threads.max",
     );
