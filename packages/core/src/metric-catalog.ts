@@ -62,6 +62,19 @@ function badOf(reading: WordReading, orientation: -1 | 0 | 1): MetricProfile["ba
   return orientation < 0 ? "up" : "down";
 }
 
+/**
+ * A metric whose words name no kind but whose integration publishes which way is bad: what
+ * should stay low (over-limit responses, warnings, unhealthy checks) reads like errors, a time
+ * like latency; what should stay high (successes, hits) like the work the service does.
+ */
+function byOrientation(orientation: -1 | 0 | 1, family: string | undefined): WordReading | undefined {
+  const rule = "its integration's published direction (no kind in its words)";
+  if (orientation < 0) return { kind: family === "time" ? "latency" : "errors", bad: "up", rule };
+  if (orientation > 0 && family !== "time" && family !== "bytes")
+    return { kind: "requests", bad: "down", rule };
+  return undefined;
+}
+
 function profileFromWords(
   metric: string,
   info: { unit?: string; per_unit?: string; type?: string; description?: string; orientation?: -1 | 0 | 1 },
@@ -69,9 +82,11 @@ function profileFromWords(
   integration?: string,
 ): MetricProfile | undefined {
   const unitGuess = info.unit ?? (info.per_unit ? "" : conventionUnitOf(metric));
-  const reading = readWords(wordEvidence(metric, unitGuess, info.per_unit), info.description);
-  if (!reading) return undefined;
   const orientation = info.orientation ?? 0;
+  const reading =
+    readWords(wordEvidence(metric, unitGuess, info.per_unit), info.description) ??
+    byOrientation(orientation, parseUnit(unitGuess, info.per_unit)?.family);
+  if (!reading) return undefined;
   const bad = badOf(reading, orientation);
   const countLike = info.type === "count" || info.type === "rate";
   const unit = unitText(parseUnit(unitGuess, info.per_unit)) ?? "";
@@ -163,6 +178,9 @@ export function isLimitMetric(metric: string, metadata?: MetricMetadata): boolea
   const published = integrationMetric(metric);
   const description = metadata?.description ?? published?.description;
   const unit = parseUnit(metadata?.unit ?? published?.unit, metadata?.per_unit ?? published?.per_unit);
+  // A limit is a level (a gauge): what Datadog types as a count or a rate counts events ("closed due to max requests").
+  const type = metadata?.type ?? published?.type;
+  if (type === "count" || type === "rate") return false;
   return limitByWords(metric, description, unit?.family);
 }
 

@@ -38,3 +38,20 @@ describe("a disk reported in bytes", () => {
     expect(finding?.summary).toMatch(/size is unknown/);
   });
 });
+
+describe("a flat disk with noisy readings", () => {
+  it("is never called filling, whatever the noise draws", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const { evidence, plan } = scenarioEvidence({
+        id: "flat-disk",
+        service: "svc",
+        question: "How is it doing?",
+        window: "1h",
+        seed,
+        series: [{ metric: "system.disk.in_use", baseline: 0.53, noise: 0.003, max: 1 }],
+      });
+      const filling = analyzeEvidence({ evidence, plan }).findings.filter((f) => f.category === "capacity");
+      expect(filling, `seed ${seed}`).toEqual([]);
+    }
+  });
+});

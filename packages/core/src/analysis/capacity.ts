@@ -153,6 +153,9 @@ export function fillingDetection(p: PreparedSeries, windowMs: number, since?: nu
   const { slope, intercept } = theilSen(xs, ys);
   const usedNow = intercept + slope * ((tEnd - t0) / HOUR_MS);
   if (!(slope > 0) || usedNow < 0.5) return undefined;
+  // The climb must stand out of the readings' scatter about its line: noise on a flat disk has a slope too.
+  const scatter = madSigma(Float64Array.from(ys, (y, i) => y - (intercept + slope * (xs[i] ?? 0))));
+  if (slope * ((tEnd - t0) / HOUR_MS) < 3 * scatter) return undefined;
   const toCrit = Math.max(0, (util.crit - usedNow) / slope);
   const toFull = Math.max(0, (util.full - usedNow) / slope);
   if (toCrit > HORIZON_H) return undefined;

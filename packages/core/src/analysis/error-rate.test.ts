@@ -37,3 +37,30 @@ describe("errors rising", () => {
     expect(finding).toMatchObject({ category: "errors", severity: "warning" });
   });
 });
+
+describe("an error rate", () => {
+  const analyse = (errors: string) => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "pairs",
+      service: "svc",
+      question: "How is it doing?",
+      window: "2h",
+      series: [
+        { metric: "trace.http.request.hits", baseline: 500, noise: 0.05, integer: true },
+        { metric: errors, baseline: 60, noise: 0.05, integer: true, metric_type: "count" },
+      ],
+    });
+    return analyzeEvidence({ evidence, plan }).findings.filter((f) => f.metric === errors);
+  };
+
+  it("divides a service's errors by its own requests", () => {
+    const [finding] = analyse("trace.http.request.errors");
+    expect(finding).toMatchObject({ category: "errors", severity: "critical" });
+    expect(finding?.summary).toMatch(/1\d\.\d% of requests failed/);
+  });
+
+  it("never divides another system's failures by the service's requests", () => {
+    for (const other of ["airflow.operator_failures", "kubernetes.liveness_probe.failure"])
+      expect(analyse(other).filter((f) => /of requests failed/.test(f.summary))).toEqual([]);
+  });
+});

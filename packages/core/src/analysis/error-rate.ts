@@ -64,6 +64,30 @@ function kindOf(s: Series): string | undefined {
   return s.kind ?? classifyMetric(s.metric)?.kind;
 }
 
+const tokens = (metric: string): string[] => metric.toLowerCase().split(/[._]/).filter(Boolean);
+
+/**
+ * The requests that `errs` counts failures of, in the same group: the requests series of the
+ * same namespace sharing the most leading name parts ("trace.flask.request.errors" with
+ * "trace.flask.request.hits", "envoy.http.downstream_rq_5xx" with "envoy.http.downstream_rq_total").
+ * A failure count of another namespace (operator failures, probe failures, a broker's delayed
+ * requests) counts something else: it is no share of the service's requests.
+ */
+function requestsOf(errs: Series, requests: readonly Series[]): Series | undefined {
+  const group = errs.group.join(",");
+  const own = tokens(errs.metric);
+  let best: { series: Series; shared: number } | undefined;
+  for (const r of requests) {
+    if (r.group.join(",") !== group) continue;
+    const other = tokens(r.metric);
+    let shared = 0;
+    while (shared < Math.min(own.length, other.length) && own[shared] === other[shared]) shared++;
+    if (!best || shared > best.shared) best = { series: r, shared };
+  }
+  if (!best) return undefined;
+  return best.shared > 0 ? best.series : undefined;
+}
+
 /**
  * Error rate = errors / requests where both series exist for the same group. Error findings
  * get the rate during and before the anomaly; a rate of 5 % or more is critical, one under
@@ -81,7 +105,7 @@ export function withErrorRates(
   const explained = new Set<string>();
   for (const d of detections) {
     const errs = d.category === "errors" ? series.find((s) => labelOf(s) === d.key) : undefined;
-    const req = errs ? requests.find((r) => r.group.join(",") === errs.group.join(",")) : undefined;
+    const req = errs ? requestsOf(errs, requests) : undefined;
     if (!errs || !req) {
       out.push(d);
       continue;
@@ -111,7 +135,7 @@ export function withErrorRates(
     });
   }
   for (const errs of series.filter((s) => kindOf(s) === "errors" && !explained.has(labelOf(s)))) {
-    const req = requests.find((r) => r.group.join(",") === errs.group.join(","));
+    const req = requestsOf(errs, requests);
     if (!req) continue;
     const overall = rate(errs, req, window.start, window.end, true);
     if (overall === undefined || overall < 0.05) continue;

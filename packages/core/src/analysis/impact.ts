@@ -142,8 +142,10 @@ export function changeSeverity(p: PreparedSeries, baseline: number, level: numbe
     }
     case "requests":
     case "network": {
+      // Packets dropped, retransmitted or in error are failures: judged like errors, at most a warning.
       if (p.kind === "network" && !movesBytes(p)) {
-        return level - baseline >= MIN_EXTRA_ERRORS && ratio >= 3 ? "warning" : undefined;
+        if (level - baseline < MIN_EXTRA_ERRORS) return undefined;
+        return ratio >= CHANGE_THRESHOLDS.errors.warn ? "warning" : undefined;
       }
       // Traffic matters both ways: a fall by the same factor as a surge.
       const factor = ratio >= 1 ? ratio : 1 / Math.max(ratio, 1e-9);

@@ -69,6 +69,24 @@ describe("what an integration's metric is, from its published metadata", () => {
   });
 });
 
+describe("metrics whose words name no kind", () => {
+  it("take the direction their integration publishes", () => {
+    expect(classifyMetric("envoy.ratelimit.over_limit")).toMatchObject({ kind: "errors", bad: "up" });
+    expect(classifyMetric("gunicorn.log.warning")).toMatchObject({ kind: "errors", bad: "up" });
+  });
+
+  it("read time left before something runs out as a resource whose fall is bad, not a latency", () => {
+    expect(classifyMetric("tls.days_left")).toMatchObject({ kind: "saturation", bad: "down" });
+    expect(classifyMetric("http.ssl.seconds_left")).toMatchObject({ kind: "saturation", bad: "down" });
+  });
+
+  it("never take a count of events for a limit", () => {
+    // Published as a count: "Total connections closed due to maximum requests".
+    expect(isLimitMetric("envoy.cluster.upstream_cx_max_requests")).toBe(false);
+    expect(isLimitMetric("postgresql.max_connections")).toBe(true);
+  });
+});
+
 describe("unit conventions", () => {
   it("follow OpenTelemetry and Prometheus naming", () => {
     expect(conventionUnitOf("http.server.request.duration")).toBe("second");

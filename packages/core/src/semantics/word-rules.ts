@@ -52,7 +52,7 @@ const LATENCY_WORDS =
   /(latency|duration|response_?time|[._]time([._]|$)|time_avg|avg_time|wait_?time|service_?time|rtt|elapsed|[._]ms$|[._](milli|micro|nano)?seconds([._](avg|max|p\d\d|\d\dpercentile|sum|count|bucket))?$)/;
 /** Time-valued names that are no latency: ages, timestamps, uptimes, lags, CPU and GC time. */
 const NOT_LATENCY =
-  /(uptime|timestamp|created|since|(^|[._])(age|eta|ttl)($|[._])|interval|boot|start_?time|last_|expire|retention|lag|cpu|gc|idle|io_time|run_?time|clock|downtime|delay)/;
+  /(uptime|timestamp|created|since|(^|[._\s])(age|eta|ttl|left|remaining|until)($|[._\s])|interval|boot|start_?time|last_|expir|retention|lag|cpu|gc|idle|io_time|run_?time|clock|downtime|delay)/;
 /** A wait or a lag measured in time: a backlog, read as saturation. */
 const LAG_WORDS = /(lag|delay|backlog|oldest|age_of)/;
 const SATURATION_WORDS =
@@ -122,6 +122,9 @@ function readText(e: WordEvidence): WordReading | undefined {
     };
   if (family === "time" && !perSecond) {
     if (has(LAG_WORDS)) return { kind: "saturation", bad: "up", rule: "a lag or a wait measured in time" };
+    // Seconds or days left before something runs out (a certificate, a quota): its fall is the bad move.
+    if (has(/(^|[._\s])(left|remaining|until)($|[._\s])|expir/))
+      return { kind: "saturation", bad: "down", rule: "time left before something runs out" };
     if (!has(NOT_LATENCY)) return { kind: "latency", bad: "up", rule: "a time unit" };
   }
   if (!family && has(LATENCY_WORDS) && !has(NOT_LATENCY) && !perSecond)
