@@ -24,6 +24,7 @@ const DEFAULT_SCENARIOS = fileURLToPath(new URL("../scenarios/", import.meta.url
 
 const USAGE = `usage: npm run eval -- [--split committed|dev|test|all] [--family NAME]... [--reasoner offline|openai]
                        [--scenarios DIR] [--out FILE] [--batch N] [--noise N] [--write DIR [--reveal-test]]
+                       [--integrations N]
   --split        committed (default): the files of --scenarios; dev: those and the dev draws of every
                  family (tune on these); test: the test draws (report these, never tune on them); all
   --family       only this generated family (repeat, or comma-separate, for several); its dev draws
@@ -36,7 +37,9 @@ const USAGE = `usage: npm run eval -- [--split committed|dev|test|all] [--family
   --write        instead of a run: write the split's generated scenarios to DIR (dev unless --split test|all)
   --show         run one scenario (committed, dev or test id) and print its question, window, plan,
                  findings, every check and the answer
-  --reveal-test  allow --write and --show on test scenarios (read them only to report, never to tune)`;
+  --reveal-test  allow --write and --show on test scenarios (read them only to report, never to tune)
+  --integrations instead of a run: step every N-th integration metric with a published direction
+                 both ways, in process, and count what the analyst catches and calls wrongly (1: all)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -51,6 +54,7 @@ async function main(): Promise<number> {
       write: { type: "string" },
       "reveal-test": { type: "boolean", default: false },
       show: { type: "string" },
+      integrations: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -104,6 +108,16 @@ async function main(): Promise<number> {
     const dir = resolve(values.write);
     const count = writeScenarios(dir, generatedScenarios(split, families));
     console.log(`${count} ${split} scenario(s) written to ${dir}`);
+    return 0;
+  }
+  if (values.integrations !== undefined) {
+    const every = Number(values.integrations);
+    if (!Number.isInteger(every) || every < 1) {
+      console.error(`--integrations must be a positive integer (1: every metric, N: every N-th)\n${USAGE}`);
+      return 2;
+    }
+    const { formatIntegrationSweep, integrationSweep } = await import("./integration-sweep.js");
+    console.log(formatIntegrationSweep(await integrationSweep(every)));
     return 0;
   }
   if (values.show !== undefined)
