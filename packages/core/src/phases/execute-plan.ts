@@ -7,6 +7,7 @@ import type { MetricsSource, SourceRead } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
 import { metadataReader, type MetadataRead } from "./metadata-reader.js";
 import { startStep, type StepSink } from "./step-clock.js";
+import { widerWindow } from "./widen-window.js";
 
 export interface ExecuteDeps {
   readonly source: MetricsSource;
@@ -140,6 +141,35 @@ async function readHistory(
  * it is recorded with its error and the answer says what is missing — it does not fail the job.
  */
 export async function executePlan(
+  deps: ExecuteDeps,
+  plan: Plan,
+  scope: ServiceScope,
+  signal: AbortSignal,
+): Promise<ExecuteOutcome> {
+  const first = await readPlan(deps, plan, scope, signal);
+  // A window the service chose that the evidence shows too short is read again, wider, once.
+  const wider = widerWindow(plan, first.evidence);
+  if (!wider) return first;
+  const t = startStep(deps.now);
+  const widened: StepDraft = {
+    kind: "tool",
+    name: "window",
+    started_at: t.startedAt,
+    duration_ms: 0,
+    status: "ok",
+    summary: `window widened to the ${wider.label}`,
+  };
+  deps.onStep?.(widened);
+  const second = await readPlan(deps, { ...plan, window: wider }, scope, signal);
+  return {
+    evidence: second.evidence,
+    steps: [...first.steps, widened, ...second.steps],
+    upstream_calls: first.upstream_calls + second.upstream_calls,
+  };
+}
+
+/** The plan's reads, in parallel (up to `deps.concurrency` at once), over the plan's window. */
+async function readPlan(
   deps: ExecuteDeps,
   plan: Plan,
   scope: ServiceScope,

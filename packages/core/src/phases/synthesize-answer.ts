@@ -32,9 +32,11 @@ export interface SynthesizeOutcome {
 /** Feedback: analyses the evidence into findings and has the reasoner write the answer. */
 export async function synthesizeAnswer(
   deps: SynthesizeDeps,
-  input: SynthesizeInput,
+  asked: SynthesizeInput,
   signal: AbortSignal,
 ): Promise<SynthesizeOutcome> {
+  // The window read is the window answered: execution may have widened the planned one.
+  const input: SynthesizeInput = { ...asked, plan: { ...asked.plan, window: asked.evidence.window } };
   const steps: StepDraft[] = [];
   const record = (step: StepDraft) => {
     steps.push(step);
