@@ -106,3 +106,29 @@ describe("traffic returning through the night to where a 12 h window began", () 
     },
   );
 });
+
+describe("a long burst in a short window", () => {
+  it("is a burst that ended, judged against the normal on both sides of it, not a step that stayed", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "long-burst",
+      service: "svc",
+      question: "What happened to errors?",
+      window: "1h",
+      seed: 5,
+      series: [
+        { metric: "trace.http.request.hits", baseline: 3000, noise: 0.05, integer: true },
+        {
+          metric: "trace.http.request.errors",
+          baseline: 2,
+          integer: true,
+          incidents: [{ type: "burst", start: "-48m", end: "-19m", factor: 40 }],
+        },
+      ],
+    });
+    const errors = analyzeEvidence({ evidence, plan }).findings.find(
+      (f) => f.metric === "trace.http.request.errors",
+    );
+    expect(errors).toMatchObject({ state: "recovered", severity: "critical" });
+    expect(errors?.summary).not.toMatch(/still there/);
+  });
+});

@@ -31,9 +31,22 @@ export interface Excursion {
 export const SAME_LEVEL_LOG = Math.log(1.15);
 
 function referenceLevel(segments: readonly Segment[], sameLevel: number): number {
+  // The level the series spends most time at, all its visits counted: a normal interrupted by a
+  // long burst is still the normal, though the burst is the longest single stretch.
+  const timeAt = (level: number): number =>
+    segments.reduce((sum, g) => (Math.abs(g.mean - level) <= sameLevel ? sum + g.end - g.start : sum), 0);
   let longest = segments[0];
-  for (const s of segments)
-    if (longest === undefined || s.end - s.start > longest.end - longest.start) longest = s;
+  let longestTime = longest ? timeAt(longest.mean) : 0;
+  for (const s of segments) {
+    const time = timeAt(s.mean);
+    if (
+      time > longestTime ||
+      (time === longestTime && longest && s.end - s.start > longest.end - longest.start)
+    ) {
+      longest = s;
+      longestTime = time;
+    }
+  }
   if (!longest) return 0;
   let sum = 0;
   let n = 0;

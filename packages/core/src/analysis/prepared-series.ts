@@ -92,7 +92,10 @@ export function prepareSeries(
   let y: Float64Array;
   let toRaw: (y: number) => number;
   let scale: PreparedSeries["scale"] = "linear";
-  if (isCount && vals.length > 0 && min >= 0 && median(vals) < 30) {
+  // Small whole numbers are Poisson-like whatever their type: a gauge of pending requests or queued
+  // jobs at 0–3 moves by ones, which is its noise, not an excursion.
+  const smallWhole = vals.length > 0 && min >= 0 && median(vals) < 30 && (isCount || looksIntegral(vals));
+  if ((isCount || kind === "saturation") && smallWhole) {
     // Small counts are Poisson-like: the Anscombe transform gives them unit noise at any rate.
     y = vals.map((v) => 2 * Math.sqrt(v + 0.375));
     toRaw = (u) => (u / 2) ** 2 - 0.375;
