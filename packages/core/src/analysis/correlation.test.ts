@@ -33,3 +33,42 @@ describe("a deploy followed by trouble", () => {
     expect(deploy?.summary.match(/errors \(/g)).toHaveLength(1);
   });
 });
+
+describe("two causes after one deploy", () => {
+  it("blames the deploy for what followed it at once, and the pool for the latency that followed the pool", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "two-causes",
+      service: "orders-api",
+      question: "Errors and latency are both up. What's causing it?",
+      window: "1h",
+      seed: 4242,
+      series: [
+        { metric: "trace.http.request.hits", baseline: 1000, noise: 0.05, integer: true },
+        {
+          metric: "trace.http.request.errors",
+          baseline: 1,
+          integer: true,
+          incidents: [{ type: "burst", start: "-38m", end: "0", factor: 40 }],
+        },
+        {
+          metric: "trace.http.request.duration.by.service.95p",
+          baseline: 0.18,
+          noise: 0.06,
+          incidents: [{ type: "step", start: "-25m", factor: 3, ramp: "2m" }],
+        },
+        {
+          metric: "postgresql.percent_usage_connections",
+          baseline: 0.45,
+          noise: 0.03,
+          max: 1,
+          incidents: [{ type: "step", start: "-27m", to: 0.98, ramp: "3m" }],
+        },
+      ],
+      events: [{ title: "Deployed orders-api v3.8.0", at: "-40m", type: "deploy", tags: ["version:3.8.0"] }],
+    });
+    const findings = analyzeEvidence({ evidence, plan }).findings;
+    const deploy = findings.find((f) => f.category === "deploy_regression");
+    expect(String(deploy?.evidence.affected)).toContain("trace.http.request.errors");
+    expect(String(deploy?.evidence.affected)).not.toContain("duration");
+  });
+});

@@ -8,6 +8,12 @@ import { formatDuration, formatTime } from "./format-value.js";
 const DEPLOY_LAG_MS = 30 * 60_000;
 /** Detected onsets can land a little before the recorded deploy time (clock skew, smoothing). */
 const EARLY_MS = 3 * 60_000;
+/** A change this soon after a deploy is the deploy's, whatever else moved. */
+const DIRECT_LAG_MS = 5 * 60_000;
+/** A change this soon after a resource filled up, later than the deploy, is the resource's. */
+const RESOURCE_LAG_MS = 10 * 60_000;
+/** Findings about a resource filling up, which explain latency and errors that follow them. */
+const RESOURCE_CATEGORIES = new Set<string>(["saturation", "capacity", "memory_leak"]);
 
 function link(d: Detection, uid: string): Detection {
   return d.related?.includes(uid) ? d : { ...d, related: [...(d.related ?? []), uid] };
@@ -38,7 +44,7 @@ export function correlateDeploys(
   const deploys = events.filter((e) => e.type === "deploy").sort((a, b) => a.time - b.time);
   const windowMs = window.end - window.start;
   for (const deploy of deploys) {
-    const linked = out.filter(
+    let linked = out.filter(
       (d) =>
         (d.category === "errors" || d.category === "latency") &&
         d.severity !== "info" &&
@@ -46,6 +52,19 @@ export function correlateDeploys(
         d.start >= deploy.time - EARLY_MS &&
         d.start <= deploy.time + DEPLOY_LAG_MS,
     );
+    // A change that began well after the deploy, just after a resource filled up (a pool, CPU,
+    // memory), is that resource's effect: the deploy does not claim it.
+    const afterResource = (d: Detection): boolean =>
+      d.start - deploy.time > DIRECT_LAG_MS &&
+      out.some(
+        (r) =>
+          RESOURCE_CATEGORIES.has(r.category) &&
+          r.severity !== "info" &&
+          r.start > deploy.time + EARLY_MS &&
+          r.start <= d.start &&
+          d.start - r.start <= RESOURCE_LAG_MS,
+      );
+    linked = linked.filter((d) => !afterResource(d));
     if (linked.length === 0) continue;
     // A later deploy explains a change better than an earlier one.
     const claimed = linked.filter(
