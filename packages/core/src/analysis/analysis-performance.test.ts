@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
-import { webSeries } from "./scenario-sweep.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
+import { webSeries } from "../../test/support/scenario-sweep.js";
 
 describe("analysis performance", () => {
   it("analyses 100 series of 1,440 points", () => {
