@@ -12,7 +12,8 @@ export {
   describeError,
   type ErrorCode,
 } from "./errors.js";
-export { abortError, untilAborted } from "./abort-signal.js";
+export { abortError, sleep, untilAborted } from "./abort-signal.js";
+export { retryDelayMs } from "./retry-delay.js";
 export { parseDuration, parseTimeframe, parseWindowDuration, type TimeWindow } from "./time-window.js";
 export {
   SERVICE_ID_PATTERN,
