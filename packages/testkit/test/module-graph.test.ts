@@ -24,13 +24,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "@orch/llm",
     "@orch/backend",
   ],
-  "@orch/api": [
-    "@orch/core",
-    "@orch/config",
-    "@orch/queue",
-    "@orch/runtime",
-    "@orch/backend",
-  ],
+  "@orch/api": ["@orch/core", "@orch/config", "@orch/queue", "@orch/runtime", "@orch/backend"],
   "@orch/standalone": ["@orch/config", "@orch/queue", "@orch/runtime", "@orch/api", "@orch/worker"],
   "@orch/sse": [],
   "@orch/cli": ["@orch/sse"],
@@ -94,10 +88,10 @@ describe("module graph", () => {
     // The backend's client is fetch and zod, no SDK: the API reads its service directory (GET /services).
     const heavy = ["@orch/worker", "@orch/datadog", "@orch/llm"];
     const violations = (api?.files ?? []).flatMap((file) =>
-        importsOf(file)
-          .filter((spec) => heavy.includes(spec))
-          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
-      );
+      importsOf(file)
+        .filter((spec) => heavy.includes(spec))
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
     expect(api?.files.length).toBeGreaterThan(0);
     expect(violations).toEqual([]);
   });
