@@ -133,7 +133,11 @@ export {
   type SynthesizeOutcome,
 } from "./phases/synthesize-answer.js";
 export { needsMetadata } from "./phases/needs-metadata.js";
-export { integrationMetric } from "./catalog/integration-catalog.js";
+export {
+  integrationMetric,
+  integrationMetrics,
+  type IntegrationMetric,
+} from "./catalog/integration-catalog.js";
 export { alertQuestion, alertWindow, type AlertRef } from "./monitor/alert-ref.js";
 export { monitorIdInQuestion, monitorWindow, planWithMonitor } from "./monitor/monitor-focus.js";
 export { SCENARIO_ANCHOR } from "./scenario/scenario-anchor.js";
