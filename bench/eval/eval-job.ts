@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { renderMetricQuery, renderQuestion, type Scenario } from "@orch/core";
+import { renderMetricQuery, renderQuestion, sleep, type Scenario } from "@orch/core";
 import type { EvalStack } from "./eval-stack.js";
 import type { ScoredFinding } from "./score-scenario.js";
 
@@ -145,7 +145,7 @@ async function submitJob(stack: EvalStack, body: unknown): Promise<Response> {
     const response = await stack.post("/jobs", body);
     if ((response.status !== 429 && response.status !== 503) || attempt >= 5) return response;
     const wait = await retryDelayMs(response);
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await sleep(wait);
   }
 }
 

@@ -1,3 +1,5 @@
+import { sleep } from "@orch/core";
+
 /** Linear-interpolated quantile of a sample (q in 0..1); NaN for an empty one. */
 export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -12,7 +14,7 @@ export const round = (n: number, digits = 1): number => Math.round(n * 10 ** dig
 
 export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Polls `check` every `everyMs` until it is true; throws after `timeoutMs` naming `what`. */
 export async function until(

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { ErrorCode } from "@orch/core";
-import { problem } from "./middleware/problem.js";
+import { rawProblemResponse } from "./middleware/problem.js";
 
 export interface HttpTimeouts {
   /** Receiving a request's headers; past it Node answers 408. */
@@ -130,11 +130,7 @@ export function createHttpServer(
       return;
     }
     const { status, title, code, detail } = refusal(error);
-    const body = JSON.stringify({ ...problem(code, detail), status, title });
-    socket.end(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    socket.end(rawProblemResponse(code, detail, status, title));
     // The rest of what the client sends is not read: close once the answer is flushed.
     socket.once("finish", () => socket.destroy());
   });

@@ -6,7 +6,14 @@ describe("many jobs at once", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      config: { orchestrator: { concurrency: { planning: 16, execution: 16, feedback: 16 } } },
+      config: {
+        orchestrator: {
+          concurrency: { planning: 16, execution: 16, feedback: 16 },
+          // No worker dies here: the default lock keeps a phase whose event loop a loaded machine
+          // stalls for seconds from being redelivered, which would count a second run.
+          lock_duration_ms: 30_000,
+        },
+      },
     });
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PENDING_END_HOOKS_KEY } from "@orch/worker";
@@ -135,8 +136,18 @@ describe("end hooks when the worker that completed the job is killed", () => {
       "feedback to ask for the answer",
     );
     expect((await h.request(`/jobs/${id}`, { method: "DELETE" })).status).toBe(200);
-    // Long enough for the model's reply and anything the phase would do with it.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Until the feedback phase's BullMQ job has finished: the model's reply and anything the phase
+    // would do with it are behind us.
+    const feedback = new Queue("feedback", { connection: redis, prefix: h.config.queue.prefix });
+    try {
+      await eventually(
+        async () => ["completed", "failed"].includes(await feedback.getJobState(`${id}-feedback`)),
+        60_000,
+        "the feedback phase to finish",
+      );
+    } finally {
+      await feedback.close();
+    }
     expect((await h.request(`/sessions/${session}/messages`)).status).toBe(404);
     expect(posts(session)).toHaveLength(0);
     expect(await redis.hget(`orch:job:{${id}}`, "status")).toBe("cancelled");

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { HIDE_CURSOR, SHOW_CURSOR, createProgressDisplay, type Output } from "../src/progress-display.js";
 import type { SseMessage } from "@orch/sse";
 
@@ -131,18 +131,24 @@ describe("the live progress display on a terminal", () => {
     for (const control of ["\u0007", "\u009b", "\u001b]"]) expect(tty.raw).not.toContain(control);
   });
 
-  it("animates a spinner on the running phase until stopped", async () => {
-    const tty = new FakeTty();
-    const display = live(tty);
-    display.show(event("status", { status: "planning", phase: "planning", run: 1, at: at(0) }));
-    const first = tty.screen().lines[0]!.slice(0, 1);
-    await new Promise((r) => setTimeout(r, 250));
-    const later = tty.screen().lines[0]!.slice(0, 1);
-    expect(later).not.toBe(first);
-    display.stop();
-    const writes = tty.writes.length;
-    await new Promise((r) => setTimeout(r, 250));
-    expect(tty.writes.length).toBe(writes);
+  it("animates a spinner on the running phase until stopped", () => {
+    // The spinner's clock is the display's timer: fake timers step it without waiting.
+    vi.useFakeTimers();
+    try {
+      const tty = new FakeTty();
+      const display = live(tty);
+      display.show(event("status", { status: "planning", phase: "planning", run: 1, at: at(0) }));
+      const first = tty.screen().lines[0]!.slice(0, 1);
+      vi.advanceTimersByTime(250);
+      const later = tty.screen().lines[0]!.slice(0, 1);
+      expect(later).not.toBe(first);
+      display.stop();
+      const writes = tty.writes.length;
+      vi.advanceTimersByTime(1_000);
+      expect(tty.writes.length).toBe(writes);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -12,12 +12,8 @@ export interface EndHook {
 /** Where jobs wait whose end hooks are not confirmed yet (single-key commands only). */
 export const PENDING_END_HOOKS_KEY = globalKeys.pendingEndHooks;
 
-/** KEYS: the pending set. ARGV: id, the score it was read with, the new score. 1 if this caller moved it. */
-const CLAIM = new LuaScript(`
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-return 1
-`);
+/** Claims a due mark with a compare-and-set on its score, so one sweeper runs its hooks. */
+const CLAIM = LuaScript.fromFile(new URL("./lua/claim-end-hooks.lua", import.meta.url));
 
 export interface JobEndHooksOptions {
   readonly redis: Redis;
@@ -48,6 +44,7 @@ export class JobEndHooks {
     this.retryAfterMs = options.retryAfterMs ?? 30_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 3_600_000;
     this.now = options.now ?? Date.now;
+    void CLAIM.define(options.redis);
   }
 
   /**

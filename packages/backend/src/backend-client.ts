@@ -1,5 +1,5 @@
 import type { ZodType } from "zod";
-import { UpstreamError, type ConversationMessage } from "@orch/core";
+import { UpstreamError, retryDelayMs, sleep, type ConversationMessage } from "@orch/core";
 import {
   chatMessagesSchema,
   serviceInfoSchema,
@@ -18,7 +18,7 @@ export interface BackendClientOptions {
   readonly timeoutMs: number;
   /** Extra attempts after the first, for timeouts, network errors, 429 and 5xx. */
   readonly retries: number;
-  /** First retry delay; doubles each attempt, with jitter. */
+  /** First retry delay; doubles each attempt, with full jitter (`retryDelayMs`). */
   readonly backoffMs: number;
   readonly fetch?: typeof fetch;
 }
@@ -27,21 +27,6 @@ type Reply = { readonly status: number; readonly body: unknown };
 
 /** Retry-After, capped: a backend asking for minutes is treated as down. */
 const MAX_RETRY_AFTER_MS = 5000;
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /**
  * The seed's BackendClient: service info, chat history and posting messages back, over HTTP
@@ -142,7 +127,7 @@ export class BackendClient {
     if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
     let last: UpstreamError | undefined;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
-      let waitMs = this.options.backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
+      let waitMs = retryDelayMs(attempt, this.options.backoffMs);
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       try {
         const res = await this.fetch(url, {
@@ -194,7 +179,7 @@ export class BackendClient {
               );
         }
       }
-      if (attempt < this.options.retries) await abortableSleep(waitMs, signal);
+      if (attempt < this.options.retries) await sleep(waitMs, signal);
     }
     throw last ?? new UpstreamError("upstream_error", "the backend call failed", true);
   }

@@ -1,27 +1,143 @@
-export * from "./errors.js";
-export * from "./abort-signal.js";
-export * from "./time-window.js";
-export * from "./service-scope.js";
-export * from "./metric-catalog.js";
+// What other packages use; everything else in core stays internal.
 export { parseUnit, type Unit, type UnitFamily } from "./units/unit.js";
-export * from "./plan.js";
-export * from "./evidence.js";
-export * from "./finding.js";
-export * from "./job.js";
-export * from "./answer.js";
-export * from "./analysis-result.js";
-export * from "./ports.js";
-export * from "./scenario/scenario-schema.js";
-export * from "./scenario/scenario-generator.js";
-export * from "./scenario/series-for-query.js";
-export * from "./scenario/demo-scenarios.js";
-export * from "./scenario/scenario-question.js";
-export * from "./scenario/text-matcher.js";
-export * from "./scenario/conversation-anchor.js";
-export * from "./planner/index.js";
-export * from "./analysis/index.js";
-export * from "./context/index.js";
-export * from "./answer/index.js";
-export * from "./phases/index.js";
-export * from "./catalog/integration-catalog.js";
-export * from "./monitor/index.js";
+export {
+  AppError,
+  Cancelled,
+  Conflict,
+  DeadlineExceeded,
+  InvalidRequest,
+  NotFound,
+  ScopeViolation,
+  UpstreamError,
+  describeError,
+  type ErrorCode,
+} from "./errors.js";
+export { abortError, sleep, untilAborted } from "./abort-signal.js";
+export { retryDelayMs } from "./retry-delay.js";
+export { parseDuration, parseTimeframe, parseWindowDuration, type TimeWindow } from "./time-window.js";
+export {
+  SERVICE_ID_PATTERN,
+  assertFilterInScope,
+  assertMetricQueryInScope,
+  assertSearchQueryInScope,
+  scopeFilter,
+  serviceScope,
+  type ServiceScope,
+} from "./service-scope.js";
+export {
+  classifyMetric,
+  isLimitMetric,
+  limitMetricOf,
+  shareUnitOf,
+  type MetricProfile,
+} from "./metric-catalog.js";
+export type { Aggregator, SignalKind } from "./signal-kind.js";
+export {
+  INTENTS,
+  METRIC_NAME,
+  PERCENTILE_AGGREGATORS,
+  SHIFT_MS,
+  metricQuerySchema,
+  planStepSchema,
+  renderMetricQuery,
+  type Intent,
+  type MetricQuery,
+  type Plan,
+  type PlanStep,
+} from "./plan.js";
+export type {
+  CacheStatus,
+  EventInfo,
+  Evidence,
+  LogSummary,
+  MetricMetadata,
+  MonitorExclusion,
+  MonitorInfo,
+  MonitorList,
+  Series,
+  SourceUnit,
+  ToolResult,
+} from "./evidence.js";
+export { FINDING_CATEGORIES, type Finding, type FindingCategory, type Severity } from "./finding.js";
+export {
+  EMPTY_USAGE,
+  PHASES,
+  RUNNING_STATUS,
+  isTerminal,
+  nextPhase,
+  usageOfSteps,
+  type JobError,
+  type JobRequest,
+  type JobStatus,
+  type Phase,
+  type StepDraft,
+  type TraceStep,
+  type Usage,
+} from "./job.js";
+export type { Answer, JobResult } from "./answer.js";
+export type { AnalysisResult } from "./analysis-result.js";
+export type {
+  AnswerInput,
+  ConversationMessage,
+  MetricsSource,
+  PlanInput,
+  Reasoned,
+  Reasoner,
+  SourceRead,
+} from "./ports.js";
+export {
+  PERCENTILES,
+  parseScenario,
+  scenarioJsonSchema,
+  type ExpectedAnswer,
+  type Scenario,
+  type ScenarioInput,
+  type ScenarioSeries,
+} from "./scenario/scenario-schema.js";
+export {
+  autoInterval,
+  generateLogs,
+  generateSeries,
+  scenarioEvents,
+  scenarioMetricNames,
+  scenarioMonitors,
+} from "./scenario/scenario-generator.js";
+export { offsetMs } from "./scenario/scenario-offset.js";
+export { seriesForQuery } from "./scenario/series-for-query.js";
+export { DEMO_SCENARIOS, demoScenarioFor } from "./scenario/demo-scenarios.js";
+export { renderQuestion } from "./scenario/scenario-question.js";
+export { regexOf, textMatches } from "./scenario/text-matcher.js";
+export { CONVERSATION_HOLD_MS, conversationAnchor, nextWholeMinute } from "./scenario/conversation-anchor.js";
+export { classifyIntent, mentionedKinds } from "./planner/classify-question.js";
+export { INTENT_KINDS, planOffline } from "./planner/plan-offline.js";
+export { logCountSeries } from "./analysis/logs.js";
+export { questionKinds, rankSeries, seriesLabel } from "./context/series-relevance.js";
+export type { TokenCounter } from "./context/token-budget.js";
+export { formatContext } from "./context/format-context.js";
+export { lttb } from "./context/lttb.js";
+export { composeOfflineAnswer } from "./answer/compose-offline-answer.js";
+export { directAnswer, type DirectAnswer } from "./answer/direct-answer.js";
+export { groundedConfidence } from "./answer/grounded-confidence.js";
+export type { StepSink } from "./phases/step-clock.js";
+export {
+  planQuestion,
+  type PhaseDeps,
+  type PlanOutcome,
+  type PlanQuestionInput,
+} from "./phases/plan-question.js";
+export { executePlan, type ExecuteDeps, type ExecuteOutcome } from "./phases/execute-plan.js";
+export {
+  synthesizeAnswer,
+  type SynthesizeDeps,
+  type SynthesizeInput,
+  type SynthesizeOutcome,
+} from "./phases/synthesize-answer.js";
+export { needsMetadata } from "./phases/needs-metadata.js";
+export {
+  integrationMetric,
+  integrationMetrics,
+  type IntegrationMetric,
+} from "./catalog/integration-catalog.js";
+export { alertQuestion, alertWindow, type AlertRef } from "./monitor/alert-ref.js";
+export { monitorIdInQuestion, monitorWindow, planWithMonitor } from "./monitor/monitor-focus.js";
+export { SCENARIO_ANCHOR } from "./scenario/scenario-anchor.js";

@@ -162,7 +162,10 @@ describe("CachedSource over DatadogSource, against a real Redis and the fake Dat
 
     const first = await source.queryMetrics(errors, scope, window, live());
     const soon = await source.queryMetrics(errors, scope, window, live());
-    await new Promise((r) => setTimeout(r, 1_300));
+    // Until Redis has expired the entry (EXISTS expires a key past its TTL).
+    const [entry] = await admin.keys("orch:dd:{cache}:v:*");
+    expect(entry).toBeDefined();
+    while ((await admin.exists(entry!)) === 1) await new Promise((r) => setTimeout(r, 25));
     const later = await source.queryMetrics(errors, scope, window, live());
 
     expect([first.cache, soon.cache, later.cache]).toEqual(["miss", "hit", "miss"]);
@@ -226,9 +229,9 @@ describe("CachedSource over DatadogSource, against a real Redis and the fake Dat
     );
     const exited = new Promise((resolve) => holder.once("exit", resolve));
     try {
-      // The holder's request reaching Datadog means it took the lock.
-      const deadline = Date.now() + 30_000;
-      while (fake.count("/api/v1/query") === 0 && Date.now() < deadline)
+      // The holder's request reaching Datadog means it took the lock. Loading the SDK in a new
+      // process can take many seconds on a loaded machine: the test's timeout bounds the wait.
+      while (fake.count("/api/v1/query") === 0 && holder.exitCode === null)
         await new Promise((r) => setTimeout(r, 25));
       expect(fake.count("/api/v1/query")).toBe(1);
       expect(await admin.keys("orch:dd:{cache}:l:*")).toHaveLength(1);
@@ -244,7 +247,7 @@ describe("CachedSource over DatadogSource, against a real Redis and the fake Dat
     expect(reads.filter((r) => r.cache === "miss")).toHaveLength(1);
     expect(reads.every((r) => r.value.length === 1)).toBe(true);
     expect(fake.count("/api/v1/query")).toBe(2);
-  });
+  }, 120_000);
 
   it("measures a cached read against an uncached one", async () => {
     const source = worker();

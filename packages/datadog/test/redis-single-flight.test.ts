@@ -92,10 +92,9 @@ describe("RedisSingleFlight", () => {
     const slow = counted(1_500);
     const other = counted();
 
-    const [a, b] = await Promise.all([
-      flight().flight.run("k3", 60, slow, live()),
-      new Promise((r) => setTimeout(r, 100)).then(() => flight().flight.run("k3", 60, other, live())),
-    ]);
+    const holding = flight().flight.run("k3", 60, slow, live());
+    while ((await admin.exists("test:{sf}:l:k3")) === 0) await new Promise((r) => setTimeout(r, 10));
+    const [a, b] = await Promise.all([holding, flight().flight.run("k3", 60, other, live())]);
 
     expect([a.cache, b.cache]).toEqual(["miss", "hit"]);
     expect(slow.calls + other.calls).toBe(1);

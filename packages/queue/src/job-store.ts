@@ -69,6 +69,8 @@ export class JobStore {
   ) {
     this.now = options.now ?? Date.now;
     this.owners = new OwnerJobs(redis, options.retentionSeconds);
+    for (const script of [CREATE_JOB, BEGIN_PHASE, COMPLETE_PHASE, END_JOB, EMIT_EVENTS])
+      void script.define(redis);
   }
 
   /** The keys every job script takes: record, steps, events, then the three phase outputs. */

@@ -9,6 +9,10 @@ export interface SessionStoreOptions {
   readonly now?: () => number;
 }
 
+/** Record and remove a job's exchange in a session list (see the files for KEYS and ARGV). */
+const RECORD_EXCHANGE = LuaScript.fromFile(new URL("./lua/record-exchange.lua", import.meta.url));
+const REMOVE_EXCHANGE = LuaScript.fromFile(new URL("./lua/remove-exchange.lua", import.meta.url));
+
 /**
  * A session's conversation (question, answer, job id), kept per owner: the owner is part of the
  * key, so two clients choosing the same session id never see each other's history.
@@ -21,6 +25,8 @@ export class SessionStore {
     private readonly options: SessionStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
+    void RECORD_EXCHANGE.define(redis);
+    void REMOVE_EXCHANGE.define(redis);
   }
 
   private key(owner: string, sessionId: string): string {
@@ -86,31 +92,3 @@ export class SessionStore {
     await REMOVE_EXCHANGE.run(this.redis, [this.key(owner, sessionId)], [jobId]);
   }
 }
-
-/** KEYS: the session list. ARGV: job id, user json, assistant json, max messages, ttl s. */
-const RECORD_EXCHANGE = new LuaScript(`
-local found = false
-for i, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-  local ok, m = pcall(cjson.decode, item)
-  if ok and m.job_id == ARGV[1] then
-    found = true
-    if m.role == 'assistant' then redis.call('LSET', KEYS[1], i - 1, ARGV[3]) end
-  end
-end
-if not found then
-  redis.call('RPUSH', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('LTRIM', KEYS[1], -tonumber(ARGV[4]), -1)
-end
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
-if found then return 0 end
-return 1
-`);
-
-/** KEYS: the session list. ARGV: job id. */
-const REMOVE_EXCHANGE = new LuaScript(`
-for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-  local ok, m = pcall(cjson.decode, item)
-  if ok and m.job_id == ARGV[1] then redis.call('LREM', KEYS[1], 1, item) end
-end
-return 1
-`);

@@ -142,7 +142,7 @@ describe("checkCallbackUrl", () => {
   });
 
   it("refuses a host whose DNS does not answer in time, saying so", async () => {
-    const started = Date.now();
+    // The lookup never answers: only the 50 ms limit can end the check.
     const check = await checkCallbackUrl(
       "https://hooks.example.com/x",
       policy,
@@ -154,7 +154,6 @@ describe("checkCallbackUrl", () => {
       reason:
         "callback_url host hooks.example.com did not resolve within 0.05 s; try again, or check the host's DNS",
     });
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("refuses a host that does not resolve", async () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
-import { AppError, Conflict } from "@orch/core";
-import { globalKeys, newJobId, type JobStore, type StoredJob } from "@orch/queue";
+import { AppError, Conflict, sleep } from "@orch/core";
+import { LuaScript, globalKeys, newJobId, type JobStore, type StoredJob } from "@orch/queue";
 
 export interface IdempotencyOptions {
   /** How long a key keeps answering with its job; 24 h by default. */
@@ -32,8 +32,8 @@ export interface IdempotentResult {
   readonly replayed: boolean;
 }
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Deletes the key's claim only while it is still ours. */
+const RELEASE = LuaScript.fromFile(new URL("../lua/release-key.lua", import.meta.url));
 
 /** JSON with sorted keys, so the same request always hashes the same. */
 function canonical(value: unknown): string {
@@ -70,6 +70,7 @@ export class Idempotency {
     options: IdempotencyOptions = {},
   ) {
     this.ttlSeconds = options.ttlSeconds ?? 86_400;
+    void RELEASE.define(redis);
     this.waitMs = options.waitMs ?? 5000;
     this.now = options.now ?? Date.now;
   }
@@ -92,7 +93,7 @@ export class Idempotency {
           return { job: await submit(binding.job_id), replayed: false };
         } catch (error) {
           // The job was not accepted: free the key so the client's retry can submit again.
-          await this.redis.eval(RELEASE, 1, slot, value).catch(() => undefined);
+          await RELEASE.run(this.redis, [slot], [value]).catch(() => undefined);
           throw error;
         }
       }

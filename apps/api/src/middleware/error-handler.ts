@@ -1,7 +1,7 @@
 import type { Middleware } from "koa";
 import { AppError } from "@orch/core";
 import type { AppState } from "../app-state.js";
-import { problem, STATUS_OF, type Problem } from "./problem.js";
+import { problem, problemOf, respondWithProblem, STATUS_OF, type Problem } from "./problem.js";
 
 interface HttpishError {
   status?: number;
@@ -71,7 +71,7 @@ export function errorHandler(): Middleware<AppState> {
     } catch (error) {
       let body: Problem;
       if (error instanceof AppError) {
-        body = problem(error.code, error.message, error.details);
+        body = problemOf(error);
       } else {
         body =
           fromHttpError(error as HttpishError) ??
@@ -81,9 +81,7 @@ export function errorHandler(): Middleware<AppState> {
       }
       if (error instanceof AppError && STATUS_OF[error.code] >= 500)
         ctx.state.log?.error({ err: error }, "request failed");
-      ctx.status = body.status;
-      ctx.type = "application/problem+json";
-      ctx.body = { ...body, instance: ctx.path, request_id: ctx.state.requestId };
+      respondWithProblem(ctx, body);
       if (body.status === 401) ctx.set("WWW-Authenticate", 'Bearer realm="ai-orchestrator"');
       const retryAfter =
         (error as { details?: { retry_after_seconds?: number } }).details?.retry_after_seconds ??

@@ -1,4 +1,6 @@
-import type { ErrorCode } from "@orch/core";
+import type { ParameterizedContext } from "koa";
+import type { AppError, ErrorCode } from "@orch/core";
+import type { AppState } from "../app-state.js";
 
 /** HTTP status of each error code; the only place that decides it. */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -60,4 +62,32 @@ export function problem(code: ErrorCode, detail: string, extra: Record<string, u
     detail,
     code,
   };
+}
+
+/** The problem document of a typed error: its code, message and details. */
+export function problemOf(error: AppError): Problem {
+  return problem(error.code, error.message, error.details);
+}
+
+/**
+ * Answers the request with `body` as `application/problem+json`, naming the path and the request
+ * id. Every error the API answers through Koa is written here.
+ */
+export function respondWithProblem(ctx: ParameterizedContext<AppState>, body: Problem): void {
+  ctx.status = body.status;
+  ctx.type = "application/problem+json";
+  ctx.body = { ...body, instance: ctx.path, request_id: ctx.state.requestId };
+}
+
+/**
+ * A whole HTTP/1.1 response carrying a problem document, for refusals written to the socket
+ * before Koa sees a request (headers too large, too slow, not HTTP). `status` and `title` may be
+ * ones no error code maps to (408, 431).
+ */
+export function rawProblemResponse(code: ErrorCode, detail: string, status: number, title: string): string {
+  const body = JSON.stringify({ ...problem(code, detail), status, title });
+  return (
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
 }

@@ -3,7 +3,7 @@ import type { ApiToken } from "@orch/config";
 import { AppError } from "@orch/core";
 import type { AppState } from "../app-state.js";
 import { matchToken } from "../middleware/authenticate.js";
-import { problem } from "../middleware/problem.js";
+import { problemOf, respondWithProblem } from "../middleware/problem.js";
 import type { AuthFailureLimit } from "./auth-failure-limit.js";
 
 /** The token a request presents: `Bearer <token>`, or HTTP Basic with the token as password (or as user name). */
@@ -55,9 +55,7 @@ export async function admitAdmin(
           ? "The credentials are not valid; sign in with any user name and an admin API token as the password."
           : `${realm} needs an admin API token: sign in with any user name and the token as the password.`,
       );
-  ctx.status = entry ? 403 : 401;
-  ctx.type = "application/problem+json";
-  ctx.body = { ...problem(denied.code, denied.message), instance: ctx.path, request_id: ctx.state.requestId };
+  respondWithProblem(ctx, problemOf(denied));
   if (!entry) ctx.set("WWW-Authenticate", `Basic realm="${realm}", charset="UTF-8"`);
   return false;
 }

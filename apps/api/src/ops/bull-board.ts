@@ -3,7 +3,7 @@ import type { Middleware } from "koa";
 import { AppError } from "@orch/core";
 import type { ApiToken } from "@orch/config";
 import type { AppState } from "../app-state.js";
-import { STATUS_OF, problem } from "../middleware/problem.js";
+import { problemOf, respondWithProblem } from "../middleware/problem.js";
 import { admitAdmin } from "./admin-auth.js";
 import type { AuthFailureLimit } from "./auth-failure-limit.js";
 
@@ -101,14 +101,7 @@ export function bullBoard(options: BullBoardOptions): Middleware<AppState> {
     if (!(await admitAdmin(ctx, options.tokens, "Bull Board", options.failures))) return;
     const refusal = writeRefusal(ctx, options.readOnly);
     if (refusal) {
-      const denied = new AppError("forbidden", refusal);
-      ctx.status = 403;
-      ctx.type = "application/problem+json";
-      ctx.body = {
-        ...problem(denied.code, denied.message),
-        instance: ctx.path,
-        request_id: ctx.state.requestId,
-      };
+      respondWithProblem(ctx, problemOf(new AppError("forbidden", refusal)));
       return;
     }
     board ??= loadBoard(options, basePath);
@@ -139,7 +132,5 @@ function boardProblem(ctx: Parameters<Middleware<AppState>>[0]): void {
           : status < 500
             ? new AppError("invalid_request", `Bull Board could not serve ${ctx.path}.`)
             : new AppError("internal", "Bull Board failed; the request id identifies it in the logs.");
-  ctx.status = STATUS_OF[denied.code];
-  ctx.type = "application/problem+json";
-  ctx.body = { ...problem(denied.code, denied.message), instance: ctx.path, request_id: ctx.state.requestId };
+  respondWithProblem(ctx, problemOf(denied));
 }

@@ -91,6 +91,24 @@ describe("the API given SIGTERM", () => {
     await redis?.stop();
   });
 
+  /**
+   * Watches Redis (MONITOR) for a command naming `fragment`, which the API sends once a request has
+   * reached it; `seen` resolves then. The watch is in place when this returns.
+   */
+  const apiSends = async (fragment: string): Promise<{ readonly seen: Promise<void> }> => {
+    const client = new Redis(redis.url);
+    const monitor = await client.monitor();
+    const seen = new Promise<void>((resolve) => {
+      monitor.on("monitor", (_time: string, args: readonly string[]) => {
+        if (args.some((arg) => arg.includes(fragment))) resolve();
+      });
+    }).finally(() => {
+      monitor.disconnect();
+      client.disconnect();
+    });
+    return { seen };
+  };
+
   const call = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {
       ...init,
@@ -110,9 +128,10 @@ describe("the API given SIGTERM", () => {
     const body = JSON.stringify({ service_id: "web-app", user_message: "Anything wrong?" });
     const { job_id } = (await (await call("/jobs", { method: "POST", body })).json()) as { job_id: string };
 
+    const reached = await apiSends(job_id);
     const waiting = call(`/jobs/${job_id}?wait=60`);
-    // Let the wait reach the server and subscribe; the answer does not depend on it.
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the request is in the server, the answer does not depend on how far it got.
+    await reached.seen;
     const signalled = Date.now();
     const exit = api.signal("SIGTERM");
     const res = await waiting;
@@ -135,11 +154,12 @@ describe("the API given SIGTERM", () => {
       LOG_LEVEL: "info",
     });
     await untilListening(api, base);
+    const reached = await apiSends("orch:job:{");
     const waiting = call("/orchestrate", {
       method: "POST",
       body: JSON.stringify({ service_id: "web-app", session_id: "drain", user_message: "Anything wrong?" }),
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await reached.seen;
     const signalled = Date.now();
     const exit = api.signal("SIGTERM");
     const res = await waiting;

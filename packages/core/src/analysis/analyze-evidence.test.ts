@@ -4,8 +4,8 @@ import type { Finding, FindingCategory } from "../finding.js";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";
 import { offsetMs } from "../scenario/scenario-generator.js";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
-import { webSeries } from "./scenario-sweep.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
+import { webSeries } from "../../test/support/scenario-sweep.js";
 
 type Series = ScenarioInput["series"][number];
 const LATENCY = "trace.http.request.duration.by.service.95p";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
-import { webSeries } from "./scenario-sweep.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
+import { webSeries } from "../../test/support/scenario-sweep.js";
 
 describe("a deploy followed by trouble", () => {
   it("names each kind of trouble once, with every signal that showed it", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 
 function errorFindings(errorsIncident: "with-traffic" | "on-their-own") {
   const traffic = { type: "step" as const, start: "-3h", factor: 3 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 
 function findingsOf(metric: string, baseline: number, value: number) {
   const { evidence, plan } = scenarioEvidence({

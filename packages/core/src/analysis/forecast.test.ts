@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 
 type Series = ScenarioInput["series"][number];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "./analyze-evidence.js";
-import { scenarioEvidence } from "./scenario-evidence.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";
 
 const analyse = (input: Omit<ScenarioInput, "id" | "question">, intent: "health" | "capacity" = "health") => {

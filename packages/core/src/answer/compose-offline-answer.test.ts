@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "../analysis/analyze-evidence.js";
-import { SCENARIO_ANCHOR, scenarioEvidence } from "../analysis/scenario-evidence.js";
-import { webSeries } from "../analysis/scenario-sweep.js";
+import { SCENARIO_ANCHOR, scenarioEvidence } from "../../test/support/scenario-evidence.js";
+import { webSeries } from "../../test/support/scenario-sweep.js";
 import type { Intent } from "../plan.js";
 import type { ConversationMessage } from "../ports.js";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";

@@ -1,6 +1,6 @@
 import { countTokens } from "gpt-tokenizer";
 import { describe, expect, it } from "vitest";
-import { analyzeEvidence } from "../analysis/index.js";
+import { analyzeEvidence } from "../analysis/analyze-evidence.js";
 import type { AnalysisResult, SeriesStats } from "../analysis-result.js";
 import type { Plan } from "../plan.js";
 import { demoScenarioFor } from "../scenario/demo-scenarios.js";

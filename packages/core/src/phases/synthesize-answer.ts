@@ -1,4 +1,4 @@
-import { analyzeEvidence } from "../analysis/index.js";
+import { analyzeEvidence } from "../analysis/analyze-evidence.js";
 import { composeOfflineAnswer } from "../answer/compose-offline-answer.js";
 import type { JobResult } from "../answer.js";
 import type { Evidence } from "../evidence.js";

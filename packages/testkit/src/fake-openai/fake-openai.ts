@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sleep } from "@orch/core";
 import { parseChatRequest, type FakeChatMessage, type FakeChatRequest } from "./chat-request.js";
 import { defaultChatReply } from "./default-chat-reply.js";
 import type { ConcreteReply, FakeReply } from "./fake-reply.js";
@@ -36,18 +37,6 @@ export interface FakeOpenAI {
   reset(): void;
   close(): Promise<void>;
 }
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 function send(
   res: ServerResponse,
@@ -129,7 +118,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       // A client that gives up (timeout) closes the socket; stop waiting then.
       const gone = new AbortController();
       res.once("close", () => gone.abort());
-      await sleep(planned.delay_ms, AbortSignal.any([gone.signal, closing.signal]));
+      // Until the delay passes, the client goes or the server closes, whichever is first.
+      await sleep(planned.delay_ms, AbortSignal.any([gone.signal, closing.signal])).catch(() => undefined);
       if (res.destroyed || closing.signal.aborted) return;
     }
     const reply: ConcreteReply =

@@ -1,8 +1,8 @@
-import type { Finding, FindingCategory } from "../finding.js";
-import type { ScenarioInput } from "../scenario/scenario-schema.js";
-import { offsetMs } from "../scenario/scenario-generator.js";
-import { parseDuration } from "../time-window.js";
-import { analyzeEvidence } from "./analyze-evidence.js";
+import type { Finding, FindingCategory } from "../../src/finding.js";
+import type { ScenarioInput } from "../../src/scenario/scenario-schema.js";
+import { offsetMs } from "../../src/scenario/scenario-generator.js";
+import { parseDuration } from "../../src/time-window.js";
+import { analyzeEvidence } from "../../src/analysis/analyze-evidence.js";
 import { scenarioEvidence } from "./scenario-evidence.js";
 
 /** One generated case: a scenario and what the analyst must (and must not) find in it. */

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { startApiRuntime } from "@orch/api";
 import { loadConfig, parseApiTokens, type Config } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
 import { createLogger, createMetricsRegistry, onShutdownSignal, tuneHeap } from "@orch/runtime";
 import { startWorkerRuntime } from "@orch/worker";
-import { startApiRuntime } from "./api-runtime.js";
 import { locateRedis } from "./redis-locator.js";
 
 /** Prints the generated token once, with a request ready to paste. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scoreCase, sweepCases } from "./scenario-sweep.js";
+import { scoreCase, sweepCases } from "./support/scenario-sweep.js";
 
 describe("the analyst over many generated scenarios", () => {
   it("finds at least 95% of injected incidents and raises at most 5% false warnings", () => {

@@ -1,6 +1,6 @@
-import type { Evidence, ToolResult } from "../evidence.js";
-import type { Intent, Plan, PlanStep } from "../plan.js";
-import { parseScenario, type Scenario, type ScenarioInput } from "../scenario/scenario-schema.js";
+import type { Evidence, ToolResult } from "../../src/evidence.js";
+import type { Intent, Plan, PlanStep } from "../../src/plan.js";
+import { parseScenario, type Scenario, type ScenarioInput } from "../../src/scenario/scenario-schema.js";
 import {
   autoInterval,
   generateLogs,
@@ -8,11 +8,11 @@ import {
   scenarioEvents,
   scenarioMonitors,
   scenarioWindow,
-} from "../scenario/scenario-generator.js";
-import { classifyMetric } from "../metric-catalog.js";
+} from "../../src/scenario/scenario-generator.js";
+import { classifyMetric } from "../../src/metric-catalog.js";
+import { SCENARIO_ANCHOR } from "../../src/scenario/scenario-anchor.js";
 
-/** A fixed anchor (Monday 2025-03-03 14:00 UTC) so generated data is the same on every run. */
-export const SCENARIO_ANCHOR = Date.UTC(2025, 2, 3, 14, 0, 0);
+export { SCENARIO_ANCHOR };
 
 export interface ScenarioEvidence {
   readonly scenario: Scenario;

@@ -1,2 +1,0 @@
-export * from "./alert-ref.js";
-export * from "./monitor-focus.js";

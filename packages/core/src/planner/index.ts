@@ -1,2 +1,0 @@
-export * from "./classify-question.js";
-export * from "./plan-offline.js";

@@ -1,0 +1,33 @@
+--[[
+  Claims a phase of a job: marks it running and counts the run, unless the job ended, the phase
+  already saved its output, the phase before has not saved yet, or the deadline passed.
+
+  KEYS[1] the record hash
+  KEYS[2] the steps list
+  KEYS[3] the events stream
+  KEYS[4..6] the outputs of planning, execution, feedback
+  ARGV[1] the pub/sub channel
+  ARGV[2] the phase
+  ARGV[3] the running status
+  ARGV[4] now, ISO
+  ARGV[5] now, ms
+  ARGV[6] the phase before it ('' for the first)
+
+  Returns {'started', runs} | {'missing'} | {'terminal', status} | {'done'} | {'waiting'} |
+  {'expired'}; 'waiting' when the phase before has not saved its output yet (the next phase is
+  queued in the same round trip as that save, so it can arrive first if the save failed).
+]]
+--- @include "includes/terminal"
+--- @include "includes/emit"
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing'} end
+if terminal(status) then return {'terminal', status} end
+if redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[2]) == 1 then return {'done'} end
+if ARGV[6] ~= '' and redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[6]) == 0 then return {'waiting'} end
+local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline_ms'))
+if deadline and tonumber(ARGV[5]) > deadline then return {'expired'} end
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'phase', ARGV[2], 'updated_at', ARGV[4])
+if redis.call('HEXISTS', KEYS[1], 'started_at') == 0 then redis.call('HSET', KEYS[1], 'started_at', ARGV[4]) end
+local runs = redis.call('HINCRBY', KEYS[1], 'runs:' .. ARGV[2], 1)
+emit('status', cjson.encode({status = ARGV[3], phase = ARGV[2], at = ARGV[4], run = runs}))
+return {'started', tostring(runs)}
