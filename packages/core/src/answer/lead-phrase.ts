@@ -115,7 +115,7 @@ function doing(f: Finding, windowMs: number): { readonly verb: string; readonly 
   const rise = (num(f, "level") ?? num(f, "peak") ?? 0) >= (num(f, "baseline") ?? 0);
   const lowIsBad = str(f, "low_is_bad") === "yes";
   const breached = str(f, "threshold_level") !== undefined;
-  if (f.metric === "events") return { verb: `at ${since}`, numbers: "" };
+  if (f.metric === "events") return { verb: `went out at ${since}`, numbers: "" };
   if (f.metric === "monitors")
     return { verb: `${ongoing ? "is" : "was"} in ${str(f, "state") ?? "Alert"} since ${since}`, numbers: "" };
   // A bounded resource past its threshold: CPU saturates, the rest fill up.
