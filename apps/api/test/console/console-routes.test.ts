@@ -185,7 +185,7 @@ describe("the web console's files, the evidence and the service list", () => {
   it("returns a completed job's evidence to its owner only: the findings' series, their windows and thresholds", async () => {
     const id = await submitJob(h, {
       service_id: "database-cluster",
-      user_message: "Are the database's connections saturated?",
+      user_message: "Are the database's connections saturated in the last hour?",
     });
     expect((await waitForJob(h, id, 90)).status).toBe("completed");
     const res = await h.request(`/jobs/${id}/evidence`);

@@ -42,7 +42,8 @@ export function alertQuestion(alert: AlertRef, query?: string): string {
   return (
     `Monitor ${alert.monitor_id} "${alert.title}" ${state} at ${at}` +
     (alert.scope ? ` on ${alert.scope}` : "") +
-    (query ? ` (query: ${query})` : "") +
+    // "watches", not "query": the word would read as a question about a database.
+    (query ? ` (it watches ${query})` : "") +
     ". Why, and what is the likely cause?"
   ).slice(0, 4000);
 }
