@@ -118,7 +118,7 @@ const DAY_MS = 86_400_000;
 const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/\b(leak(s|ing|ed)?|oom\w*|out of memory)\b/, "a memory leak", 3 * DAY_MS],
   [
-    /\b(memory|mem|heap|rss|ram)\b[^.?!]{0,40}\b(grow\w*|creep\w*|increas\w*|climb\w*|ris(e|es|ing)|keeps?)\b|\b(grow\w*|creep\w*|increas\w*|climb\w*|rising)\b[^.?!]{0,20}\b(memory|mem|heap|rss|ram)\b/,
+    /\b(memory|mem|heap|rss|ram|working set)\b[^.?!]{0,40}\b(grow\w*|creep\w*|increas\w*|climb\w*|ris(e|es|ing)|keeps?|go(es|ing)? up|went up|balloon\w*|bloat\w*|swell\w*|accumulat\w*|build(s|ing)? up)\b|\b(grow\w*|creep\w*|increas\w*|climb\w*|rising|balloon\w*|bloat\w*|swell\w*)\b[^.?!]{0,20}\b(memory|mem|heap|rss|ram)\b/,
     "memory growth",
     3 * DAY_MS,
   ],

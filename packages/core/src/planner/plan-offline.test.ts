@@ -160,6 +160,8 @@ describe("slowProblemOf", () => {
     ["Why is memory growing on payments?", "memory growth"],
     ["is there a memory leak?", "a memory leak"],
     ["heap keeps climbing", "memory growth"],
+    ["Why does the heap keep going up?", "memory growth"],
+    ["RSS ballooning on the workers", "memory growth"],
     ["Is the disk filling up?", "a filling disk"],
     ["Analyze current resource utilization and predict scaling needs", "a capacity trend"],
     ["CPU trends please", "a trend"],
