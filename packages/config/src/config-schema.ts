@@ -89,6 +89,9 @@ export const fileConfigSchema = z
     orchestrator: z
       .object({
         max_reasoning_steps: int(1, 50, 10),
+        max_rounds: int(0, 3, 2).describe(
+          "drill-down rounds a job may take after the first (grouped reads that place a finding: which endpoint, host, version); 0 turns them off",
+        ),
         timeout_seconds: int(1, 600, 30).describe("how long POST /orchestrate waits before answering 202"),
         job_deadline_seconds: int(10, 3600, 300).describe("hard deadline of a job from submission"),
         retry_attempts: int(1, 10, 3),

@@ -51,6 +51,17 @@ export interface MetricsSource {
     scope: ServiceScope,
     signal: AbortSignal,
   ): Promise<SourceRead<MetricMetadata | null>>;
+  /**
+   * The tags a metric really has within the scope, as `key:value` (Datadog: GET
+   * /api/v2/metrics/{metric_name}/all-tags filtered by the scope's tags): the breakdowns a
+   * grouped read can use. Empty when it has none beyond the scope's own.
+   */
+  metricTags(
+    metric: string,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>>;
   /** The service's monitors, found by their tags and by their query, and those left out. */
   monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>>;
   /**
