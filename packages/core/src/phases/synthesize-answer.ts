@@ -99,7 +99,7 @@ async function synthesize(
 
   const t = startStep(deps.now);
   const found = analyzeEvidence({ evidence: input.evidence, plan: input.plan });
-  const bySeverity = (s: string) => analysis.findings.filter((f) => f.severity === s).length;
+  const bySeverity = (s: string) => found.findings.filter((f) => f.severity === s).length;
   record({
     kind: "analysis",
     name: "analyze_evidence",
