@@ -138,6 +138,11 @@ export const jobViewSchema = z.object({
   job_id: z.string(),
   status: jobStatus,
   phase: phase.nullable(),
+  round: z
+    .number()
+    .int()
+    .min(1)
+    .describe("the round the job is in: 1, or 2, 3… once the feedback asked for drill-down reads (which endpoint, host, version)"),
   service_id: z.string(),
   user_message: z.string(),
   session_id: z.string().nullable(),
@@ -176,6 +181,7 @@ export const alertIntakeSchema = z.object({
 export const traceStepSchema = z.object({
   index: count(),
   phase,
+  round: z.number().int().min(2).optional().describe("the drill-down round of the step; absent in round 1"),
   kind: z.enum(["llm", "tool", "analysis"]),
   name: z.string(),
   started_at: isoTime,
