@@ -86,7 +86,8 @@ export function localise(input: {
       value: tagValue(s, key),
       before: changeAt === undefined ? during : (before ?? 0),
       during,
-      isNew: changeAt !== undefined && (before === undefined || before === 0),
+      // New: no points at all before the change (a new version, a new pod); zeros are a level.
+      isNew: changeAt !== undefined && before === undefined,
     };
   });
   // Levels without a known change: a group's share is of the total, not of a rise.
