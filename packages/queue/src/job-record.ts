@@ -56,6 +56,8 @@ export interface StoredJob {
   readonly round: number;
   /** Runs of the phases of later rounds, by key ("execution-2": 1). */
   readonly round_runs: Readonly<Record<string, number>>;
+  /** Work time of the phases of later rounds, by key ("execution-2": 840). */
+  readonly round_ms: Readonly<Record<string, number>>;
   readonly step_count: number;
   readonly callback_url?: string;
   /** The scope planning resolved (config or backend service info); later phases keep to it. */
@@ -75,6 +77,8 @@ export interface JobTrace {
   readonly phases: readonly Phase[];
   /** Each saved phase's own work; `execution_time_ms` minus their sum is queueing and bookkeeping. */
   readonly phase_durations_ms: Readonly<Partial<Record<Phase, number>>>;
+  /** The drill-down rounds' phases' own work, by key ("execution-2", "feedback-2"). */
+  readonly round_durations_ms: Readonly<Record<string, number>>;
   readonly confidence_score: number | null;
   readonly reasoner: string | null;
   readonly data_source: string | null;

@@ -156,6 +156,7 @@ export class JobStore {
       runs: { planning: 0, execution: 0, feedback: 0 },
       round: 1,
       round_runs: {},
+      round_ms: {},
       phase_ms: {},
       step_count: 0,
       ...(job.callbackUrl ? { callback_url: job.callbackUrl } : {}),

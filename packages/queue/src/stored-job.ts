@@ -39,6 +39,11 @@ export function parseStoredJob(
       Number(hash[`${PHASE_MS_FIELD}${p}`]),
     ]),
   ) as Partial<Record<Phase, number>>;
+  const roundMs = Object.fromEntries(
+    Object.entries(hash)
+      .filter(([field]) => field.startsWith(PHASE_MS_FIELD) && /-\d+$/.test(field))
+      .map(([field, value]) => [field.slice(PHASE_MS_FIELD.length), Number(value)]),
+  );
   const roundRuns = Object.fromEntries(
     Object.entries(hash)
       .filter(([field]) => /^runs:\w+-\d+$/.test(field))
@@ -67,6 +72,7 @@ export function parseStoredJob(
     runs,
     round: Number(hash.round ?? 1),
     round_runs: roundRuns,
+    round_ms: roundMs,
     phase_ms: phaseMs,
     step_count: stepCount,
   };

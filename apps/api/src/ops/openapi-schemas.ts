@@ -227,6 +227,9 @@ export const jobTraceSchema = z.object({
     .object({ planning: z.number(), execution: z.number(), feedback: z.number() })
     .partial()
     .describe("each saved phase's own work; the rest of execution_time_ms is queueing and bookkeeping"),
+  round_durations_ms: z
+    .record(z.string(), z.number())
+    .describe('the drill-down rounds\' phases\' own work, by key ("execution-2", "feedback-2"); empty without drill-downs'),
   confidence_score: z.number().nullable(),
   reasoner: z.string().nullable(),
   data_source: z.string().nullable(),
