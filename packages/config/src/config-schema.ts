@@ -136,6 +136,9 @@ export const fileConfigSchema = z
         timeout_ms: int(1000, 600_000, 60_000),
         max_retries: int(0, 10, 2),
         context_token_budget: int(256, 200_000, 6000),
+        round_context_token_budget: int(0, 50_000, 800).describe(
+          "tokens the drill-down rounds' results may add to the answer's context, on top of context_token_budget",
+        ),
         history_messages: int(0, 100, 10),
         prices: z
           .record(z.string().min(1).max(200), modelPriceSchema)

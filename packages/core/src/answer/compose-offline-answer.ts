@@ -5,7 +5,6 @@ import type { EventInfo, Evidence, LogSummary, MonitorExclusion, MonitorInfo } f
 import type { SignalKind } from "../metric-catalog.js";
 import { isFollowUp, mentionedKinds, mentionedServices } from "../planner/classify-question.js";
 import type { AnswerInput } from "../ports.js";
-import { directAnswer } from "./direct-answer.js";
 import { findingLine } from "./finding-line.js";
 import { forecastLines } from "./forecast-lines.js";
 import { groundedConfidence, questionCoverage } from "./grounded-confidence.js";
@@ -16,7 +15,7 @@ import { failedReads, namedSignalLines, seriesSummary } from "./named-signal-lin
 import { questionShape } from "./question-shape.js";
 import { recommendationsFor } from "./recommendations.js";
 import { withoutRepeats } from "./sentences.js";
-import { whereLines } from "./where-lines.js";
+import { directAnswerWithWhere, whereLines } from "./where-lines.js";
 
 /** Questions that ask where resources are heading, not only where they are. */
 const FORECAST_WORDS =
@@ -136,16 +135,8 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
   const hasData = analysis.stats.some((s) => s.count > 0);
   const named = mentionedKinds(question);
 
-  const told0 = directAnswer(input);
   // Where the problem is: first for a "which" question, after the cause for any other.
-  const direct = {
-    ...told0,
-    text: where.lead
-      ? `${where.lead} ${told0.text}`
-      : where.tail
-        ? `${told0.text} ${where.tail}`
-        : told0.text,
-  };
+  const direct = directAnswerWithWhere(input);
   // The summary: the chains and issues the direct answer did not tell, and the next step.
   const bullets: string[] = [];
   const told = new Set(direct.told);

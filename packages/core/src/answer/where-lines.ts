@@ -1,7 +1,9 @@
 import type { AnalysisResult } from "../analysis-result.js";
 import type { Localisation } from "../analysis/localise.js";
 import { BREAKDOWN_KEYS, breakdownOf } from "../drilldown/breakdown-keys.js";
-import type { QuestionShape } from "./question-shape.js";
+import type { AnswerInput } from "../ports.js";
+import { directAnswer, type DirectAnswer } from "./direct-answer.js";
+import { questionShape, type QuestionShape } from "./question-shape.js";
 
 /** What the drill-down rounds say of where the problem is, in the answer's words. */
 export interface WhereLines {
@@ -51,4 +53,16 @@ export function whereLines(analysis: AnalysisResult, shape: QuestionShape, servi
   }
   const top = named[0];
   return { ...(top ? { tail: `Where: ${top.statement}.` } : {}), lines, settled: top !== undefined };
+}
+
+/**
+ * The direct answer with where the problem is: the culprit (or the missing tag) first for a
+ * "which" question, after the cause for any other.
+ */
+export function directAnswerWithWhere(input: AnswerInput): DirectAnswer {
+  const direct = directAnswer(input);
+  const where = whereLines(input.analysis, questionShape(input.question, input.scope.service_id), input.scope.service_id);
+  if (where.lead) return { ...direct, text: `${where.lead} ${direct.text}` };
+  if (where.tail) return { ...direct, text: `${direct.text} ${where.tail}` };
+  return direct;
 }

@@ -7,7 +7,7 @@ import type { Plan } from "../plan.js";
 import type { AnalysisResult } from "../analysis-result.js";
 import type { DrillDownPlan, DrillFindings, DrillRound } from "../drilldown/drill-down.js";
 import { localiseRounds } from "../drilldown/localise-rounds.js";
-import { proposeDrillDown, type DrillPicker } from "../drilldown/propose-drill-down.js";
+import { pickByRules, proposeDrillDown, type DrillPicker } from "../drilldown/propose-drill-down.js";
 import type { ConversationMessage, MetricsSource, Reasoner } from "../ports.js";
 import type { ServiceScope } from "../service-scope.js";
 import { startStep, type StepSink } from "./step-clock.js";
@@ -58,6 +58,37 @@ export interface DrillOutcome {
   readonly drill: DrillDownPlan;
   readonly steps: readonly StepDraft[];
   readonly upstream_calls: number;
+}
+
+/**
+ * The reasoner's pick of drill-downs, when it has one: each pick must be on the menu (the tags the
+ * metrics really have) and within the limit; with none valid the rules pick, and the trace says so.
+ */
+function reasonerPicker(
+  reasoner: Reasoner,
+  input: SynthesizeInput,
+  analysis: AnalysisResult,
+  signal: AbortSignal,
+): DrillPicker | undefined {
+  const picker = reasoner.pickDrillDowns?.bind(reasoner);
+  if (!picker) return undefined;
+  return async (menu, limit) => {
+    const findings = analysis.findings.filter((f) => f.severity !== "info");
+    const reply = await picker(
+      { question: input.question, scope: input.scope, menu, limit, findings, ...(input.deadlineMs !== undefined ? { deadline_ms: input.deadlineMs } : {}) },
+      signal,
+    );
+    const seen = new Set<string>();
+    const valid = (reply.value ?? []).flatMap((p) => {
+      const option = menu.find((o) => o.metric === p.metric && o.key === p.key);
+      const id = `${p.metric}|${p.key}`;
+      if (!option || seen.has(id)) return [];
+      seen.add(id);
+      return [option];
+    }).slice(0, limit);
+    if (valid.length > 0) return { picked: valid, source: "llm", steps: reply.steps };
+    return { picked: pickByRules(menu, limit), source: "fallback", steps: reply.steps };
+  };
 }
 
 /**
@@ -135,8 +166,9 @@ async function synthesize(
       allowance && rounds.length < allowance.maxRounds && inTime && allowance.maxReads - readsUsed > 0
         ? { round, reads: allowance.maxReads - readsUsed }
         : undefined;
+    const pick = deps.pickDrillDowns ?? reasonerPicker(deps.reasoner, input, found, signal);
     const proposal = await proposeDrillDown(
-      { source: deps.source, now: deps.now, ...(deps.pickDrillDowns ? { pick: deps.pickDrillDowns } : {}) },
+      { source: deps.source, now: deps.now, ...(pick ? { pick } : {}) },
       { question: input.question, scope: input.scope, plan: input.plan, analysis: found, rounds, localisations, ...(budget ? { budget } : {}) },
       signal,
     );
