@@ -10,7 +10,7 @@ import type {
   MonitorList,
   Series,
 } from "./evidence.js";
-import type { DrillOption } from "./drilldown/drill-menu.js";
+import type { DrillOption } from "./drilldown/drill-down.js";
 import type { Finding } from "./finding.js";
 import type { StepDraft } from "./job.js";
 import type { MetricQuery, Plan } from "./plan.js";

@@ -23,7 +23,13 @@ export async function feedbackPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
   resolved.forEach(ctx.onStep);
   const maxSteps = Math.min(deps.maxSteps, request.options?.max_steps ?? deps.maxSteps);
   const outcome = await reviewEvidence(
-    { reasoner: deps.reasonerFor(ctx.job), now: deps.now, onStep: ctx.onStep, source: service.source },
+    {
+      reasoner: deps.reasonerFor(ctx.job),
+      now: deps.now,
+      onStep: ctx.onStep,
+      // max_rounds 0 turns drill-downs off: not even the tags are read.
+      ...(deps.maxRounds > 0 ? { source: service.source } : {}),
+    },
     {
       question: request.user_message,
       scope: service.scope,

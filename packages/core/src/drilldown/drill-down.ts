@@ -10,6 +10,13 @@ export function roundPhaseKey(phase: string, round: number): string {
   return round <= 1 ? phase : `${phase}-${round}`;
 }
 
+/** One choice of the drill-down menu: a candidate metric grouped by a key it really has. */
+export interface DrillOption {
+  readonly metric: string;
+  readonly key: string;
+  readonly breakdown: string;
+}
+
 /** One grouped read of a drill-down: what it localises and how to judge its groups. */
 export interface DrillTarget {
   /** The drill plan step that reads it. */

@@ -5,7 +5,8 @@ import type { MetricQuery, Plan } from "../plan.js";
 import type { SignalKind } from "../signal-kind.js";
 import { questionShape } from "../answer/question-shape.js";
 import { BREAKDOWN_ORDER, breakdownKeysOf } from "./breakdown-keys.js";
-import type { DrillRound } from "./drill-down.js";
+import type { DrillOption, DrillRound } from "./drill-down.js";
+
 
 /** Finding categories a breakdown can explain (a leak or a full disk is one host's by nature). */
 const LOCALISABLE = new Set(["latency", "errors", "traffic", "saturation", "availability", "deploy_regression"]);
@@ -22,12 +23,6 @@ export interface DrillCandidate {
   readonly kind?: SignalKind;
 }
 
-/** One choice of the menu: a candidate metric grouped by a key it really has. */
-export interface DrillOption {
-  readonly metric: string;
-  readonly key: string;
-  readonly breakdown: string;
-}
 
 const SECONDARY = new Set(["logs", "monitors", "events"]);
 

@@ -8,8 +8,8 @@ import type { ServiceScope } from "../service-scope.js";
 import { questionShape } from "../answer/question-shape.js";
 import { startStep } from "../phases/step-clock.js";
 import { tagKeys, BREAKDOWN_KEYS } from "./breakdown-keys.js";
-import type { DrillDownPlan, DrillRound, DrillTarget } from "./drill-down.js";
-import { breakdownOrder, drillCandidates, drillMenu, type DrillCandidate, type DrillOption } from "./drill-menu.js";
+import type { DrillDownPlan, DrillOption, DrillRound, DrillTarget } from "./drill-down.js";
+import { breakdownOrder, drillCandidates, drillMenu, type DrillCandidate } from "./drill-menu.js";
 
 /** Grouped reads one round makes at most. */
 export const MAX_READS_PER_ROUND = 4;
