@@ -92,7 +92,7 @@ export const oneCulprit: ScenarioFamily = {
       const life =
         breakdown === "version"
           ? bad
-            ? [{ type: "nodata" as const, start: offsetOf(w.ms), end: deployAt }]
+            ? [{ type: "nodata" as const, start: offsetOf(w.ms + 10 * MIN), end: deployAt }]
             : [{ type: "nodata" as const, start: deployAt, end: "0" }]
           : [];
       const share = breakdown === "version" ? 1 : 1 / n;

@@ -27,7 +27,9 @@ function matches(l: Localisation, breakdown: string | undefined): boolean {
 export function whereLines(analysis: AnalysisResult, shape: QuestionShape, service: string): WhereLines {
   const drill = analysis.drill;
   if (!drill) return { lines: [], settled: false };
-  const lines = drill.localisations.map((l) => `${capitalise(l.statement)} (\`${l.metric}\` by \`${l.key}\`).`);
+  const lines = drill.localisations.map(
+    (l) => `**${capitalise(breakdownOf(l.key) ?? l.key)}** — ${l.statement} (\`${l.metric}\` by \`${l.key}\`).`,
+  );
   const named = drill.localisations.filter((l) => l.culprit);
   if (shape.form === "which") {
     const asked = shape.breakdown;

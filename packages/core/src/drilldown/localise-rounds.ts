@@ -16,6 +16,8 @@ export function localiseRounds(rounds: readonly DrillRound[]): Localisation[] {
       const result = evidence.results.find((r) => r.step_id === target.step_id);
       if (!result || result.status !== "ok" || result.tool !== "metrics") continue;
       const series = result.series.filter((s) => s.group.some((g) => g.startsWith(`${target.key}:`)));
+      // The unit the source reported with the series, when the plan did not know it.
+      const unit = target.unit ?? series.find((s) => s.unit)?.unit ?? series.find((s) => s.source_unit)?.source_unit?.name;
       const got = localise({
         key: target.key,
         metric: target.metric,
@@ -24,7 +26,7 @@ export function localiseRounds(rounds: readonly DrillRound[]): Localisation[] {
         ...(target.change_at !== undefined ? { changeAt: target.change_at } : {}),
         additive: target.additive,
         subject: target.subject,
-        ...(target.unit ? { unit: target.unit } : {}),
+        ...(unit ? { unit } : {}),
       });
       if (got) found.push(got);
     }
