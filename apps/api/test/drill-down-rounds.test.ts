@@ -121,7 +121,8 @@ describe("drill-down rounds", () => {
       (r) => r.path === "/api/v1/query" && String(r.query.query).includes("by {resource_name}"),
     );
     expect(grouped.length).toBeGreaterThan(0);
-    for (const r of grouped) expect(String(r.query.query)).toMatch(/\{service:drill-[^}]*\} by \{resource_name\}/);
+    for (const r of grouped)
+      expect(String(r.query.query)).toMatch(/\{service:drill-[^}]*\} by \{resource_name\}/);
     await worker.kill("SIGTERM");
   }, 120_000);
 
@@ -142,7 +143,9 @@ describe("drill-down rounds", () => {
         if (status !== "executing" || round !== "2") return false;
         return datadog.requests.some((r) => {
           const query = String(r.query.query ?? "");
-          return r.path === "/api/v1/query" && query.includes(`service:${service}`) && query.includes(" by {");
+          return (
+            r.path === "/api/v1/query" && query.includes(`service:${service}`) && query.includes(" by {")
+          );
         });
       },
       90_000,
@@ -152,7 +155,11 @@ describe("drill-down rounds", () => {
 
     const second = spawnWorker(h.env);
     workers.push(second);
-    const view = (await waitForJob(h, id, 90)) as { status: string; round: number; result: { direct_answer: string } };
+    const view = (await waitForJob(h, id, 90)) as {
+      status: string;
+      round: number;
+      result: { direct_answer: string };
+    };
     expect(view.status, second.output()).toBe("completed");
     expect(view.round).toBe(2);
     expect(view.result.direct_answer).toContain("POST /charge");

@@ -144,5 +144,8 @@ export interface Reasoner {
    * Picks grouped reads from the menu (a model); absent: the rules pick. `undefined` when it
    * could not: the rules pick then, and the trace says why. The system validates every pick.
    */
-  pickDrillDowns?(input: DrillMenuInput, signal: AbortSignal): Promise<Reasoned<readonly DrillOption[] | undefined>>;
+  pickDrillDowns?(
+    input: DrillMenuInput,
+    signal: AbortSignal,
+  ): Promise<Reasoned<readonly DrillOption[] | undefined>>;
 }

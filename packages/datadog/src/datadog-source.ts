@@ -220,14 +220,18 @@ export class DatadogSource implements MetricsSource {
       const { value, calls } = await this.call(
         "GET /api/v2/metrics/{metric_name}/all-tags",
         (api, o) =>
-          api.metricsV2.listTagsByMetricName({ metricName, filterTags, windowSeconds, pageLimit: MAX_TAGS }, o),
+          api.metricsV2.listTagsByMetricName(
+            { metricName, filterTags, windowSeconds, pageLimit: MAX_TAGS },
+            o,
+          ),
         signal,
       );
       const tags = value.data?.attributes?.tags ?? [];
       return { value: [...new Set(tags)].slice(0, MAX_TAGS).sort(), upstream_calls: calls };
     } catch (error) {
       // A metric with no points in the scope has no tags: an answer, not a failure.
-      if (error instanceof UpstreamError && error.details.status === 404) return { value: [], upstream_calls: 1 };
+      if (error instanceof UpstreamError && error.details.status === 404)
+        return { value: [], upstream_calls: 1 };
       throw error;
     }
   }

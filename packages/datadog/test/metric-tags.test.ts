@@ -70,13 +70,20 @@ describe("a metric's tags through the official Datadog client", () => {
 
   it("refuses a metric name that is not one before anything is sent", async () => {
     fake.reset();
-    await expect(source().metricTags("errors{*}", scope, HOUR, live())).rejects.toThrow(/not a Datadog metric name/);
+    await expect(source().metricTags("errors{*}", scope, HOUR, live())).rejects.toThrow(
+      /not a Datadog metric name/,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 
   it("serves grouped reads whose groups sum to the whole", async () => {
     const dd = source();
-    const whole = await dd.queryMetrics({ metric: ERRORS, aggregator: "sum", by: [], as_count: false }, scope, HOUR, live());
+    const whole = await dd.queryMetrics(
+      { metric: ERRORS, aggregator: "sum", by: [], as_count: false },
+      scope,
+      HOUR,
+      live(),
+    );
     const grouped = await dd.queryMetrics(
       { metric: ERRORS, aggregator: "sum", by: ["resource_name"], as_count: false },
       scope,
@@ -94,8 +101,26 @@ describe("a metric's tags through the official Datadog client", () => {
   it("caches the tags in Redis: a second worker's read is a hit", async () => {
     fake.reset();
     const redis = new Redis(redisServer.url);
-    const a = new CachedSource(source(), { redis, cache: { bucket_seconds: 60, ttl_live_seconds: 60, ttl_past_seconds: 86_400, lock_ttl_ms: 1000, wait_timeout_ms: 5000 } });
-    const b = new CachedSource(source(), { redis, cache: { bucket_seconds: 60, ttl_live_seconds: 60, ttl_past_seconds: 86_400, lock_ttl_ms: 1000, wait_timeout_ms: 5000 } });
+    const a = new CachedSource(source(), {
+      redis,
+      cache: {
+        bucket_seconds: 60,
+        ttl_live_seconds: 60,
+        ttl_past_seconds: 86_400,
+        lock_ttl_ms: 1000,
+        wait_timeout_ms: 5000,
+      },
+    });
+    const b = new CachedSource(source(), {
+      redis,
+      cache: {
+        bucket_seconds: 60,
+        ttl_live_seconds: 60,
+        ttl_past_seconds: 86_400,
+        lock_ttl_ms: 1000,
+        wait_timeout_ms: 5000,
+      },
+    });
     const first = await a.metricTags(ERRORS, scope, HOUR, live());
     const second = await b.metricTags(ERRORS, scope, { ...HOUR, start: HOUR.start - 60_000 }, live());
     expect(first).toMatchObject({ cache: "miss", upstream_calls: 1 });

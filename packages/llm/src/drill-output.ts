@@ -8,7 +8,10 @@ export function optionText(option: DrillOption): string {
 }
 
 /** The strict JSON schema of a drill-down reply: picks are the menu's own texts (an enum). */
-export function drillJsonSchema(menu: readonly DrillOption[], limit: number): Readonly<Record<string, unknown>> {
+export function drillJsonSchema(
+  menu: readonly DrillOption[],
+  limit: number,
+): Readonly<Record<string, unknown>> {
   return {
     type: "object",
     additionalProperties: false,
@@ -38,7 +41,8 @@ export function checkDrillReply(
   if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
   const byText = new Map(menu.map((o) => [optionText(o), o]));
   const unknown = parsed.data.picks.filter((p) => !byText.has(p));
-  if (unknown.length > 0) return { ok: false, error: `picks not on the menu: ${unknown.slice(0, 3).join(", ")}` };
+  if (unknown.length > 0)
+    return { ok: false, error: `picks not on the menu: ${unknown.slice(0, 3).join(", ")}` };
   if (parsed.data.picks.length > limit) return { ok: false, error: `more than ${limit} picks` };
   const picks = [...new Set(parsed.data.picks)].map((p) => byText.get(p) as DrillOption);
   return { ok: true, value: { picks, reason: parsed.data.reason } };

@@ -205,14 +205,20 @@ export class OpenAIReasoner implements Reasoner {
   ): Promise<Reasoned<readonly DrillOption[] | undefined>> {
     const budget = this.budget(DRILL_TIME_SHARE, input, signal);
     try {
-      const [prompt, repair] = await Promise.all([this.prompts.get("drill-down.v1"), this.prompts.get("repair.v1")]);
+      const [prompt, repair] = await Promise.all([
+        this.prompts.get("drill-down.v1"),
+        this.prompts.get("repair.v1"),
+      ]);
       const values = {
         service_id: input.scope.service_id,
         question: input.question,
         limit: input.limit,
         findings:
           input.findings.length > 0
-            ? input.findings.slice(0, 6).map((f) => `- ${f.id} ${f.category} on ${f.metric}: ${f.summary}`).join("\n")
+            ? input.findings
+                .slice(0, 6)
+                .map((f) => `- ${f.id} ${f.category} on ${f.metric}: ${f.summary}`)
+                .join("\n")
             : "- none: the question asks where, not what",
         menu: input.menu.map((o) => `- ${optionText(o)} (${o.breakdown})`).join("\n"),
       };
@@ -235,7 +241,10 @@ export class OpenAIReasoner implements Reasoner {
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
       const t0 = this.now();
-      return { value: undefined, steps: [noteStep("drill_down.fallback", t0, t0, `rules pick: ${describeError(error)}`)] };
+      return {
+        value: undefined,
+        steps: [noteStep("drill_down.fallback", t0, t0, `rules pick: ${describeError(error)}`)],
+      };
     } finally {
       budget.clear();
     }
@@ -261,7 +270,11 @@ export class OpenAIReasoner implements Reasoner {
       });
       const { analysis } = input;
       // The rounds' grouped reads have a budget of their own: they never crowd the findings out.
-      const drill = formatDrillContext(analysis.drill, this.options.llm.round_context_token_budget, countTokens);
+      const drill = formatDrillContext(
+        analysis.drill,
+        this.options.llm.round_context_token_budget,
+        countTokens,
+      );
       const direct = directAnswerWithWhere(input);
       const values = {
         direct_answer: direct.text,
@@ -276,7 +289,9 @@ export class OpenAIReasoner implements Reasoner {
       };
       const contextNote =
         `context ${context.tokens}/${tokenBudget} tokens${context.truncated ? " (truncated)" : ""}` +
-        (drill.text ? `, drill-down ${drill.tokens}/${this.options.llm.round_context_token_budget}${drill.truncated ? " (truncated)" : ""}` : "");
+        (drill.text
+          ? `, drill-down ${drill.tokens}/${this.options.llm.round_context_token_budget}${drill.truncated ? " (truncated)" : ""}`
+          : "");
       const outcome = await requestStructured(
         this.caller,
         {

@@ -27,14 +27,20 @@ const input = {
 
 describe("OpenAIReasoner.pickDrillDowns", () => {
   it("offers the menu of real tags as an enum and reads the picks back", async () => {
-    fake.script(fakeReply.json({ picks: ["trace.http.request.errors by host"], reason: "one host may carry it" }));
+    fake.script(
+      fakeReply.json({ picks: ["trace.http.request.errors by host"], reason: "one host may carry it" }),
+    );
     const { value, steps } = await reasonerOn(fake).pickDrillDowns(input, signal());
     expect(value).toEqual([menu[1]]);
     expect(steps.map((s) => [s.name, s.status])).toEqual([["llm.drill_down", "ok"]]);
     const schema = fake.requests[0]?.body.response_format?.json_schema;
     expect(schema?.name).toBe("drill_down");
     expect(JSON.stringify(schema?.schema)).toContain('"enum":["trace.http.request.errors by resource_name"');
-    expect(fake.requests[0]?.body.messages.some((m) => m.content.includes("- trace.http.request.errors by host (host)"))).toBe(true);
+    expect(
+      fake.requests[0]?.body.messages.some((m) =>
+        m.content.includes("- trace.http.request.errors by host (host)"),
+      ),
+    ).toBe(true);
   });
 
   it("asks once more when a pick is not on the menu, then gives up for the rules", async () => {

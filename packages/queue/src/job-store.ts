@@ -220,7 +220,8 @@ export class JobStore {
       const evidence = extra[2 * i + 1];
       if (typeof plan !== "string") return;
       const parsed = JSON.parse(plan) as DrillDownPlan;
-      if (typeof evidence === "string") drill.push({ plan: parsed, evidence: JSON.parse(evidence) as Evidence });
+      if (typeof evidence === "string")
+        drill.push({ plan: parsed, evidence: JSON.parse(evidence) as Evidence });
       else pending.push(parsed);
     });
     return {

@@ -142,7 +142,9 @@ export const jobViewSchema = z.object({
     .number()
     .int()
     .min(1)
-    .describe("the round the job is in: 1, or 2, 3… once the feedback asked for drill-down reads (which endpoint, host, version)"),
+    .describe(
+      "the round the job is in: 1, or 2, 3… once the feedback asked for drill-down reads (which endpoint, host, version)",
+    ),
   service_id: z.string(),
   user_message: z.string(),
   session_id: z.string().nullable(),
@@ -229,7 +231,9 @@ export const jobTraceSchema = z.object({
     .describe("each saved phase's own work; the rest of execution_time_ms is queueing and bookkeeping"),
   round_durations_ms: z
     .record(z.string(), z.number())
-    .describe('the drill-down rounds\' phases\' own work, by key ("execution-2", "feedback-2"); empty without drill-downs'),
+    .describe(
+      'the drill-down rounds\' phases\' own work, by key ("execution-2", "feedback-2"); empty without drill-downs',
+    ),
   confidence_score: z.number().nullable(),
   reasoner: z.string().nullable(),
   data_source: z.string().nullable(),

@@ -9,7 +9,10 @@ export async function executionPhase(deps: PhaseDeps, ctx: PhaseContext): Promis
   // A drill-down round reads what the feedback before it asked for, in the first round's window.
   const drill = ctx.round > 1 ? ctx.job.outputs.drill_plan : undefined;
   if (ctx.round > 1 && drill?.round !== ctx.round)
-    throw new AppError("internal", `execution of round ${ctx.round} started before its drill-down plan was saved`);
+    throw new AppError(
+      "internal",
+      `execution of round ${ctx.round} started before its drill-down plan was saved`,
+    );
   const plan = drill ? { ...planned.plan, steps: drill.steps } : planned.plan;
   const service = await deps.serviceFor(ctx.job, ctx.signal, planned.demo_anchor);
   service.steps.forEach(ctx.onStep);

@@ -44,7 +44,12 @@ export async function feedbackPhase(deps: PhaseDeps, ctx: PhaseContext): Promise
   );
   const usage = { ...usageOfSteps(outcome.steps), datadog_calls: outcome.upstream_calls ?? 0 };
   if ("drill" in outcome)
-    return { output: outcome.drill, steps: [...resolved, ...outcome.steps], usage, drill: { round: outcome.drill.round } };
+    return {
+      output: outcome.drill,
+      steps: [...resolved, ...outcome.steps],
+      usage,
+      drill: { round: outcome.drill.round },
+    };
   if (!ctx.signal.aborted) await deps.rememberAnswer(ctx.job, outcome.result.answer_markdown);
   return { output: outcome.result, steps: [...resolved, ...outcome.steps], usage };
 }

@@ -13,7 +13,10 @@ const MIN = 60_000;
 /** `count` distinct items, in a drawn order. */
 function sample<T>(r: DrawRandom, items: readonly T[], count: number): T[] {
   const left = [...items];
-  return Array.from({ length: Math.min(count, left.length) }, () => left.splice(r.int(0, left.length - 1), 1)[0] as T);
+  return Array.from(
+    { length: Math.min(count, left.length) },
+    () => left.splice(r.int(0, left.length - 1), 1)[0] as T,
+  );
 }
 
 type Breakdown = "endpoint" | "host" | "version" | "zone" | "dependency";
@@ -56,7 +59,8 @@ const WHICH: Readonly<Record<Breakdown, readonly string[]>> = {
  */
 export const oneCulprit: ScenarioFamily = {
   name: "one-culprit",
-  story: "errors or latency come from one endpoint, host, zone, version or dependency; the answer must name it",
+  story:
+    "errors or latency come from one endpoint, host, zone, version or dependency; the answer must name it",
   kind: "incident",
   draw(r: DrawRandom): FamilyScenario {
     const w = drawWindow(r, ["1h", "2h", "3h", "4h", "6h"]);
@@ -67,7 +71,11 @@ export const oneCulprit: ScenarioFamily = {
     const breakdown = r.pick<Breakdown>(["endpoint", "host", "version", "zone", "dependency"]);
     const key = KEYS[breakdown];
     const signal: "errors" | "latency" =
-      breakdown === "dependency" ? "latency" : breakdown === "version" ? "errors" : r.pick(["errors", "latency"]);
+      breakdown === "dependency"
+        ? "latency"
+        : breakdown === "version"
+          ? "errors"
+          : r.pick(["errors", "latency"]);
     const startMs = r.range(0.25, 0.6) * w.ms;
     const version = drawVersion(r);
     const values =
@@ -104,8 +112,18 @@ export const oneCulprit: ScenarioFamily = {
         { ...levels, rps: levels.rps * share },
         {
           requests: life,
-          errors: [...life, ...(bad && signal === "errors" ? [{ type: "step" as const, start: offsetOf(startMs), to: errorsTo }] : [])],
-          latency: [...life, ...(bad && signal === "latency" ? [{ type: "step" as const, start: offsetOf(startMs), factor: r.range(3, 6) }] : [])],
+          errors: [
+            ...life,
+            ...(bad && signal === "errors"
+              ? [{ type: "step" as const, start: offsetOf(startMs), to: errorsTo }]
+              : []),
+          ],
+          latency: [
+            ...life,
+            ...(bad && signal === "latency"
+              ? [{ type: "step" as const, start: offsetOf(startMs), factor: r.range(3, 6) }]
+              : []),
+          ],
         },
         season,
       );
@@ -120,7 +138,13 @@ export const oneCulprit: ScenarioFamily = {
         rambling: [`{short} is ${bad} {window}, can you tell me which ${breakdown} it is?`],
         vague: [signal === "errors" ? "Why are errors up on {service}?" : "Why is {service} slow?"],
       },
-      { service, short: service, bad, metric: signal === "errors" ? stack.errors.metric : stack.latency.metric, window: w.phrase },
+      {
+        service,
+        short: service,
+        bad,
+        metric: signal === "errors" ? stack.errors.metric : stack.latency.metric,
+        window: w.phrase,
+      },
     );
     const metric = signal === "errors" ? stack.errors.metric : stack.latency.metric;
     return {
@@ -131,7 +155,14 @@ export const oneCulprit: ScenarioFamily = {
       series,
       events:
         breakdown === "version"
-          ? [{ title: deployTitle(r, service, version), at: deployAt, type: "deploy", tags: [`version:${version}`] }]
+          ? [
+              {
+                title: deployTitle(r, service, version),
+                at: deployAt,
+                type: "deploy",
+                tags: [`version:${version}`],
+              },
+            ]
           : [],
       expected: {
         findings: [{ category: signal === "errors" ? "errors" : "latency", metric }],

@@ -125,7 +125,15 @@ describe("localising a change to where it happens", () => {
 
   it("needs two groups to compare", () => {
     expect(
-      localise({ key: "host", metric: "m", series: [grouped("host", "a", 1, 9)], window, changeAt, additive: true, subject: "errors" }),
+      localise({
+        key: "host",
+        metric: "m",
+        series: [grouped("host", "a", 1, 9)],
+        window,
+        changeAt,
+        additive: true,
+        subject: "errors",
+      }),
     ).toBeUndefined();
   });
 });

@@ -78,9 +78,7 @@ export function questionCoverage(
     ceiling = Math.min(ceiling, 0.75 - 0.3 * (coverage.unmatched.length / coverage.concepts.length));
   const shape = questionShape(input.question, input.scope.service_id);
   // A "which" question is settled only when a drill-down named the culprit (or showed there is none).
-  const settled = input.analysis
-    ? whereLines(input.analysis, shape, input.scope.service_id).settled
-    : false;
+  const settled = input.analysis ? whereLines(input.analysis, shape, input.scope.service_id).settled : false;
   if (shape.form === "which" && shape.breakdown && !settled) ceiling = Math.min(ceiling, 0.55);
   return Math.round(Math.max(0.05, ceiling) * 100) / 100;
 }

@@ -28,7 +28,8 @@ export function whereLines(analysis: AnalysisResult, shape: QuestionShape, servi
   const drill = analysis.drill;
   if (!drill) return { lines: [], settled: false };
   const lines = drill.localisations.map(
-    (l) => `**${capitalise(breakdownOf(l.key) ?? l.key)}** — ${l.statement} (\`${l.metric}\` by \`${l.key}\`).`,
+    (l) =>
+      `**${capitalise(breakdownOf(l.key) ?? l.key)}** — ${l.statement} (\`${l.metric}\` by \`${l.key}\`).`,
   );
   const named = drill.localisations.filter((l) => l.culprit);
   if (shape.form === "which") {
@@ -44,7 +45,11 @@ export function whereLines(analysis: AnalysisResult, shape: QuestionShape, servi
     }
     const spread = drill.localisations.find((l) => matches(l, asked));
     if (spread)
-      return { lead: `No single ${asked ?? spread.key} stands out: ${spread.statement}.`, lines, settled: true };
+      return {
+        lead: `No single ${asked ?? spread.key} stands out: ${spread.statement}.`,
+        lines,
+        settled: true,
+      };
     const missing = drill.absent.find((a) => a.breakdown === asked);
     if (missing)
       return {
@@ -63,7 +68,11 @@ export function whereLines(analysis: AnalysisResult, shape: QuestionShape, servi
  */
 export function directAnswerWithWhere(input: AnswerInput): DirectAnswer {
   const direct = directAnswer(input);
-  const where = whereLines(input.analysis, questionShape(input.question, input.scope.service_id), input.scope.service_id);
+  const where = whereLines(
+    input.analysis,
+    questionShape(input.question, input.scope.service_id),
+    input.scope.service_id,
+  );
   if (where.lead) return { ...direct, text: `${where.lead} ${direct.text}` };
   if (where.tail) return { ...direct, text: `${direct.text} ${where.tail}` };
   return direct;

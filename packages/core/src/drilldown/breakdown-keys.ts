@@ -14,7 +14,14 @@ export const BREAKDOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Breakdowns in the order they are tried when the question names none. */
-export const BREAKDOWN_ORDER: readonly string[] = ["endpoint", "version", "host", "pod", "zone", "dependency"];
+export const BREAKDOWN_ORDER: readonly string[] = [
+  "endpoint",
+  "version",
+  "host",
+  "pod",
+  "zone",
+  "dependency",
+];
 
 /** The breakdown a tag key answers ("resource_name" → "endpoint"), or undefined for other keys. */
 export function breakdownOf(key: string): string | undefined {
@@ -37,7 +44,10 @@ export function tagKeys(tags: readonly string[], scopeKeys: ReadonlySet<string>)
  * The keys to group by, best first: the breakdowns in `order`, each by its first key the metric
  * has. Keys that answer no breakdown are left out (their meaning is unknown).
  */
-export function breakdownKeysOf(keys: readonly string[], order: readonly string[]): Array<{ key: string; breakdown: string }> {
+export function breakdownKeysOf(
+  keys: readonly string[],
+  order: readonly string[],
+): Array<{ key: string; breakdown: string }> {
   const have = new Set(keys);
   const out: Array<{ key: string; breakdown: string }> = [];
   for (const breakdown of order) {

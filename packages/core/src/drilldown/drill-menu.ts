@@ -7,9 +7,15 @@ import { questionShape } from "../answer/question-shape.js";
 import { BREAKDOWN_ORDER, breakdownKeysOf } from "./breakdown-keys.js";
 import type { DrillOption, DrillRound } from "./drill-down.js";
 
-
 /** Finding categories a breakdown can explain (a leak or a full disk is one host's by nature). */
-const LOCALISABLE = new Set(["latency", "errors", "traffic", "saturation", "availability", "deploy_regression"]);
+const LOCALISABLE = new Set([
+  "latency",
+  "errors",
+  "traffic",
+  "saturation",
+  "availability",
+  "deploy_regression",
+]);
 /** Kinds a "which" question is about when it names none ("which endpoint is failing?"). */
 const WHICH_KINDS: readonly SignalKind[] = ["latency", "errors", "requests"];
 /** Metrics drilled into per round at most, and keys per metric. */
@@ -23,7 +29,6 @@ export interface DrillCandidate {
   readonly kind?: SignalKind;
 }
 
-
 const SECONDARY = new Set(["logs", "monitors", "events"]);
 
 /**
@@ -31,10 +36,20 @@ const SECONDARY = new Set(["logs", "monitors", "events"]);
  * breakdown can explain, strongest first; for a "which …" question also the metrics of the signal
  * it asks about, even without a finding (the culprit may be a level, not a change).
  */
-export function drillCandidates(question: string, service: string, plan: Plan, analysis: AnalysisResult): DrillCandidate[] {
+export function drillCandidates(
+  question: string,
+  service: string,
+  plan: Plan,
+  analysis: AnalysisResult,
+): DrillCandidate[] {
   const reads = new Map<string, MetricQuery>();
   for (const step of plan.steps)
-    if (step.tool === "metrics" && !step.query.shift && step.query.by.length === 0 && !reads.has(step.query.metric))
+    if (
+      step.tool === "metrics" &&
+      !step.query.shift &&
+      step.query.by.length === 0 &&
+      !reads.has(step.query.metric)
+    )
       reads.set(step.query.metric, step.query);
   const out: DrillCandidate[] = [];
   const add = (metric: string, finding?: Finding) => {
@@ -63,7 +78,9 @@ export function drillCandidates(question: string, service: string, plan: Plan, a
 export function breakdownOrder(question: string, service: string, analysis: AnalysisResult): string[] {
   const asked = questionShape(question, service).breakdown;
   const deploy = analysis.findings.some((f) => f.category === "deploy_regression" || f.metric === "events");
-  const order = deploy ? ["version", ...BREAKDOWN_ORDER.filter((b) => b !== "version")] : [...BREAKDOWN_ORDER];
+  const order = deploy
+    ? ["version", ...BREAKDOWN_ORDER.filter((b) => b !== "version")]
+    : [...BREAKDOWN_ORDER];
   return asked ? [asked, ...order.filter((b) => b !== asked)] : order;
 }
 

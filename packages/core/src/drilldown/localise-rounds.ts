@@ -17,7 +17,10 @@ export function localiseRounds(rounds: readonly DrillRound[]): Localisation[] {
       if (!result || result.status !== "ok" || result.tool !== "metrics") continue;
       const series = result.series.filter((s) => s.group.some((g) => g.startsWith(`${target.key}:`)));
       // The unit the source reported with the series, when the plan did not know it.
-      const unit = target.unit ?? series.find((s) => s.unit)?.unit ?? series.find((s) => s.source_unit)?.source_unit?.name;
+      const unit =
+        target.unit ??
+        series.find((s) => s.unit)?.unit ??
+        series.find((s) => s.source_unit)?.source_unit?.name;
       const got = localise({
         key: target.key,
         metric: target.metric,

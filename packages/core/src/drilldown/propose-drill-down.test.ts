@@ -24,8 +24,18 @@ const plan: Plan = {
   source: "offline",
   rationale: "",
   steps: [
-    { id: "s1", tool: "metrics", query: { metric: ERRORS, aggregator: "sum", by: [], as_count: true }, reason: "" },
-    { id: "s2", tool: "metrics", query: { metric: LATENCY, aggregator: "avg", by: [], as_count: false }, reason: "" },
+    {
+      id: "s1",
+      tool: "metrics",
+      query: { metric: ERRORS, aggregator: "sum", by: [], as_count: true },
+      reason: "",
+    },
+    {
+      id: "s2",
+      tool: "metrics",
+      query: { metric: LATENCY, aggregator: "avg", by: [], as_count: false },
+      reason: "",
+    },
     { id: "s3", tool: "events", reason: "" },
   ],
 };
@@ -71,12 +81,26 @@ const budget = { round: 2, reads: 10 };
 describe("proposing a drill-down", () => {
   it("groups the finding's metric by the tags it really has, the endpoint first for a which-endpoint question", async () => {
     const source = tagSource({
-      [ERRORS]: ["service:checkout", "env:prod", "resource_name:POST /charge", "resource_name:GET /cart", "host:web-1"],
+      [ERRORS]: [
+        "service:checkout",
+        "env:prod",
+        "resource_name:POST /charge",
+        "resource_name:GET /cart",
+        "host:web-1",
+      ],
       [LATENCY]: ["service:checkout", "env:prod", "host:web-1"],
     });
     const proposal = await proposeDrillDown(
       { source, now: () => T0 },
-      { question: "Which endpoint is failing?", scope, plan, analysis: analysisWith([errorsUp]), rounds: [], localisations: [], budget },
+      {
+        question: "Which endpoint is failing?",
+        scope,
+        plan,
+        analysis: analysisWith([errorsUp]),
+        rounds: [],
+        localisations: [],
+        budget,
+      },
       signal,
     );
     expect(proposal.plan?.targets.map((t) => [t.metric, t.key])).toEqual([
@@ -85,15 +109,35 @@ describe("proposing a drill-down", () => {
       [LATENCY, "host"],
     ]);
     const first = proposal.plan?.steps[0];
-    expect(first?.tool === "metrics" && first.query).toMatchObject({ by: ["resource_name"], aggregator: "sum" });
+    expect(first?.tool === "metrics" && first.query).toMatchObject({
+      by: ["resource_name"],
+      aggregator: "sum",
+    });
     expect(proposal.plan?.targets[0]).toMatchObject({ additive: true, change_at: errorsUp.window.start });
   });
 
   it("reads the version first when a deploy is among the findings, and never a tag the metric lacks", async () => {
-    const deploy: Finding = { ...errorsUp, id: "F2", category: "deploy_regression", metric: "events", kind: undefined };
+    const deploy: Finding = {
+      ...errorsUp,
+      id: "F2",
+      category: "deploy_regression",
+      metric: "events",
+      kind: undefined,
+    };
     const proposal = await proposeDrillDown(
-      { source: tagSource({ [ERRORS]: ["service:checkout", "version:v1", "version:v2", "pod_name:a"] }) , now: () => T0 },
-      { question: "Why are errors up?", scope, plan, analysis: analysisWith([errorsUp, deploy]), rounds: [], localisations: [], budget },
+      {
+        source: tagSource({ [ERRORS]: ["service:checkout", "version:v1", "version:v2", "pod_name:a"] }),
+        now: () => T0,
+      },
+      {
+        question: "Why are errors up?",
+        scope,
+        plan,
+        analysis: analysisWith([errorsUp, deploy]),
+        rounds: [],
+        localisations: [],
+        budget,
+      },
       signal,
     );
     expect(proposal.plan?.targets.map((t) => t.key)).toEqual(["version", "pod_name"]);
@@ -103,7 +147,14 @@ describe("proposing a drill-down", () => {
     const calls: string[] = [];
     const proposal = await proposeDrillDown(
       { source: tagSource({ [ERRORS]: ["service:checkout", "host:web-1"] }, calls), now: () => T0 },
-      { question: "Which endpoint is failing?", scope, plan, analysis: analysisWith([errorsUp]), rounds: [], localisations: [] },
+      {
+        question: "Which endpoint is failing?",
+        scope,
+        plan,
+        analysis: analysisWith([errorsUp]),
+        rounds: [],
+        localisations: [],
+      },
       signal,
     );
     expect(proposal.plan).toBeUndefined();
@@ -160,9 +211,24 @@ function drillRound(): DrillRound {
       round: 2,
       source: "offline",
       rationale: "",
-      steps: [{ id: "r2-1", tool: "metrics", query: { metric: ERRORS, aggregator: "sum", by: ["resource_name"], as_count: true }, reason: "" }],
+      steps: [
+        {
+          id: "r2-1",
+          tool: "metrics",
+          query: { metric: ERRORS, aggregator: "sum", by: ["resource_name"], as_count: true },
+          reason: "",
+        },
+      ],
       targets: [
-        { step_id: "r2-1", metric: ERRORS, key: "resource_name", breakdown: "endpoint", change_at: T0 + 30 * MIN, additive: true, subject: "errors" },
+        {
+          step_id: "r2-1",
+          metric: ERRORS,
+          key: "resource_name",
+          breakdown: "endpoint",
+          change_at: T0 + 30 * MIN,
+          additive: true,
+          subject: "errors",
+        },
       ],
     },
     evidence,
@@ -179,9 +245,14 @@ describe("an answer after a drill-down", () => {
   } as const;
 
   it("answers a which-endpoint question with the endpoint first, with its numbers", () => {
-    const analysis = { ...analysisWith([errorsUp]), drill: { localisations: localiseRounds([round]), absent: [], rounds: 1 } };
+    const analysis = {
+      ...analysisWith([errorsUp]),
+      drill: { localisations: localiseRounds([round]), absent: [], rounds: 1 },
+    };
     const answer = composeOfflineAnswer({ ...base, question: "Which endpoint is failing?", analysis });
-    expect(answer.direct_answer).toMatch(/^Endpoint \*\*POST \/charge\*\*: 9\d% of the rise in errors is on resource_name POST \/charge/);
+    expect(answer.direct_answer).toMatch(
+      /^Endpoint \*\*POST \/charge\*\*: 9\d% of the rise in errors is on resource_name POST \/charge/,
+    );
     expect(answer.sections?.some((s) => s.title === "Where")).toBe(true);
   });
 
@@ -196,8 +267,13 @@ describe("an answer after a drill-down", () => {
   });
 
   it("adds where the problem is after the cause of any other question", () => {
-    const analysis = { ...analysisWith([errorsUp]), drill: { localisations: localiseRounds([round]), absent: [], rounds: 1 } };
+    const analysis = {
+      ...analysisWith([errorsUp]),
+      drill: { localisations: localiseRounds([round]), absent: [], rounds: 1 },
+    };
     const answer = composeOfflineAnswer({ ...base, question: "Why are errors up?", analysis });
-    expect(answer.direct_answer).toMatch(/Where: 9\d% of the rise in errors is on resource_name POST \/charge/);
+    expect(answer.direct_answer).toMatch(
+      /Where: 9\d% of the rise in errors is on resource_name POST \/charge/,
+    );
   });
 });

@@ -24,7 +24,10 @@ export interface DrillBudget {
 }
 
 /** Picks from the menu: a model's choice (validated by the caller) or the rules'. */
-export type DrillPicker = (menu: readonly DrillOption[], limit: number) => Promise<{
+export type DrillPicker = (
+  menu: readonly DrillOption[],
+  limit: number,
+) => Promise<{
   readonly picked: readonly DrillOption[];
   readonly source: "offline" | "llm" | "fallback";
   readonly steps: readonly StepDraft[];
@@ -84,9 +87,12 @@ export async function proposeDrillDown(
   const { question, scope, plan, analysis } = input;
   const service = scope.service_id;
   const localised = new Set(input.localisations.filter((l) => l.culprit).map((l) => l.metric));
-  const candidates = drillCandidates(question, service, plan, analysis).filter((c) => !localised.has(c.metric));
+  const candidates = drillCandidates(question, service, plan, analysis).filter(
+    (c) => !localised.has(c.metric),
+  );
   const asked = questionShape(question, service).breakdown;
-  const answered = asked !== undefined && input.localisations.some((l) => BREAKDOWN_KEYS[asked]?.includes(l.key));
+  const answered =
+    asked !== undefined && input.localisations.some((l) => BREAKDOWN_KEYS[asked]?.includes(l.key));
   if (candidates.length === 0 || (answered && input.localisations.some((l) => l.culprit)))
     return { absent: [], steps: [], upstream_calls: 0 };
 
@@ -114,7 +120,9 @@ export async function proposeDrillDown(
     asked !== undefined && !answered
       ? (() => {
           const lacking = candidates.filter(
-            (c) => keysOf.has(c.metric) && !(BREAKDOWN_KEYS[asked] ?? []).some((k) => keysOf.get(c.metric)?.includes(k)),
+            (c) =>
+              keysOf.has(c.metric) &&
+              !(BREAKDOWN_KEYS[asked] ?? []).some((k) => keysOf.get(c.metric)?.includes(k)),
           );
           return lacking.length > 0 && lacking.length === [...keysOf.keys()].length
             ? [{ breakdown: asked, metrics: lacking.map((c) => c.metric) }]
@@ -142,8 +150,7 @@ export async function proposeDrillDown(
   const problem = analysis.findings.some((f) => f.severity !== "info");
   const usable = absent.length > 0 && !problem ? [] : menu;
   const limit = Math.min(MAX_READS_PER_ROUND, input.budget?.reads ?? 0);
-  if (!input.budget || usable.length === 0 || limit <= 0)
-    return { absent, steps, upstream_calls: upstream };
+  if (!input.budget || usable.length === 0 || limit <= 0) return { absent, steps, upstream_calls: upstream };
 
   const chosen = deps.pick
     ? await deps.pick(usable, limit)

@@ -75,17 +75,26 @@ function reasonerPicker(
   return async (menu, limit) => {
     const findings = analysis.findings.filter((f) => f.severity !== "info");
     const reply = await picker(
-      { question: input.question, scope: input.scope, menu, limit, findings, ...(input.deadlineMs !== undefined ? { deadline_ms: input.deadlineMs } : {}) },
+      {
+        question: input.question,
+        scope: input.scope,
+        menu,
+        limit,
+        findings,
+        ...(input.deadlineMs !== undefined ? { deadline_ms: input.deadlineMs } : {}),
+      },
       signal,
     );
     const seen = new Set<string>();
-    const valid = (reply.value ?? []).flatMap((p) => {
-      const option = menu.find((o) => o.metric === p.metric && o.key === p.key);
-      const id = `${p.metric}|${p.key}`;
-      if (!option || seen.has(id)) return [];
-      seen.add(id);
-      return [option];
-    }).slice(0, limit);
+    const valid = (reply.value ?? [])
+      .flatMap((p) => {
+        const option = menu.find((o) => o.metric === p.metric && o.key === p.key);
+        const id = `${p.metric}|${p.key}`;
+        if (!option || seen.has(id)) return [];
+        seen.add(id);
+        return [option];
+      })
+      .slice(0, limit);
     if (valid.length > 0) return { picked: valid, source: "llm", steps: reply.steps };
     return { picked: pickByRules(menu, limit), source: "fallback", steps: reply.steps };
   };
@@ -151,7 +160,9 @@ async function synthesize(
       started_at: new Date(deps.now()).toISOString(),
       duration_ms: 0,
       status: "ok",
-      summary: localisations.map((l) => `${l.metric} by ${l.key}: ${l.verdict}${l.culprit ? ` (${l.culprit.value})` : ""}`).join("; "),
+      summary: localisations
+        .map((l) => `${l.metric} by ${l.key}: ${l.verdict}${l.culprit ? ` (${l.culprit.value})` : ""}`)
+        .join("; "),
     });
   let upstream = 0;
   let drill: DrillFindings | undefined =
@@ -169,7 +180,15 @@ async function synthesize(
     const pick = deps.pickDrillDowns ?? reasonerPicker(deps.reasoner, input, found, signal);
     const proposal = await proposeDrillDown(
       { source: deps.source, now: deps.now, ...(pick ? { pick } : {}) },
-      { question: input.question, scope: input.scope, plan: input.plan, analysis: found, rounds, localisations, ...(budget ? { budget } : {}) },
+      {
+        question: input.question,
+        scope: input.scope,
+        plan: input.plan,
+        analysis: found,
+        rounds,
+        localisations,
+        ...(budget ? { budget } : {}),
+      },
       signal,
     );
     upstream += proposal.upstream_calls;

@@ -320,7 +320,10 @@ export const scenarioSchema = z
           .describe("the window the job must choose (with timeframe: null)"),
         culprit: z
           .object({
-            key: z.string().min(1).describe('the tag key that carries the problem, e.g. "resource_name", "host"'),
+            key: z
+              .string()
+              .min(1)
+              .describe('the tag key that carries the problem, e.g. "resource_name", "host"'),
             value: z.string().min(1).describe('the tag value the answer must name, e.g. "POST /charge"'),
             ...note,
           })

@@ -86,11 +86,13 @@ export function defaultAnswer(request: FakeChatRequest): Record<string, unknown>
 /** A schema-valid drill-down pick: the first options of the menu the schema enumerates, up to its limit. */
 export function defaultDrillDown(request: FakeChatRequest): Record<string, unknown> {
   const schema = request.response_format?.json_schema?.schema as
-    | { properties?: { picks?: { maxItems?: number; items?: { enum?: unknown[] } } } }
-    | undefined;
+    { properties?: { picks?: { maxItems?: number; items?: { enum?: unknown[] } } } } | undefined;
   const picks = schema?.properties?.picks;
   const options = (picks?.items?.enum ?? []).filter((o): o is string => typeof o === "string");
-  return { picks: options.slice(0, Math.min(2, picks?.maxItems ?? 2)), reason: "the first breakdowns offered (fake model)" };
+  return {
+    picks: options.slice(0, Math.min(2, picks?.maxItems ?? 2)),
+    reason: "the first breakdowns offered (fake model)",
+  };
 }
 
 /**
