@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FINDING_CATEGORIES, INTENTS, PHASES, planStepSchema, type ErrorCode } from "@orch/core";
+import { FINDING_CATEGORIES, INTENTS, PHASES, ROUND_LIMIT, planStepSchema, type ErrorCode } from "@orch/core";
 import { JOB_STATUSES } from "../jobs/job-request-schema.js";
 import { STATUS_OF } from "../middleware/problem.js";
 
@@ -142,6 +142,7 @@ export const jobViewSchema = z.object({
     .number()
     .int()
     .min(1)
+    .max(ROUND_LIMIT + 1)
     .describe(
       "the round the job is in: 1, or 2, 3… once the feedback asked for drill-down reads (which endpoint, host, version)",
     ),
@@ -183,7 +184,13 @@ export const alertIntakeSchema = z.object({
 export const traceStepSchema = z.object({
   index: count(),
   phase,
-  round: z.number().int().min(2).optional().describe("the drill-down round of the step; absent in round 1"),
+  round: z
+    .number()
+    .int()
+    .min(2)
+    .max(ROUND_LIMIT + 1)
+    .optional()
+    .describe("the drill-down round of the step; absent in round 1"),
   kind: z.enum(["llm", "tool", "analysis"]),
   name: z.string(),
   started_at: isoTime,
