@@ -13,7 +13,9 @@ export async function executionPhase(deps: PhaseDeps, ctx: PhaseContext): Promis
       "internal",
       `execution of round ${ctx.round} started before its drill-down plan was saved`,
     );
-  const plan = drill ? { ...planned.plan, steps: drill.steps } : planned.plan;
+  const plan = drill
+    ? { ...planned.plan, window: drill.window ?? planned.plan.window, steps: drill.steps }
+    : planned.plan;
   const service = await deps.serviceFor(ctx.job, ctx.signal, planned.demo_anchor);
   service.steps.forEach(ctx.onStep);
   const outcome = await executePlan(

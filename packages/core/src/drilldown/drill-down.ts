@@ -1,6 +1,7 @@
 import type { Localisation } from "../analysis/localise.js";
 import type { Evidence } from "../evidence.js";
 import type { PlanStep } from "../plan.js";
+import type { TimeWindow } from "../time-window.js";
 
 /** Extra rounds a job may take at most, whatever the configuration says (the record's keys are made for them). */
 export const ROUND_LIMIT = 3;
@@ -43,6 +44,8 @@ export interface DrillTarget {
  */
 export interface DrillDownPlan {
   readonly round: number;
+  /** The window the first round read (execution may have widened the planned one): the round reads it too. */
+  readonly window?: TimeWindow;
   readonly steps: readonly PlanStep[];
   readonly targets: readonly DrillTarget[];
   readonly rationale: string;

@@ -183,6 +183,7 @@ export async function proposeDrillDown(
   if (readSteps.length === 0) return { absent, steps, upstream_calls: upstream };
   const drill: DrillDownPlan = {
     round,
+    window: plan.window,
     steps: readSteps,
     targets,
     source: chosen.source,
