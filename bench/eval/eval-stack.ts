@@ -19,6 +19,8 @@ export interface EvalStackOptions {
   /** OPENAI_API_KEY / OPENAI_BASE_URL for the OpenAI reasoner; absent: offline only. */
   readonly openai?: { readonly apiKey: string; readonly baseUrl?: string };
   readonly logLevel?: string;
+  /** orchestrator settings over the defaults (e.g. max_rounds: 0 to measure without drill-downs). */
+  readonly orchestrator?: Record<string, unknown>;
 }
 
 /** The whole product in this process, reading a fake Datadog that serves the scenarios. */
@@ -71,7 +73,7 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
       JSON.stringify({
         api: { rate_limit_per_minute: 1_000_000, max_jobs_in_flight: 100_000 },
         datadog: { requests_per_second: 10_000 },
-        orchestrator: { job_deadline_seconds: 600 },
+        orchestrator: { job_deadline_seconds: 600, ...options.orchestrator },
       }),
     );
     const config = loadConfig({

@@ -100,6 +100,7 @@ export function scenarioProblems(run: ScenarioRun): string[] {
     ...score.forbidden.map((f) => `forbidden ${f}`),
     ...score.checks.filter((c) => !c.passed).map((c) => `${c.kind} ${c.expected}: ${c.reason ?? "failed"}`),
     ...(score.text_defects ?? []).map((d) => `answer text: ${d}`),
+    ...(score.culprit_named === false ? ["the answer does not name the culprit"] : []),
   ];
 }
 
@@ -121,6 +122,10 @@ export function formatReport(report: EvalReport): string {
       `${t.answers.duplicate_sentences} repeated sentence(s) in ${t.answers.answers_with_duplicates} answer(s), ` +
       `${t.answers.answers_with_defects} answer(s) with a text defect`,
   );
+  if (t.culprit.checked > 0)
+    lines.push(
+      `culprit recall ${pct(t.culprit.passed / t.culprit.checked)} (${t.culprit.passed}/${t.culprit.checked} answers name the endpoint, host, zone, version or dependency that carries the problem)`,
+    );
   lines.push(
     `targets: recall >= ${TARGETS.recall}, precision >= ${TARGETS.precision}, forbidden = ${TARGETS.forbidden}: ` +
       (t.meets_targets ? "met" : "NOT met"),

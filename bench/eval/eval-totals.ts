@@ -38,6 +38,8 @@ export interface EvalTotals {
   readonly state: CheckTally;
   readonly answer: CheckTally;
   readonly window: CheckTally;
+  /** Scenarios with an expected culprit, and how many answers named it (culprit recall). */
+  readonly culprit: CheckTally;
   readonly answers: AnswerStats;
   /** Scenarios with a miss, a false positive, a forbidden finding, a failed check or a failed job. */
   readonly failing: readonly string[];
@@ -98,6 +100,10 @@ export function evalTotals(scores: readonly ScenarioScore[]): EvalTotals {
     state: tally(scores, "state"),
     answer: tally(scores, "answer"),
     window: tally(scores, "window"),
+    culprit: {
+      passed: scores.filter((s) => s.culprit_named === true).length,
+      checked: scores.filter((s) => s.culprit_named !== undefined).length,
+    },
     answers: answerStats(scores),
     failing: scores
       .filter(
@@ -105,6 +111,7 @@ export function evalTotals(scores: readonly ScenarioScore[]): EvalTotals {
           s.matched < s.expected ||
           s.false_positives.length > 0 ||
           s.error !== undefined ||
+          s.culprit_named === false ||
           s.checks.some((c) => !c.passed),
       )
       .map((s) => s.id),

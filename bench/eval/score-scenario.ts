@@ -64,6 +64,8 @@ export interface ScenarioScore {
   /** What the answer's text must never hold (exponents, NaN, placeholders…; see answerDefects). */
   readonly text_defects?: readonly string[];
   readonly duplicate_sentences?: number;
+  /** With an expected culprit: whether the answer names it (its tag value, case-insensitive). */
+  readonly culprit_named?: boolean;
   /** matched / expected (1 when nothing is expected). */
   readonly recall: number;
   /** matched / (matched + false positives) (1 when nothing is reported). */
@@ -232,6 +234,13 @@ export function scoreScenario(input: ScoreInput): ScenarioScore {
           answer_words: wordCount(input.answer),
           duplicate_sentences: duplicateSentences(input.answer),
           text_defects: answerDefects(input.answer),
+        }
+      : {}),
+    ...(scenario.expected.culprit
+      ? {
+          culprit_named:
+            input.answer !== undefined &&
+            input.answer.toLowerCase().includes(scenario.expected.culprit.value.toLowerCase()),
         }
       : {}),
     recall: expected.length > 0 ? matched / expected.length : 1,

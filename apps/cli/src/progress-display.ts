@@ -40,6 +40,8 @@ interface PhaseState {
   started?: number;
   ms?: number;
   note?: string;
+  /** The drill-down round the phase last ran in (2, 3…). */
+  round?: number;
 }
 
 interface StepData {
@@ -49,6 +51,12 @@ interface StepData {
   duration_ms?: number;
   summary?: string;
   phase?: PhaseName;
+  round?: number;
+}
+
+/** " (round 2)" for a drill-down round's event; nothing in round 1. */
+function roundNote(data: Record<string, unknown>): string {
+  return Number(data.round) > 1 ? ` (round ${String(data.round)})` : "";
 }
 
 function parse(data: string): Record<string, unknown> {
@@ -97,7 +105,8 @@ class LiveDisplay implements ProgressDisplay {
         Object.assign(state, {
           state: "running",
           started: timeOf(data.at) ?? this.now(),
-          ...(Number(data.run) > 1 ? { note: oneLine(`run ${String(data.run)}`) } : {}),
+          note: Number(data.run) > 1 ? oneLine(`run ${String(data.run)}`) : undefined,
+          ...(Number(data.round) > 1 ? { round: Number(data.round), steps: 0 } : {}),
         });
     } else if (message.event === "step") {
       const step = data as StepData;
@@ -136,7 +145,7 @@ class LiveDisplay implements ProgressDisplay {
 
   private line(phase: PhaseName, s: PhaseState): string {
     const { style } = this;
-    const label = LABEL[phase].padEnd(13);
+    const label = `${LABEL[phase]}${s.round ? ` ·${s.round}` : ""}`.padEnd(13);
     const steps = `${s.steps} step${s.steps === 1 ? "" : "s"}`;
     if (s.state === "pending") return style.dim(`· ${label}`);
     if (s.state === "done")
@@ -165,14 +174,15 @@ class PlainDisplay implements ProgressDisplay {
         case "status":
           return data.status === "queued"
             ? "queued"
-            : `${String(data.phase ?? data.status)} started${Number(data.run) > 1 ? ` (run ${String(data.run)})` : ""}`;
+            : `${String(data.phase ?? data.status)}${roundNote(data)} started${Number(data.run) > 1 ? ` (run ${String(data.run)})` : ""}`;
         case "step": {
           const step = data as StepData;
           const ms = step.duration_ms !== undefined ? ` ${step.duration_ms} ms` : "";
-          return `  ${step.kind ?? "step"} ${step.name ?? ""} ${step.status ?? ""}${ms}${step.summary ? ` - ${step.summary}` : ""}`;
+          const round = step.round && step.round > 1 ? `[round ${step.round}] ` : "";
+          return `  ${round}${step.kind ?? "step"} ${step.name ?? ""} ${step.status ?? ""}${ms}${step.summary ? ` - ${step.summary}` : ""}`;
         }
         case "phase":
-          return `${String(data.phase)} done (${String(data.steps)} steps)`;
+          return `${String(data.phase)}${roundNote(data)} done (${String(data.steps)} steps)`;
         case "retry":
           return `${String(data.phase)} retrying (${String(data.attempt)}/${String(data.attempts)}): ${String(data.error)}`;
         case "end":

@@ -177,4 +177,31 @@ describe("the plain progress display (logs, pipes)", () => {
       "",
     ]);
   });
+
+  it("says which drill-down round a phase and its steps belong to", () => {
+    const out = { text: "", write: (t: string) => (out.text += t) };
+    const display = createProgressDisplay(out, { live: false, color: false, quiet: false });
+    display.show(event("phase", { phase: "feedback", status: "executing", steps: 3 }));
+    display.show(event("status", { status: "executing", phase: "execution", round: 2, run: 1 }));
+    display.show(
+      event("step", {
+        kind: "tool",
+        name: "metrics:trace.http.request.errors",
+        status: "ok",
+        duration_ms: 40,
+        round: 2,
+        phase: "execution",
+        summary: "3 series",
+      }),
+    );
+    display.show(event("phase", { phase: "execution", round: 2, status: "synthesizing", steps: 1 }));
+    display.stop();
+    expect(out.text.split("\n")).toEqual([
+      "feedback done (3 steps)",
+      "execution (round 2) started",
+      "  [round 2] tool metrics:trace.http.request.errors ok 40 ms - 3 series",
+      "execution (round 2) done (1 steps)",
+      "",
+    ]);
+  });
 });

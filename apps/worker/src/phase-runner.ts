@@ -8,6 +8,7 @@ import {
   UpstreamError,
   describeError,
   nextPhase,
+  roundPhaseKey,
   type JobError,
   type Phase,
   type StepDraft,
@@ -31,10 +32,17 @@ export interface PhaseWork {
   readonly steps: readonly StepDraft[];
   readonly usage: Partial<Usage>;
   readonly fields?: Readonly<Record<string, string>>;
+  /**
+   * A feedback that asks for another round instead of answering: its output is that round's
+   * drill-down plan, and the round's execution is chained instead of ending the job.
+   */
+  readonly drill?: { readonly round: number };
 }
 
 export interface PhaseContext {
   readonly job: StoredJob;
+  /** The round the phase runs in: 1, or 2, 3… for the reads a drill-down asked for. */
+  readonly round: number;
   readonly signal: AbortSignal;
   readonly log: Logger;
   /** Publishes a step live, as it happens; the phase still returns all its steps. */
@@ -126,14 +134,15 @@ export class PhaseRunner {
     const parsed = phasePayloadSchema.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${phase} payload: ${parsed.error.message}`);
     const id = parsed.data.job_id;
-    const log = this.deps.log.child({ jobId: id, phase });
+    const round = parsed.data.round ?? 1;
+    const log = this.deps.log.child({ jobId: id, phase, ...(round > 1 ? { round } : {}) });
     const { store } = this.deps;
 
     // The record is read in the same round trip as the claim (Redis runs them in order); it is
-    // only used when the claim succeeds.
+    // only used when the claim succeeds. A round after the first also reads the rounds before it.
     const [begin, loaded] = await Promise.all([
-      store.beginPhase(id, phase, RUNNING_STATUS[phase]),
-      store.get(id, PHASE_INPUTS[phase]),
+      store.beginPhase(id, phase, RUNNING_STATUS[phase], round),
+      store.get(id, PHASE_INPUTS[phase], round > 1),
     ]);
     if (begin.state === "missing") return;
     if (begin.state === "terminal") {
@@ -149,7 +158,8 @@ export class PhaseRunner {
     }
     if (begin.state === "done") {
       log.info("phase output already saved; chaining the next phase");
-      await this.chain(phase, id);
+      // A saved feedback of a job still running asked for another round (an answer ends the job).
+      await this.chain(phase, id, round, phase === "feedback" ? { round: round + 1 } : undefined);
       return;
     }
     if (begin.state === "waiting") {
@@ -184,31 +194,34 @@ export class PhaseRunner {
         job,
         signal: controller.signal,
         log,
-        onStep: (step) => live.add({ ...step, phase, run }),
+        round,
+        onStep: (step) => live.add({ ...step, phase, run, ...(round > 1 ? { round } : {}) }),
       });
       live.flush();
       if (controller.signal.aborted) throw controller.signal.reason;
       const workMs = this.now() - started;
-      const next = nextPhase(phase);
+      const next = work.drill ? "execution" : nextPhase(phase);
+      const steps = round > 1 ? work.steps.map((step) => ({ ...step, round })) : work.steps;
       const save = () =>
         store.completePhase(
           id,
           phase,
           work.output,
-          work.steps,
+          steps,
           work.usage,
           next ? RUNNING_STATUS[next] : "completed",
           {
             ...work.fields,
             phase: next ?? phase,
-            [`${PHASE_MS_FIELD}${phase}`]: String(workMs),
+            [`${PHASE_MS_FIELD}${roundPhaseKey(phase, round)}`]: String(workMs),
           },
+          { round, ...(work.drill ? { drillRound: work.drill.round } : {}) },
         );
       // The next phase is queued in the same round trip as the save (Redis runs them in order; if
       // the save fails, the next phase waits for its retry). The last phase's save completes the
       // job: its end hooks (session, webhook) follow it.
       const saving = next ? save() : this.ending(id, save);
-      const chaining = this.chain(phase, id);
+      const chaining = this.chain(phase, id, round, work.drill);
       const [saved] = await Promise.all([saving, chaining]);
       log.info({ ms: workMs, steps: work.steps.length, saved }, "phase finished");
       this.observe(bullJob, { phase, job, work, outcome: saved ? "completed" : "discarded" }, started);
@@ -247,10 +260,17 @@ export class PhaseRunner {
     }
   }
 
-  /** Adds the next phase's job; after the last phase there is none (its save ended the job). */
-  private async chain(phase: Phase, id: string): Promise<void> {
+  /**
+   * Adds the next phase's job: the next phase of the round, or the execution of the round a
+   * drill-down asked for; after an answer there is none (its save ended the job).
+   */
+  private async chain(phase: Phase, id: string, round: number, drill?: { round: number }): Promise<void> {
+    if (drill) {
+      await this.deps.queues.enqueue("execution", id, drill.round);
+      return;
+    }
     const next = nextPhase(phase);
-    if (next) await this.deps.queues.enqueue(next, id);
+    if (next) await this.deps.queues.enqueue(next, id, round);
   }
 
   private observe(

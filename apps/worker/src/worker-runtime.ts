@@ -136,6 +136,7 @@ export async function startWorkerRuntime(
       defaultTimeframe: config.datadog.default_timeframe,
       alertLookbackMs: parseDuration(config.alerts.lookback) ?? 3_600_000,
       maxSteps: config.orchestrator.max_reasoning_steps,
+      maxRounds: config.orchestrator.max_rounds,
       toolConcurrency: config.orchestrator.tool_concurrency,
     },
     observer: metrics.observePhase,

@@ -19,6 +19,7 @@ function view(result: Partial<NonNullable<JobView["result"]>> & Record<string, u
     job_id: "0m3k2x9aQ7Zb3kP1uVw2xYz",
     status: "completed",
     phase: "feedback",
+    round: 1,
     service_id: "checkout",
     user_message: "Why?",
     session_id: null,

@@ -8,6 +8,7 @@ import { errorsAfterDeploy } from "./stories/errors-after-deploy.js";
 import { harmlessDeploy } from "./stories/harmless-deploy.js";
 import { latencyStep } from "./stories/latency-step.js";
 import { memoryLeak } from "./stories/memory-leak.js";
+import { oneCulprit } from "./stories/one-culprit.js";
 import { oneSampleSpike } from "./stories/one-sample-spike.js";
 import { poolExhaustion } from "./stories/pool-exhaustion.js";
 import { queueBacklog } from "./stories/queue-backlog.js";
@@ -44,6 +45,7 @@ export const FAMILIES: readonly ScenarioFamily[] = [
   counterReset,
   weeklyDip,
   shortAgentGap,
+  oneCulprit,
 ];
 
 /** The family of that name, or undefined. */

@@ -89,6 +89,9 @@ export const fileConfigSchema = z
     orchestrator: z
       .object({
         max_reasoning_steps: int(1, 50, 10),
+        max_rounds: int(0, 3, 2).describe(
+          "drill-down rounds a job may take after the first (grouped reads that place a finding: which endpoint, host, version); 0 turns them off",
+        ),
         timeout_seconds: int(1, 600, 30).describe("how long POST /orchestrate waits before answering 202"),
         job_deadline_seconds: int(10, 3600, 300).describe("hard deadline of a job from submission"),
         retry_attempts: int(1, 10, 3),
@@ -133,6 +136,9 @@ export const fileConfigSchema = z
         timeout_ms: int(1000, 600_000, 60_000),
         max_retries: int(0, 10, 2),
         context_token_budget: int(256, 200_000, 6000),
+        round_context_token_budget: int(0, 50_000, 800).describe(
+          "tokens the drill-down rounds' results may add to the answer's context, on top of context_token_budget",
+        ),
         history_messages: int(0, 100, 10),
         prices: z
           .record(z.string().min(1).max(200), modelPriceSchema)

@@ -1,3 +1,4 @@
+import type { DrillFindings } from "./drilldown/drill-down.js";
 import type { Finding } from "./finding.js";
 import type { SignalKind } from "./metric-catalog.js";
 
@@ -78,4 +79,6 @@ export interface AnalysisResult {
   readonly forecasts?: readonly Forecast[];
   /** Series judged against the same window a day or a week earlier, and metrics whose history could not be read. */
   readonly history?: { readonly compared: readonly string[]; readonly unavailable: readonly string[] };
+  /** Where the drill-down rounds placed the problem (which endpoint, host, version…), when any ran or were asked for. */
+  readonly drill?: DrillFindings;
 }

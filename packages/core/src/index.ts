@@ -81,6 +81,7 @@ export type {
   ConversationMessage,
   MetricsSource,
   PlanInput,
+  DrillMenuInput,
   Reasoned,
   Reasoner,
   SourceRead,
@@ -127,11 +128,27 @@ export {
 } from "./phases/plan-question.js";
 export { executePlan, type ExecuteDeps, type ExecuteOutcome } from "./phases/execute-plan.js";
 export {
+  reviewEvidence,
   synthesizeAnswer,
+  type DrillAllowance,
+  type DrillOutcome,
   type SynthesizeDeps,
   type SynthesizeInput,
   type SynthesizeOutcome,
 } from "./phases/synthesize-answer.js";
+export {
+  ROUND_LIMIT,
+  roundPhaseKey,
+  type DrillDownPlan,
+  type DrillFindings,
+  type DrillOption,
+  type DrillRound,
+  type DrillTarget,
+} from "./drilldown/drill-down.js";
+export { localise, MAX_GROUPS, type GroupShare, type Localisation } from "./analysis/localise.js";
+export { formatDrillContext, type DrillContext } from "./context/drill-context.js";
+export { directAnswerWithWhere, whereLines, type WhereLines } from "./answer/where-lines.js";
+export { scenarioMetricTags } from "./scenario/scenario-tags.js";
 export { needsMetadata } from "./phases/needs-metadata.js";
 export {
   integrationMetric,

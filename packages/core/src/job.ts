@@ -28,6 +28,8 @@ export function nextPhase(phase: Phase): Phase | undefined {
 export interface TraceStep {
   readonly index: number;
   readonly phase: Phase;
+  /** The drill-down round the step belongs to (2, 3…); absent for the first round. */
+  readonly round?: number;
   readonly kind: "llm" | "tool" | "analysis";
   readonly name: string;
   readonly started_at: string;

@@ -10,6 +10,8 @@ import type {
   MonitorList,
   Series,
 } from "./evidence.js";
+import type { DrillOption } from "./drilldown/drill-down.js";
+import type { Finding } from "./finding.js";
 import type { StepDraft } from "./job.js";
 import type { MetricQuery, Plan } from "./plan.js";
 import type { ServiceScope } from "./service-scope.js";
@@ -51,6 +53,17 @@ export interface MetricsSource {
     scope: ServiceScope,
     signal: AbortSignal,
   ): Promise<SourceRead<MetricMetadata | null>>;
+  /**
+   * The tags a metric really has within the scope, as `key:value` (Datadog: GET
+   * /api/v2/metrics/{metric_name}/all-tags filtered by the scope's tags): the breakdowns a
+   * grouped read can use. Empty when it has none beyond the scope's own.
+   */
+  metricTags(
+    metric: string,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>>;
   /** The service's monitors, found by their tags and by their query, and those left out. */
   monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>>;
   /**
@@ -108,10 +121,31 @@ export interface Reasoned<T> {
   readonly steps: readonly StepDraft[];
 }
 
+/** What a reasoner picks drill-downs from: the real tags of the metrics behind the findings. */
+export interface DrillMenuInput {
+  readonly question: string;
+  readonly scope: ServiceScope;
+  /** The breakdowns the metrics' tags allow; only these may be picked. */
+  readonly menu: readonly DrillOption[];
+  /** Picks allowed at most. */
+  readonly limit: number;
+  /** The findings the drill-down would place, strongest first. */
+  readonly findings: readonly Finding[];
+  readonly deadline_ms?: number;
+}
+
 /** Plans the reads for a question and writes the answer from the analysed evidence. */
 export interface Reasoner {
   /** "offline" or "openai:<model>". */
   readonly id: string;
   plan(input: PlanInput, signal: AbortSignal): Promise<Reasoned<Plan>>;
   answer(input: AnswerInput, signal: AbortSignal): Promise<Reasoned<Answer>>;
+  /**
+   * Picks grouped reads from the menu (a model); absent: the rules pick. `undefined` when it
+   * could not: the rules pick then, and the trace says why. The system validates every pick.
+   */
+  pickDrillDowns?(
+    input: DrillMenuInput,
+    signal: AbortSignal,
+  ): Promise<Reasoned<readonly DrillOption[] | undefined>>;
 }

@@ -19,6 +19,9 @@ import { scopedLogSearch, scopedMetricName, scopedMetricQuery, scopedTagList } f
 /** A metric's metadata (and its absence) changes rarely: a day in the cache. */
 const METADATA_TTL_SECONDS = 86_400;
 
+/** A metric's tags within a service: an hour in the cache. */
+const TAGS_TTL_SECONDS = 3600;
+
 /** The cache settings of config.datadog.cache. */
 export interface CacheSettings extends CacheTtls {
   readonly lock_ttl_ms: number;
@@ -132,6 +135,19 @@ export class CachedSource implements MetricsSource {
     // The organisation's metadata, shared by its services; "none" (a 404) is cached as null too.
     const produce: Produce<MetricMetadata | null> = (s) => this.inner.metricMetadata(name, scope, s);
     return await this.read(["metadata", name], undefined, produce, signal, undefined, METADATA_TTL_SECONDS);
+  }
+
+  async metricTags(
+    metric: string,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>> {
+    const name = scopedMetricName(metric, scope);
+    const tags = scopedTagList(scope);
+    // Tags change with deploys and scaling, not by the minute: an hour in the cache, per service.
+    const produce: Produce<readonly string[]> = (s) => this.inner.metricTags(name, scope, window, s);
+    return await this.read(["tags", name, tags], undefined, produce, signal, undefined, TAGS_TTL_SECONDS);
   }
 
   async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>> {

@@ -8,6 +8,8 @@ export interface DatadogApis {
   /** A configuration per call: the SDK reads the AbortSignal from it, not from the call. */
   readonly configuration: (signal?: AbortSignal) => client.Configuration;
   readonly metrics: v1.MetricsApi;
+  /** The v2 metrics API: a metric's tags (all-tags). */
+  readonly metricsV2: v2.MetricsApi;
   readonly monitors: v1.MonitorsApi;
   readonly events: v1.EventsApi;
   readonly logs: v2.LogsApi;
@@ -46,6 +48,7 @@ export async function createDatadogApis(target: DatadogApiTarget): Promise<Datad
   return {
     configuration,
     metrics: new sdk.v1.MetricsApi(shared),
+    metricsV2: new sdk.v2.MetricsApi(shared),
     monitors: new sdk.v1.MonitorsApi(shared),
     events: new sdk.v1.EventsApi(shared),
     logs: new sdk.v2.LogsApi(shared),

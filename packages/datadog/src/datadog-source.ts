@@ -42,6 +42,11 @@ import {
 import type { SourceLogger } from "./source-logger.js";
 import { callUpstream, type UpstreamPolicy } from "./upstream-call.js";
 
+/** Datadog's shortest look-back for tag data (4 hours). */
+const MIN_TAG_WINDOW_S = 14_400;
+/** Tags kept of a metric at most: the breakdowns are found among them, the rest would only flood. */
+const MAX_TAGS = 1000;
+
 export interface DatadogSourceOptions {
   readonly apiKey: string;
   readonly appKey: string;
@@ -196,6 +201,37 @@ export class DatadogSource implements MetricsSource {
       // Datadog answers 404 "metric_name not found" for a metric it has no metadata for: an answer, not a failure.
       if (error instanceof UpstreamError && error.details.status === 404)
         return { value: null, upstream_calls: 1 };
+      throw error;
+    }
+  }
+
+  async metricTags(
+    metric: string,
+    scope: ServiceScope,
+    window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>> {
+    const metricName = scopedMetricName(metric, scope);
+    // Only the tags of the service's own points: filter[tags] is the scope's tag list.
+    const filterTags = scopedTagList(scope);
+    // Datadog looks back at least 4 hours for tag data.
+    const windowSeconds = Math.max(MIN_TAG_WINDOW_S, Math.ceil((window.end - window.start) / 1000));
+    try {
+      const { value, calls } = await this.call(
+        "GET /api/v2/metrics/{metric_name}/all-tags",
+        (api, o) =>
+          api.metricsV2.listTagsByMetricName(
+            { metricName, filterTags, windowSeconds, pageLimit: MAX_TAGS },
+            o,
+          ),
+        signal,
+      );
+      const tags = value.data?.attributes?.tags ?? [];
+      return { value: [...new Set(tags)].slice(0, MAX_TAGS).sort(), upstream_calls: calls };
+    } catch (error) {
+      // A metric with no points in the scope has no tags: an answer, not a failure.
+      if (error instanceof UpstreamError && error.details.status === 404)
+        return { value: [], upstream_calls: 1 };
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import {
   generateLogs,
   scenarioEvents,
   scenarioMetricNames,
+  scenarioMetricTags,
   scenarioMonitors,
   type EventInfo,
   type LogSummary,
@@ -128,6 +129,19 @@ export class DemoSource implements MetricsSource {
         ...(series.unit ? { unit: series.unit } : {}),
         ...(series.per_unit ? { per_unit: series.per_unit } : {}),
       };
+    });
+  }
+
+  metricTags(
+    metric: string,
+    scope: ServiceScope,
+    _window: TimeWindow,
+    signal: AbortSignal,
+  ): Promise<SourceRead<readonly string[]>> {
+    return serve(() => {
+      const name = scopedMetricName(metric, scope);
+      const { scenario } = this.scenario(scope, signal);
+      return scenarioMetricTags(scenario, name);
     });
   }
 

@@ -3,6 +3,7 @@ import {
   composeOfflineAnswer,
   describeError,
   formatContext,
+  formatDrillContext,
   planOffline,
   type Answer,
   type AnswerInput,
@@ -11,8 +12,11 @@ import {
   type Reasoned,
   type Reasoner,
   type StepDraft,
-  directAnswer,
+  type DrillMenuInput,
+  type DrillOption,
+  directAnswerWithWhere,
 } from "@orch/core";
+import { checkDrillReply, drillJsonSchema, optionText } from "./drill-output.js";
 import { abortError } from "./abort-error.js";
 import { ANSWER_JSON_SCHEMA, checkAnswerReply } from "./answer-output.js";
 import { ChatCaller, type ChatMessage, type TokenLimitParam } from "./chat-caller.js";
@@ -25,6 +29,7 @@ import { PromptLibrary, renderPrompt, type PromptTemplate } from "./prompt-templ
 import { requestStructured } from "./structured-reply.js";
 import {
   ANSWER_TIME_SHARE,
+  DRILL_TIME_SHARE,
   budgetMs,
   PLAN_TIME_SHARE,
   TimeBudget,
@@ -193,6 +198,58 @@ export class OpenAIReasoner implements Reasoner {
     return { value: { ...plan, source: "fallback" }, steps };
   }
 
+  /** Picks drill-downs from the menu with a structured output; undefined when the model could not. */
+  async pickDrillDowns(
+    input: DrillMenuInput,
+    signal: AbortSignal,
+  ): Promise<Reasoned<readonly DrillOption[] | undefined>> {
+    const budget = this.budget(DRILL_TIME_SHARE, input, signal);
+    try {
+      const [prompt, repair] = await Promise.all([
+        this.prompts.get("drill-down.v1"),
+        this.prompts.get("repair.v1"),
+      ]);
+      const values = {
+        service_id: input.scope.service_id,
+        question: input.question,
+        limit: input.limit,
+        findings:
+          input.findings.length > 0
+            ? input.findings
+                .slice(0, 6)
+                .map((f) => `- ${f.id} ${f.category} on ${f.metric}: ${f.summary}`)
+                .join("\n")
+            : "- none: the question asks where, not what",
+        menu: input.menu.map((o) => `- ${optionText(o)} (${o.breakdown})`).join("\n"),
+      };
+      const outcome = await requestStructured(
+        this.caller,
+        {
+          name: "llm.drill_down",
+          prompt: prompt.name,
+          messages: messagesOf(prompt, values, []),
+          schemaName: "drill_down",
+          schema: drillJsonSchema(input.menu, input.limit),
+          check: (content) => checkDrillReply(content, input.menu, input.limit),
+          describe: (r) => `${r.picks.length} pick(s): ${r.picks.map(optionText).join(", ")}`,
+          repair,
+        },
+        budget.signal,
+      );
+      if (signal.aborted) throw abortError(signal);
+      return { value: outcome.value?.picks, steps: outcome.steps };
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal);
+      const t0 = this.now();
+      return {
+        value: undefined,
+        steps: [noteStep("drill_down.fallback", t0, t0, `rules pick: ${describeError(error)}`)],
+      };
+    } finally {
+      budget.clear();
+    }
+  }
+
   async answer(input: AnswerInput & DeadlineHint, signal: AbortSignal): Promise<Reasoned<Answer>> {
     const steps: StepDraft[] = [];
     let failure: string;
@@ -212,7 +269,13 @@ export class OpenAIReasoner implements Reasoner {
         countTokens,
       });
       const { analysis } = input;
-      const direct = directAnswer(input);
+      // The rounds' grouped reads have a budget of their own: they never crowd the findings out.
+      const drill = formatDrillContext(
+        analysis.drill,
+        this.options.llm.round_context_token_budget,
+        countTokens,
+      );
+      const direct = directAnswerWithWhere(input);
       const values = {
         direct_answer: direct.text,
         causal_chain: causalChain(analysis.findings),
@@ -222,9 +285,13 @@ export class OpenAIReasoner implements Reasoner {
         finding_ids: analysis.findings.length > 0 ? analysis.findings.map((f) => f.id).join(", ") : "none",
         missing: analysis.missing.length > 0 ? analysis.missing.join("; ") : "none",
         coverage: `${Math.round(analysis.coverage * 100)}%`,
-        context: context.text,
+        context: drill.text ? `${context.text}\n${drill.text}` : context.text,
       };
-      const contextNote = `context ${context.tokens}/${tokenBudget} tokens${context.truncated ? " (truncated)" : ""}`;
+      const contextNote =
+        `context ${context.tokens}/${tokenBudget} tokens${context.truncated ? " (truncated)" : ""}` +
+        (drill.text
+          ? `, drill-down ${drill.tokens}/${this.options.llm.round_context_token_budget}${drill.truncated ? " (truncated)" : ""}`
+          : "");
       const outcome = await requestStructured(
         this.caller,
         {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 /** The prompt files under packages/llm/prompts, by name and version. */
-export type PromptName = "planning.v1" | "answer.v2" | "repair.v1";
+export type PromptName = "planning.v1" | "answer.v2" | "repair.v1" | "drill-down.v1";
 
 /** A prompt as written in its file: an optional system part and a user part. */
 export interface PromptTemplate {

@@ -1,6 +1,8 @@
 /** The share of a job's remaining time the model may take to plan, and to answer. */
 export const PLAN_TIME_SHARE = 0.25;
 export const ANSWER_TIME_SHARE = 0.4;
+/** Picking drill-downs is a small choice from a menu: a small share. */
+export const DRILL_TIME_SHARE = 0.1;
 
 /** The job's deadline (epoch ms), when the caller hands it along with a reasoner's input. */
 export interface DeadlineHint {

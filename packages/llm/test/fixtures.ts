@@ -22,6 +22,7 @@ export const llmConfig: Config["llm"] = {
   timeout_ms: 10_000,
   max_retries: 2,
   context_token_budget: 3000,
+  round_context_token_budget: 800,
   history_messages: 4,
   prices: {},
 };

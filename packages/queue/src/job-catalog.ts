@@ -1,15 +1,28 @@
 import { z } from "zod";
-import type { Phase } from "@orch/core";
+import { ROUND_LIMIT, roundPhaseKey, type Phase } from "@orch/core";
 
-/** The payload every phase job carries: only the id; the job record holds the rest. */
-export const phasePayloadSchema = z.object({ job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) }).strict();
+/**
+ * The payload every phase job carries: the id, and the round for the phases of a drill-down
+ * round (absent: round 1); the job record holds the rest.
+ */
+export const phasePayloadSchema = z
+  .object({
+    job_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    round: z
+      .number()
+      .int()
+      .min(2)
+      .max(ROUND_LIMIT + 1)
+      .optional(),
+  })
+  .strict();
 export type PhasePayload = z.infer<typeof phasePayloadSchema>;
 
 export interface PhaseQueueSpec {
   readonly queue: Phase;
   readonly payload: typeof phasePayloadSchema;
-  /** BullMQ job id of a phase: deterministic, and without ":" which BullMQ forbids. */
-  readonly jobId: (id: string) => string;
+  /** BullMQ job id of a phase (of a round): deterministic, and without ":" which BullMQ forbids. */
+  readonly jobId: (id: string, round?: number) => string;
 }
 
 /**
@@ -18,8 +31,16 @@ export interface PhaseQueueSpec {
  */
 export const JOB_CATALOG: Readonly<Record<Phase, PhaseQueueSpec>> = {
   planning: { queue: "planning", payload: phasePayloadSchema, jobId: (id) => `${id}-planning` },
-  execution: { queue: "execution", payload: phasePayloadSchema, jobId: (id) => `${id}-execution` },
-  feedback: { queue: "feedback", payload: phasePayloadSchema, jobId: (id) => `${id}-feedback` },
+  execution: {
+    queue: "execution",
+    payload: phasePayloadSchema,
+    jobId: (id, round = 1) => `${id}-${roundPhaseKey("execution", round)}`,
+  },
+  feedback: {
+    queue: "feedback",
+    payload: phasePayloadSchema,
+    jobId: (id, round = 1) => `${id}-${roundPhaseKey("feedback", round)}`,
+  },
 };
 
 /** Retry and retention policy of phase jobs, from config. */

@@ -8,6 +8,8 @@ export const jobKeys = {
   events: (id: string) => `orch:job:{${id}}:events`,
   /** A saved phase output: its own string key, since big values are slow in a hash or a Lua argument. */
   output: (id: string, phase: string) => `orch:job:{${id}}:out:${phase}`,
+  /** A drill-down plan the feedback of the round before saved for round `round` (2, 3…). */
+  drillPlan: (id: string, round: number) => `orch:job:{${id}}:out:plan-${round}`,
   /** Where a phase writes its output before the completing script moves it into place. */
   staged: (id: string, phase: string) => `orch:job:{${id}}:out:${phase}:staged`,
 } as const;

@@ -1,5 +1,7 @@
 import type { AlertView, UsageView } from "./usage-view.js";
 import type {
+  DrillDownPlan,
+  DrillRound,
   Evidence,
   JobError,
   JobRequest,
@@ -22,6 +24,10 @@ export interface PhaseOutputs {
   };
   readonly execution?: Evidence;
   readonly feedback?: JobResult;
+  /** The rounds after the first whose reads are saved, in order (loaded only when asked). */
+  readonly rounds?: readonly DrillRound[];
+  /** A drill-down plan whose reads are not saved yet: the next round's execution runs it. */
+  readonly drill_plan?: DrillDownPlan;
 }
 
 /** A job as stored in Redis, parsed. */
@@ -46,6 +52,12 @@ export interface StoredJob {
   readonly data_source?: string;
   /** How many times each phase started its work (a re-run after a crash counts again). */
   readonly runs: Readonly<Record<Phase, number>>;
+  /** The round the job is in: 1, or 2, 3… once the feedback asked for drill-down reads. */
+  readonly round: number;
+  /** Runs of the phases of later rounds, by key ("execution-2": 1). */
+  readonly round_runs: Readonly<Record<string, number>>;
+  /** Work time of the phases of later rounds, by key ("execution-2": 840). */
+  readonly round_ms: Readonly<Record<string, number>>;
   readonly step_count: number;
   readonly callback_url?: string;
   /** The scope planning resolved (config or backend service info); later phases keep to it. */
@@ -65,6 +77,8 @@ export interface JobTrace {
   readonly phases: readonly Phase[];
   /** Each saved phase's own work; `execution_time_ms` minus their sum is queueing and bookkeeping. */
   readonly phase_durations_ms: Readonly<Partial<Record<Phase, number>>>;
+  /** The drill-down rounds' phases' own work, by key ("execution-2", "feedback-2"). */
+  readonly round_durations_ms: Readonly<Record<string, number>>;
   readonly confidence_score: number | null;
   readonly reasoner: string | null;
   readonly data_source: string | null;

@@ -2,6 +2,11 @@ import type { Redis } from "ioredis";
 import {
   EMPTY_USAGE,
   PHASES,
+  ROUND_LIMIT,
+  roundPhaseKey,
+  type DrillDownPlan,
+  type DrillRound,
+  type Evidence,
   type JobError,
   type JobRequest,
   type JobStatus,
@@ -55,6 +60,17 @@ export interface JobStoreOptions {
 /** What `get` loads unless asked otherwise: the plan and the answer, not the (large) evidence. */
 const DEFAULT_OUTPUTS: readonly Phase[] = ["planning", "feedback"];
 
+/** The rounds after the first a job may take (2, 3, …). */
+const EXTRA_ROUNDS: readonly number[] = Array.from({ length: ROUND_LIMIT }, (_, i) => i + 2);
+
+/** Where a phase's save goes, for the phases of a round after the first and for drill-down plans. */
+export interface PhaseSlot {
+  /** The round the phase belongs to (1 unless a drill-down started another). */
+  readonly round: number;
+  /** A feedback that asks for another round saves its drill-down plan for that round instead of an answer. */
+  readonly drillRound?: number;
+}
+
 /**
  * The job record in Redis: the source of truth for clients. Phase transitions go through Lua
  * scripts that check state first, so a re-delivered phase job can never apply twice.
@@ -81,6 +97,19 @@ export class JobStore {
       jobKeys.events(id),
       ...PHASES.map((phase) => jobKeys.output(id, phase)),
     ];
+  }
+
+  /** The outputs of the extra rounds a job may take: each drill-down plan and what its reads returned. */
+  private roundKeys(id: string): string[] {
+    return EXTRA_ROUNDS.flatMap((round) => [
+      jobKeys.drillPlan(id, round),
+      jobKeys.output(id, roundPhaseKey("execution", round)),
+    ]);
+  }
+
+  /** Every key of a job (the end scripts expire them all). */
+  private allKeys(id: string): string[] {
+    return [...this.keys(id), ...this.roundKeys(id)];
   }
 
   /**
@@ -125,6 +154,9 @@ export class JobStore {
       saved: [],
       usage: { ...EMPTY_USAGE },
       runs: { planning: 0, execution: 0, feedback: 0 },
+      round: 1,
+      round_runs: {},
+      round_ms: {},
       phase_ms: {},
       step_count: 0,
       ...(job.callbackUrl ? { callback_url: job.callbackUrl } : {}),
@@ -162,17 +194,40 @@ export class JobStore {
    * The job as stored, with the outputs of the phases in `load` (those saved): the evidence can be
    * large, so readers ask only for what they use. By default the plan and the answer.
    */
-  async get(id: string, load: readonly Phase[] = DEFAULT_OUTPUTS): Promise<StoredJob | undefined> {
+  async get(
+    id: string,
+    load: readonly Phase[] = DEFAULT_OUTPUTS,
+    rounds = false,
+  ): Promise<StoredJob | undefined> {
+    const roundKeys = rounds ? this.roundKeys(id) : [];
     const [hash, stepCount, ...raw] = await Promise.all([
       this.redis.hgetall(jobKeys.record(id)),
       this.redis.llen(jobKeys.steps(id)),
       ...load.map((phase) => this.redis.get(jobKeys.output(id, phase))),
+      ...roundKeys.map((key) => this.redis.get(key)),
     ]);
     if (!hash || !hash.id) return undefined;
     const outputs = new Map(
       load.flatMap((phase, i) => (typeof raw[i] === "string" ? [[phase, raw[i]]] : [])),
     );
-    return parseStoredJob(hash, stepCount, outputs);
+    const job = parseStoredJob(hash, stepCount, outputs);
+    if (!rounds) return job;
+    const extra = raw.slice(load.length);
+    const drill: DrillRound[] = [];
+    const pending: DrillDownPlan[] = [];
+    EXTRA_ROUNDS.forEach((_, i) => {
+      const plan = extra[2 * i];
+      const evidence = extra[2 * i + 1];
+      if (typeof plan !== "string") return;
+      const parsed = JSON.parse(plan) as DrillDownPlan;
+      if (typeof evidence === "string")
+        drill.push({ plan: parsed, evidence: JSON.parse(evidence) as Evidence });
+      else pending.push(parsed);
+    });
+    return {
+      ...job,
+      outputs: { ...job.outputs, rounds: drill, ...(pending[0] ? { drill_plan: pending[0] } : {}) },
+    };
   }
 
   /** The job if it exists and belongs to `owner`; others' jobs are indistinguishable from missing ones. */
@@ -194,15 +249,24 @@ export class JobStore {
    * Marks a phase as running unless it already ran, the job ended, its deadline passed, or the
    * phase before it has not saved yet.
    */
-  async beginPhase(id: string, phase: Phase, runningStatus: JobStatus): Promise<BeginResult> {
+  async beginPhase(id: string, phase: Phase, runningStatus: JobStatus, round = 1): Promise<BeginResult> {
     const now = this.now();
+    // Round r's execution follows round r-1's feedback (which saved its drill-down plan).
+    const before =
+      round > 1 && phase === "execution"
+        ? roundPhaseKey("feedback", round - 1)
+        : phase === "planning"
+          ? ""
+          : roundPhaseKey(PHASES[PHASES.indexOf(phase) - 1] ?? "", round);
     const reply = (await BEGIN_PHASE.run(this.redis, this.keys(id), [
       globalKeys.eventsChannel,
-      phase,
+      roundPhaseKey(phase, round),
       runningStatus,
       new Date(now).toISOString(),
       String(now),
-      PHASES[PHASES.indexOf(phase) - 1] ?? "",
+      before,
+      phase,
+      String(round),
     ])) as [string, string?];
     const [state, value] = reply;
     if (state === "started") return { state, runs: Number(value) };
@@ -222,19 +286,26 @@ export class JobStore {
     usage: Partial<Usage>,
     nextStatus: JobStatus,
     fields: Readonly<Record<string, string>> = {},
+    slot: PhaseSlot = { round: 1 },
   ): Promise<boolean> {
     const now = this.now();
-    const staged = jobKeys.staged(id, phase);
+    const key = roundPhaseKey(phase, slot.round);
+    const staged = jobKeys.staged(id, key);
+    // The answer is always the feedback output, whichever round wrote it: readers need not know rounds.
+    const destination =
+      slot.drillRound !== undefined
+        ? jobKeys.drillPlan(id, slot.drillRound)
+        : jobKeys.output(id, phase === "feedback" ? phase : key);
     // The output goes over as a plain SET (fast for any size) in the same tick as the script,
     // which moves it into place only if the save is allowed; both keys share the job's slot.
     const [, reply] = await Promise.all([
       this.redis.set(staged, JSON.stringify(output), "EX", this.options.retentionSeconds + 3600),
       COMPLETE_PHASE.run(
         this.redis,
-        [...this.keys(id), staged, jobKeys.output(id, phase)],
+        [...this.keys(id), staged, destination, ...this.roundKeys(id)],
         [
           globalKeys.eventsChannel,
-          phase,
+          key,
           nextStatus,
           new Date(now).toISOString(),
           String(this.options.retentionSeconds),
@@ -242,6 +313,8 @@ export class JobStore {
             Object.fromEntries(Object.entries(usage).filter(([, v]) => typeof v === "number" && v !== 0)),
           ),
           JSON.stringify(fields),
+          phase,
+          String(slot.round),
           ...steps.map((s) => JSON.stringify(s)),
         ],
       ),
@@ -258,7 +331,7 @@ export class JobStore {
 
   /** Ends a job as failed or cancelled unless it already ended; returns the status it has afterwards. */
   async end(id: string, status: "failed" | "cancelled", error: JobError): Promise<JobStatus | undefined> {
-    const [state, value, owner] = (await END_JOB.run(this.redis, this.keys(id), [
+    const [state, value, owner] = (await END_JOB.run(this.redis, this.allKeys(id), [
       globalKeys.eventsChannel,
       status,
       JSON.stringify(error),

@@ -27,6 +27,7 @@ export function jobTrace(job: StoredJob, steps: readonly TraceStep[], now: numbe
     ...traceSummary(job, now),
     total_steps: steps.length,
     phase_durations_ms: job.phase_ms,
+    round_durations_ms: job.round_ms,
     usage: usageView(job.usage, job.reasoner),
     alert: alertView(job.request.alert, job.alert_recovered_at),
     plan: plan ?? null,

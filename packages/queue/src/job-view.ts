@@ -10,6 +10,8 @@ export interface JobView {
   readonly job_id: string;
   readonly status: JobStatus;
   readonly phase: Phase | null;
+  /** The round the job is in: 1, or 2, 3… once drill-down reads were asked for. */
+  readonly round: number;
   readonly service_id: string;
   readonly user_message: string;
   readonly session_id: string | null;
@@ -39,6 +41,7 @@ export function toJobView(job: StoredJob): JobView {
     job_id: job.id,
     status: job.status,
     phase: job.phase ?? null,
+    round: job.round,
     service_id: job.request.service_id,
     user_message: job.request.user_message,
     session_id: job.request.session_id ?? null,

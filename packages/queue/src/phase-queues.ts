@@ -27,18 +27,18 @@ export class PhaseQueues {
    * Adds the phase job of `jobId`. The id is deterministic, so adding it twice while the first
    * is still in the queue is a no-op; the job record guards against a re-run after retention.
    */
-  async enqueue(phase: Phase, jobId: string): Promise<void> {
+  async enqueue(phase: Phase, jobId: string, round = 1): Promise<void> {
     const spec = JOB_CATALOG[phase];
     await this.queues[phase].add(
       phase,
-      { job_id: jobId },
-      { ...phaseJobOptions(this.policy), jobId: spec.jobId(jobId) },
+      { job_id: jobId, ...(round > 1 ? { round } : {}) },
+      { ...phaseJobOptions(this.policy), jobId: spec.jobId(jobId, round) },
     );
   }
 
   /** Removes a phase job that has not started (cancellation); a running one is left to stop itself. */
-  async removeWaiting(phase: Phase, jobId: string): Promise<boolean> {
-    const job = await this.queues[phase].getJob(JOB_CATALOG[phase].jobId(jobId));
+  async removeWaiting(phase: Phase, jobId: string, round = 1): Promise<boolean> {
+    const job = await this.queues[phase].getJob(JOB_CATALOG[phase].jobId(jobId, round));
     if (!job) return false;
     const state = await job.getState();
     if (state !== "waiting" && state !== "delayed" && state !== "prioritized") return false;

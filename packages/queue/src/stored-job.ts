@@ -39,6 +39,16 @@ export function parseStoredJob(
       Number(hash[`${PHASE_MS_FIELD}${p}`]),
     ]),
   ) as Partial<Record<Phase, number>>;
+  const roundMs = Object.fromEntries(
+    Object.entries(hash)
+      .filter(([field]) => field.startsWith(PHASE_MS_FIELD) && /-\d+$/.test(field))
+      .map(([field, value]) => [field.slice(PHASE_MS_FIELD.length), Number(value)]),
+  );
+  const roundRuns = Object.fromEntries(
+    Object.entries(hash)
+      .filter(([field]) => /^runs:\w+-\d+$/.test(field))
+      .map(([field, value]) => [field.slice("runs:".length), Number(value)]),
+  );
   return {
     id: hash.id ?? "",
     owner: hash.owner ?? "",
@@ -60,6 +70,9 @@ export function parseStoredJob(
     ...(hash.alert_recovered_at ? { alert_recovered_at: hash.alert_recovered_at } : {}),
     ...(hash.service_scope ? { service_scope: JSON.parse(hash.service_scope) as ServiceScope } : {}),
     runs,
+    round: Number(hash.round ?? 1),
+    round_runs: roundRuns,
+    round_ms: roundMs,
     phase_ms: phaseMs,
     step_count: stepCount,
   };

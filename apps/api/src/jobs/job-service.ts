@@ -158,8 +158,11 @@ export class JobService {
         ...(job.phase ? { phase: job.phase } : {}),
       });
       if (status === "cancelled") {
-        const remove = (phase: Phase) => this.deps.queues.removeWaiting(phase, id).catch(() => false);
-        await Promise.all(PHASES.map(remove));
+        const remove = (phase: Phase, round = 1) =>
+          this.deps.queues.removeWaiting(phase, id, round).catch(() => false);
+        // A drill-down round's phases are queued under their round: the one the job is in is removed too.
+        const round = job.round > 1 ? [remove("execution", job.round), remove("feedback", job.round)] : [];
+        await Promise.all([...PHASES.map((phase) => remove(phase)), ...round]);
         return this.get(principal, id);
       }
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FINDING_CATEGORIES, INTENTS, PHASES, planStepSchema, type ErrorCode } from "@orch/core";
+import { FINDING_CATEGORIES, INTENTS, PHASES, ROUND_LIMIT, planStepSchema, type ErrorCode } from "@orch/core";
 import { JOB_STATUSES } from "../jobs/job-request-schema.js";
 import { STATUS_OF } from "../middleware/problem.js";
 
@@ -138,6 +138,14 @@ export const jobViewSchema = z.object({
   job_id: z.string(),
   status: jobStatus,
   phase: phase.nullable(),
+  round: z
+    .number()
+    .int()
+    .min(1)
+    .max(ROUND_LIMIT + 1)
+    .describe(
+      "the round the job is in: 1, or 2, 3… once the feedback asked for drill-down reads (which endpoint, host, version)",
+    ),
   service_id: z.string(),
   user_message: z.string(),
   session_id: z.string().nullable(),
@@ -176,6 +184,13 @@ export const alertIntakeSchema = z.object({
 export const traceStepSchema = z.object({
   index: count(),
   phase,
+  round: z
+    .number()
+    .int()
+    .min(2)
+    .max(ROUND_LIMIT + 1)
+    .optional()
+    .describe("the drill-down round of the step; absent in round 1"),
   kind: z.enum(["llm", "tool", "analysis"]),
   name: z.string(),
   started_at: isoTime,
@@ -221,6 +236,11 @@ export const jobTraceSchema = z.object({
     .object({ planning: z.number(), execution: z.number(), feedback: z.number() })
     .partial()
     .describe("each saved phase's own work; the rest of execution_time_ms is queueing and bookkeeping"),
+  round_durations_ms: z
+    .record(z.string(), z.number())
+    .describe(
+      'the drill-down rounds\' phases\' own work, by key ("execution-2", "feedback-2"); empty without drill-downs',
+    ),
   confidence_score: z.number().nullable(),
   reasoner: z.string().nullable(),
   data_source: z.string().nullable(),

@@ -57,6 +57,9 @@ function job(results: ToolResult[], findings: Finding[], question = "How is the 
     saved: ["planning", "execution", "feedback"],
     usage: EMPTY_USAGE,
     runs: { planning: 1, execution: 1, feedback: 1 },
+    round: 1,
+    round_runs: {},
+    round_ms: {},
     step_count: 0,
     phase_ms: {},
   };

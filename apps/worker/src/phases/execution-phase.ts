@@ -6,11 +6,21 @@ import type { PhaseDeps } from "./phase-deps.js";
 export async function executionPhase(deps: PhaseDeps, ctx: PhaseContext): Promise<PhaseWork> {
   const planned = ctx.job.outputs.planning;
   if (!planned) throw new AppError("internal", "execution started before planning saved a plan");
+  // A drill-down round reads what the feedback before it asked for, in the first round's window.
+  const drill = ctx.round > 1 ? ctx.job.outputs.drill_plan : undefined;
+  if (ctx.round > 1 && drill?.round !== ctx.round)
+    throw new AppError(
+      "internal",
+      `execution of round ${ctx.round} started before its drill-down plan was saved`,
+    );
+  const plan = drill
+    ? { ...planned.plan, window: drill.window ?? planned.plan.window, steps: drill.steps }
+    : planned.plan;
   const service = await deps.serviceFor(ctx.job, ctx.signal, planned.demo_anchor);
   service.steps.forEach(ctx.onStep);
   const outcome = await executePlan(
     { source: service.source, now: deps.now, concurrency: deps.toolConcurrency, onStep: ctx.onStep },
-    planned.plan,
+    plan,
     service.scope,
     ctx.signal,
   );

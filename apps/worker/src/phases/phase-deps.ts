@@ -42,5 +42,7 @@ export interface PhaseDeps {
   /** alerts.lookback in ms: an alert's window starts this long before its trigger. */
   readonly alertLookbackMs: number;
   readonly maxSteps: number;
+  /** orchestrator.max_rounds: drill-down rounds a job may take after the first. */
+  readonly maxRounds: number;
   readonly toolConcurrency: number;
 }

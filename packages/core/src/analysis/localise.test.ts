@@ -7,8 +7,9 @@ const MIN = 60_000;
 const window = { start: T0, end: T0 + 60 * MIN };
 const changeAt = T0 + 30 * MIN;
 
-function grouped(key: string, value: string, before: number, after: number): Series {
-  const points = Array.from({ length: 60 }, (_, i): [number, number] => [
+/** `before: null`: the group reported no points before the change (it did not exist yet). */
+function grouped(key: string, value: string, before: number | null, after: number): Series {
+  const points = Array.from({ length: 60 }, (_, i): [number, number | null] => [
     T0 + i * MIN,
     i < 30 ? before : after,
   ]);
@@ -45,7 +46,7 @@ describe("localising a change to where it happens", () => {
     const found = localise({
       key: "version",
       metric: "trace.http.request.errors",
-      series: [grouped("version", "v2.13.2", 2, 1), grouped("version", "v2.14.0", 0, 40)],
+      series: [grouped("version", "v2.13.2", 2, 1), grouped("version", "v2.14.0", null, 40)],
       window,
       changeAt,
       additive: true,
@@ -86,5 +87,53 @@ describe("localising a change to where it happens", () => {
     expect(found?.verdict).toBe("spread");
     expect(found?.groups).toHaveLength(9);
     expect(found?.groups.at(-1)?.value).toBe("others (12)");
+  });
+
+  it("compares the groups' levels over the window when no change is known", () => {
+    const found = localise({
+      key: "resource_name",
+      metric: "trace.http.request.duration.by.service.95p",
+      series: [
+        grouped("resource_name", "GET /search", 1.8, 1.8),
+        grouped("resource_name", "GET /cart", 0.1, 0.1),
+        grouped("resource_name", "POST /login", 0.12, 0.12),
+      ],
+      window,
+      additive: false,
+      subject: "latency",
+      unit: "second",
+    });
+    expect(found).toMatchObject({ verdict: "outlier", culprit: { value: "GET /search", isNew: false } });
+  });
+
+  it("names the dependency whose latency rose when the service's did", () => {
+    const deps = ["payments-db", "redis-cache", "auth-api"].map((d) =>
+      grouped("peer.service", d, 0.05, d === "payments-db" ? 0.4 : 0.05),
+    );
+    const found = localise({
+      key: "peer.service",
+      metric: "trace.http.request.duration",
+      series: deps,
+      window,
+      changeAt,
+      additive: false,
+      subject: "latency",
+      unit: "second",
+    });
+    expect(found).toMatchObject({ verdict: "outlier", culprit: { value: "payments-db" } });
+  });
+
+  it("needs two groups to compare", () => {
+    expect(
+      localise({
+        key: "host",
+        metric: "m",
+        series: [grouped("host", "a", 1, 9)],
+        window,
+        changeAt,
+        additive: true,
+        subject: "errors",
+      }),
+    ).toBeUndefined();
   });
 });

@@ -70,7 +70,8 @@ export function localise(input: {
   readonly metric: string;
   readonly series: readonly Series[];
   readonly window: { readonly start: number; readonly end: number };
-  readonly changeAt: number;
+  /** When the change began; absent: no change is known, and the groups' levels over the window are compared. */
+  readonly changeAt?: number;
   readonly additive: boolean;
   readonly unit?: string;
   /** What the metric is, in words, for the statement ("errors", "p95 latency"). */
@@ -79,15 +80,18 @@ export function localise(input: {
   const { key, series, window, changeAt, additive } = input;
   if (series.length < 2) return undefined;
   const rows = series.map((s) => {
-    const before = meanIn(s, window.start, changeAt - 1);
-    const during = meanIn(s, changeAt, window.end) ?? 0;
+    const before = changeAt === undefined ? undefined : meanIn(s, window.start, changeAt - 1);
+    const during = meanIn(s, changeAt ?? window.start, window.end) ?? 0;
     return {
       value: tagValue(s, key),
-      before: before ?? 0,
+      before: changeAt === undefined ? during : (before ?? 0),
       during,
-      isNew: before === undefined || before === 0,
+      // New: no points at all before the change (a new version, a new pod); zeros are a level.
+      isNew: changeAt !== undefined && before === undefined,
     };
   });
+  // Levels without a known change: a group's share is of the total, not of a rise.
+  const what = changeAt === undefined ? `the ${input.subject}` : `the rise in ${input.subject}`;
   const fmt = (v: number) => formatValue(v, input.unit);
   let groups: GroupShare[];
   if (additive) {
@@ -126,7 +130,7 @@ export function localise(input: {
       groups: capped,
       verdict: "new_group",
       culprit: top,
-      statement: `${pct(top.share)} of the rise in ${input.subject} comes from ${key} ${top.value}, which reported nothing before the change (${fmt(top.during)} per point now)`,
+      statement: `${pct(top.share)} of ${what} comes from ${key} ${top.value}, which reported nothing before the change (${fmt(top.during)} per point now)`,
     };
   }
   if (additive && top.share >= CONCENTRATED_SHARE) {
@@ -136,7 +140,7 @@ export function localise(input: {
       groups: capped,
       verdict: "concentrated",
       culprit: top,
-      statement: `${pct(top.share)} of the rise in ${input.subject} is on ${key} ${top.value} (${fmt(top.before)} → ${fmt(top.during)} per point)${second ? `; next is ${second.value} with ${pct(second.share)}` : ""}`,
+      statement: `${pct(top.share)} of ${what} is on ${key} ${top.value} (${changeAt === undefined ? fmt(top.during) : `${fmt(top.before)} → ${fmt(top.during)}`} per point)${second ? `; next is ${second.value} with ${pct(second.share)}` : ""}`,
     };
   }
   if (!additive && top.share >= OUTLIER_FACTOR && (!second || second.share < OUTLIER_FACTOR)) {

@@ -5,7 +5,6 @@ import type { EventInfo, Evidence, LogSummary, MonitorExclusion, MonitorInfo } f
 import type { SignalKind } from "../metric-catalog.js";
 import { isFollowUp, mentionedKinds, mentionedServices } from "../planner/classify-question.js";
 import type { AnswerInput } from "../ports.js";
-import { directAnswer } from "./direct-answer.js";
 import { findingLine } from "./finding-line.js";
 import { forecastLines } from "./forecast-lines.js";
 import { groundedConfidence, questionCoverage } from "./grounded-confidence.js";
@@ -16,6 +15,7 @@ import { failedReads, namedSignalLines, seriesSummary } from "./named-signal-lin
 import { questionShape } from "./question-shape.js";
 import { recommendationsFor } from "./recommendations.js";
 import { withoutRepeats } from "./sentences.js";
+import { directAnswerWithWhere, whereLines } from "./where-lines.js";
 
 /** Questions that ask where resources are heading, not only where they are. */
 const FORECAST_WORDS =
@@ -88,7 +88,8 @@ function unsettled(input: AnswerInput): string[] {
   for (const concept of plan.coverage?.unmatched ?? [])
     out.push(`The service reports no metric about ${concept}: that part of the question is not answered.`);
   const shape = questionShape(question, scope.service_id);
-  if (shape.form === "which" && shape.breakdown)
+  const where = whereLines(analysis, shape, scope.service_id);
+  if (shape.form === "which" && shape.breakdown && !where.settled && !where.lead)
     out.push(
       `Which ${shape.breakdown}: the series read are totals for the whole service, with no per-${shape.breakdown} breakdown, so the culprit cannot be named from them.`,
     );
@@ -129,11 +130,13 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
   const listed = [...significant, ...context].slice(0, MAX_LISTED);
   const { advice, basis } = recommendationsFor(analysis, window);
   const confidence = Math.min(groundedConfidence(analysis), questionCoverage(input));
+  const where = whereLines(analysis, questionShape(question, scope.service_id), scope.service_id);
   const shown = keySeries(analysis.stats, analysis.findings, plan.intent);
   const hasData = analysis.stats.some((s) => s.count > 0);
   const named = mentionedKinds(question);
 
-  const direct = directAnswer(input);
+  // Where the problem is: first for a "which" question, after the cause for any other.
+  const direct = directAnswerWithWhere(input);
   // The summary: the chains and issues the direct answer did not tell, and the next step.
   const bullets: string[] = [];
   const told = new Set(direct.told);
@@ -197,6 +200,11 @@ export function composeOfflineAnswer(input: AnswerInput): Answer {
       markdown: forecastLines(forecasts)
         .map((l) => `- ${l}`)
         .join("\n"),
+    });
+  if (where.lines.length > 0)
+    sections.push({
+      title: "Where",
+      markdown: where.lines.map((l) => `- ${l}`).join("\n"),
     });
   const table = keySeriesTable(shown);
   if (table) sections.push({ title: "Key series", markdown: table });

@@ -1,6 +1,7 @@
 import type { AnalysisResult } from "../analysis-result.js";
 import type { Finding, Severity } from "../finding.js";
 import type { AnswerInput } from "../ports.js";
+import { whereLines } from "./where-lines.js";
 import { questionShape } from "./question-shape.js";
 
 const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = { critical: 1, warning: 0.75, info: 0.3 };
@@ -68,12 +69,16 @@ export function groundedConfidence(analysis: AnalysisResult): number {
  * data cannot settle (a concept the service has no metric for, a breakdown it does not have)
  * scores well below 0.9 however complete the reads were.
  */
-export function questionCoverage(input: Pick<AnswerInput, "question" | "plan" | "scope">): number {
+export function questionCoverage(
+  input: Pick<AnswerInput, "question" | "plan" | "scope"> & { readonly analysis?: AnalysisResult },
+): number {
   const coverage = input.plan.coverage;
   let ceiling = 1;
   if (coverage && coverage.concepts.length > 0 && coverage.unmatched.length > 0)
     ceiling = Math.min(ceiling, 0.75 - 0.3 * (coverage.unmatched.length / coverage.concepts.length));
   const shape = questionShape(input.question, input.scope.service_id);
-  if (shape.form === "which" && shape.breakdown) ceiling = Math.min(ceiling, 0.55);
+  // A "which" question is settled only when a drill-down named the culprit (or showed there is none).
+  const settled = input.analysis ? whereLines(input.analysis, shape, input.scope.service_id).settled : false;
+  if (shape.form === "which" && shape.breakdown && !settled) ceiling = Math.min(ceiling, 0.55);
   return Math.round(Math.max(0.05, ceiling) * 100) / 100;
 }

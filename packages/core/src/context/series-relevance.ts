@@ -44,13 +44,29 @@ export function seriesLabel(series: Pick<Series, "metric" | "group">): string {
 const statsKey = (s: { readonly query: string; readonly group: readonly string[] }): string =>
   `${s.query}|${s.group.join(",")}`;
 
+const TAG_BEFORE = /[\s,{(["'`=]/;
+const TAG_AFTER = /^([\s,})\]"'`;:]|\.(\s|$))/;
+
+/**
+ * Whether `text` names the whole tag: "host:web-1" in "on host:web-1, …" but not in
+ * "host:web-10" (a sentence's full stop after it still counts).
+ */
+export function mentionsTag(text: string, tag: string): boolean {
+  for (let at = text.indexOf(tag); at >= 0; at = text.indexOf(tag, at + 1)) {
+    const before = at === 0 ? "" : (text[at - 1] ?? "");
+    const after = text.slice(at + tag.length);
+    if ((before === "" || TAG_BEFORE.test(before)) && (after === "" || TAG_AFTER.test(after))) return true;
+  }
+  return false;
+}
+
 /** Whether a finding names the series' group (e.g. "host:web-1") in its summary or evidence. */
 function namesGroup(finding: Finding, group: readonly string[]): boolean {
   const text = [
     finding.summary,
     ...Object.values(finding.evidence).filter((v) => typeof v === "string"),
   ].join(" ");
-  return group.every((tag) => text.includes(tag));
+  return group.every((tag) => mentionsTag(text, tag));
 }
 
 /**

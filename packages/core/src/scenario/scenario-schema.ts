@@ -318,6 +318,18 @@ export const scenarioSchema = z
         window: expectedWindowSchema
           .optional()
           .describe("the window the job must choose (with timeframe: null)"),
+        culprit: z
+          .object({
+            key: z
+              .string()
+              .min(1)
+              .describe('the tag key that carries the problem, e.g. "resource_name", "host"'),
+            value: z.string().min(1).describe('the tag value the answer must name, e.g. "POST /charge"'),
+            ...note,
+          })
+          .strict()
+          .optional()
+          .describe("where the problem is: the answer is scored on naming this value (culprit recall)"),
         ...note,
       })
       .strict()

@@ -7,11 +7,15 @@
   KEYS[3] the events stream
   KEYS[4..6] the outputs of planning, execution, feedback
   ARGV[1] the pub/sub channel
-  ARGV[2] the phase
+  ARGV[2] the phase's key: the phase, or "execution-2" for a phase of a drill-down round (its
+          saved flag and run counter are kept under it)
   ARGV[3] the running status
   ARGV[4] now, ISO
   ARGV[5] now, ms
-  ARGV[6] the phase before it ('' for the first)
+  ARGV[6] the key of the phase before it ('' for the first; round r's execution follows the
+          feedback of round r-1)
+  ARGV[7] the phase
+  ARGV[8] the round (1, or 2, 3… for drill-down rounds)
 
   Returns {'started', runs} | {'missing'} | {'terminal', status} | {'done'} | {'waiting'} |
   {'expired'}; 'waiting' when the phase before has not saved its output yet (the next phase is
@@ -26,8 +30,8 @@ if redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[2]) == 1 then return {'done'}
 if ARGV[6] ~= '' and redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[6]) == 0 then return {'waiting'} end
 local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline_ms'))
 if deadline and tonumber(ARGV[5]) > deadline then return {'expired'} end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'phase', ARGV[2], 'updated_at', ARGV[4])
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'phase', ARGV[7], 'round', ARGV[8], 'updated_at', ARGV[4])
 if redis.call('HEXISTS', KEYS[1], 'started_at') == 0 then redis.call('HSET', KEYS[1], 'started_at', ARGV[4]) end
 local runs = redis.call('HINCRBY', KEYS[1], 'runs:' .. ARGV[2], 1)
-emit('status', cjson.encode({status = ARGV[3], phase = ARGV[2], at = ARGV[4], run = runs}))
+emit('status', cjson.encode({status = ARGV[3], phase = ARGV[7], round = tonumber(ARGV[8]), at = ARGV[4], run = runs}))
 return {'started', tostring(runs)}

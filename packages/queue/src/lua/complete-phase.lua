@@ -8,15 +8,19 @@
   KEYS[3] the events stream
   KEYS[4..6] the outputs of planning, execution, feedback
   KEYS[7] the staged output
-  KEYS[8] where the output goes
+  KEYS[8] where the output goes (a drill-down plan to its round's key, an answer to the feedback
+          output whichever round wrote it)
+  KEYS[9..] the outputs of the drill-down rounds (they expire with the job)
   ARGV[1] the pub/sub channel
-  ARGV[2] the phase
+  ARGV[2] the phase's key ("execution-2" for a phase of a drill-down round)
   ARGV[3] the next status
   ARGV[4] now, ISO
   ARGV[5] the retention in seconds (applied when the job ends)
   ARGV[6] usage json (flat numbers, added to the record's u:* counters)
   ARGV[7] extra fields json (flat strings, set on the record)
-  ARGV[8..] one json object per step, without its index
+  ARGV[8] the phase
+  ARGV[9] the round
+  ARGV[10..] one json object per step, without its index
 
   Returns {'ok', owner} | {'missing'} | {'terminal'} | {'done'}.
 ]]
@@ -36,13 +40,13 @@ redis.call('HSET', KEYS[1], 'saved:' .. ARGV[2], ARGV[4], 'status', ARGV[3], 'up
 for field, value in pairs(cjson.decode(ARGV[6])) do redis.call('HINCRBY', KEYS[1], 'u:' .. field, value) end
 for field, value in pairs(cjson.decode(ARGV[7])) do redis.call('HSET', KEYS[1], field, value) end
 local base = redis.call('LLEN', KEYS[2])
-for i = 8, #ARGV do
-  redis.call('RPUSH', KEYS[2], '{"index":' .. (base + i - 8) .. ',"phase":"' .. ARGV[2] .. '",' .. string.sub(ARGV[i], 2))
+for i = 10, #ARGV do
+  redis.call('RPUSH', KEYS[2], '{"index":' .. (base + i - 10) .. ',"phase":"' .. ARGV[8] .. '",' .. string.sub(ARGV[i], 2))
 end
 if terminal(ARGV[3]) then
   redis.call('HSET', KEYS[1], 'finished_at', ARGV[4])
-  for i = 1, 6 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
+  for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 end
-emit('phase', cjson.encode({phase = ARGV[2], status = ARGV[3], at = ARGV[4], steps = #ARGV - 7}))
+emit('phase', cjson.encode({phase = ARGV[8], round = tonumber(ARGV[9]), status = ARGV[3], at = ARGV[4], steps = #ARGV - 9}))
 if terminal(ARGV[3]) then emit('end', cjson.encode({status = ARGV[3], at = ARGV[4]})) end
 return {'ok', redis.call('HGET', KEYS[1], 'owner')}

@@ -4,6 +4,7 @@ import {
   parseDuration,
   scenarioEvents,
   scenarioMetricNames,
+  scenarioMetricTags,
   type Scenario,
 } from "@orch/core";
 import { parseMetricQuery, tagValue } from "./metric-query.js";
@@ -19,6 +20,7 @@ import {
   logResponse,
   logsAggregateResponse,
   logsSearchResponse,
+  metricAllTagsResponse,
   metricMetadataResponse,
   metricsListResponse,
   queryResponse,
@@ -130,6 +132,22 @@ function metricMetadata(metric: string, ctx: RouteContext): RouteResult {
   );
 }
 
+/**
+ * GET /api/v2/metrics/{metric_name}/all-tags: the tags of the metric's series in the scenario of
+ * the service `filter[tags]` names (or, without a filter, of the service that reports it), and
+ * Datadog's 404 for a metric it does not know.
+ */
+function metricAllTags(metric: string, req: FakeRequest, ctx: RouteContext): RouteResult {
+  const filter = splitTags(req.query["filter[tags]"]);
+  const service = tagValue(filter, "service");
+  const scenario = service !== undefined ? ctx.scenarioFor(service) : ctx.scenarioWithMetric(metric);
+  const tags = scenario ? scenarioMetricTags(scenario, metric) : [];
+  const env = tagValue(filter, "env");
+  if (tags.length === 0 || (env !== undefined && !tags.includes(`env:${env}`) && scenario?.env !== undefined))
+    return { status: 404, body: { errors: [`metric ${metric} not found`] } };
+  return ok(metricAllTagsResponse(metric, tags));
+}
+
 function events(req: FakeRequest, ctx: RouteContext): RouteResult {
   const start = Number(req.query.start);
   const end = Number(req.query.end);
@@ -196,6 +214,7 @@ function logsSearch(req: FakeRequest, ctx: RouteContext): RouteResult {
 }
 
 const METRIC_METADATA = /^\/api\/v1\/metrics\/([^/]+)$/;
+const METRIC_ALL_TAGS = /^\/api\/v2\/metrics\/([^/]+)\/all-tags$/;
 
 /** Routes a request to the endpoint it names; 404 in Datadog's error shape otherwise. */
 export function routeFakeRequest(req: FakeRequest, ctx: RouteContext): RouteResult {
@@ -220,6 +239,8 @@ export function routeFakeRequest(req: FakeRequest, ctx: RouteContext): RouteResu
     case "POST /api/v2/logs/events/search":
       return logsSearch(req, ctx);
   }
+  const allTags = req.method === "GET" ? METRIC_ALL_TAGS.exec(req.path) : null;
+  if (allTags) return metricAllTags(decodeURIComponent(allTags[1] ?? ""), req, ctx);
   const metadata = req.method === "GET" ? METRIC_METADATA.exec(req.path) : null;
   if (metadata) return metricMetadata(decodeURIComponent(metadata[1] ?? ""), ctx);
   return { status: 404, body: { errors: ["Not found"] } };

@@ -89,6 +89,11 @@ export function metricMetadataResponse(metadata: MetricMetadata | undefined) {
   };
 }
 
+/** GET /api/v2/metrics/{metric_name}/all-tags: the metric's tags, as JSON:API data. */
+export function metricAllTagsResponse(metric: string, tags: readonly string[]) {
+  return { data: { type: "metrics", id: metric, attributes: { tags } } };
+}
+
 /** One entry of GET /api/v1/events: the integration in `source`, the int64 id as a bare number, no `id_str`. */
 export function eventResponse(event: EventInfo) {
   const id = int64Id(event.id);

@@ -83,15 +83,29 @@ export function defaultAnswer(request: FakeChatRequest): Record<string, unknown>
   };
 }
 
+/** A schema-valid drill-down pick: the first options of the menu the schema enumerates, up to its limit. */
+export function defaultDrillDown(request: FakeChatRequest): Record<string, unknown> {
+  const schema = request.response_format?.json_schema?.schema as
+    { properties?: { picks?: { maxItems?: number; items?: { enum?: unknown[] } } } } | undefined;
+  const picks = schema?.properties?.picks;
+  const options = (picks?.items?.enum ?? []).filter((o): o is string => typeof o === "string");
+  return {
+    picks: options.slice(0, Math.min(2, picks?.maxItems ?? 2)),
+    reason: "the first breakdowns offered (fake model)",
+  };
+}
+
 /**
  * What the fake answers when nothing is scripted: a plan or an answer derived from the request
- * for our two schemas, a call to the first tool when tools are offered, else plain text.
+ * for our schemas, a call to the first tool when tools are offered, else plain text.
  */
 export function defaultChatReply(request: FakeChatRequest): ConcreteReply {
   const format = request.response_format;
   const name = format?.json_schema?.name;
   if (format?.type === "json_schema" && name === "plan")
     return { kind: "content", content: JSON.stringify(defaultPlan(request)) };
+  if (format?.type === "json_schema" && name === "drill_down")
+    return { kind: "content", content: JSON.stringify(defaultDrillDown(request)) };
   if (format?.type === "json_schema" && name === "answer") {
     return { kind: "content", content: JSON.stringify(defaultAnswer(request)) };
   }
