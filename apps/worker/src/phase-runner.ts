@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import {
@@ -164,6 +165,8 @@ export class PhaseRunner {
     const job = loaded;
     if (!job) return;
     const controller = new AbortController();
+    // Every read of a plan listens to the job's signal at once (a round of metric reads starts together).
+    setMaxListeners(200, controller.signal);
     this.running.set(id, controller);
     const timer = setTimeout(
       () => controller.abort(new DeadlineExceeded()),

@@ -109,6 +109,7 @@ export const fileConfigSchema = z
         default_timeframe: duration.default("1h"),
         org_name: orgName.describe("how answers and data_source name the deployment's Datadog organisation"),
         max_metrics_per_request: int(1, 1000, 100),
+        max_queries_per_request: int(1, 100, 20).describe("metric queries sent together in one request"),
         request_timeout_ms: int(100, 120_000, 10_000),
         max_retries: int(0, 10, 3),
         requests_per_second: int(1, 10_000, 20).describe("global budget shared by all workers"),

@@ -50,6 +50,8 @@ describe("RedisTokenBucket", () => {
           appKey: fake.appKey,
           apiUrl: fake.url,
           maxRetries: 0,
+          // One query a request: this measures the budget, not the batching.
+          maxQueriesPerRequest: 1,
           budget: new RedisTokenBucket(connect(), { key: KEY, ratePerSecond: rate }),
         }),
     );

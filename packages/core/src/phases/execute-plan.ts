@@ -181,68 +181,77 @@ async function readPlan(
   let next = 0;
   const metadataOf = metadataReader(deps.source, scope, signal);
 
-  const worker = async () => {
-    while (next < plan.steps.length) {
+  const run = async (index: number) => {
+    if (signal.aborted) throw new Cancelled();
+    const step = plan.steps[index];
+    if (!step) return;
+    const t = startStep(deps.now);
+    const name = step.tool === "metrics" ? `metrics:${step.query.metric}` : step.tool;
+    try {
+      const { read, data, summary } = await runStep(deps.source, step, scope, plan, signal, metadataOf);
+      const cacheInfo = (read as SourceRead<unknown>).cache;
+      upstream += read.upstream_calls;
+      results[index] = {
+        step_id: step.id,
+        tool: step.tool,
+        status: "ok",
+        duration_ms: t.elapsed(),
+        upstream_calls: read.upstream_calls,
+        ...(cacheInfo ? { cache: cacheInfo } : {}),
+        ...data,
+      } as ToolResult;
+      const draft: StepDraft = {
+        kind: "tool",
+        name,
+        started_at: t.startedAt,
+        duration_ms: t.elapsed(),
+        status: "ok",
+        ...(cacheInfo ? { cache: cacheInfo } : {}),
+        summary,
+      };
+      steps.push(draft);
+      deps.onStep?.(draft);
+    } catch (error) {
       if (signal.aborted) throw new Cancelled();
-      const index = next++;
-      const step = plan.steps[index];
-      if (!step) continue;
-      const t = startStep(deps.now);
-      const name = step.tool === "metrics" ? `metrics:${step.query.metric}` : step.tool;
-      try {
-        const { read, data, summary } = await runStep(deps.source, step, scope, plan, signal, metadataOf);
-        const cacheInfo = (read as SourceRead<unknown>).cache;
-        upstream += read.upstream_calls;
-        results[index] = {
-          step_id: step.id,
-          tool: step.tool,
-          status: "ok",
-          duration_ms: t.elapsed(),
-          upstream_calls: read.upstream_calls,
-          ...(cacheInfo ? { cache: cacheInfo } : {}),
-          ...data,
-        } as ToolResult;
-        const draft: StepDraft = {
-          kind: "tool",
-          name,
-          started_at: t.startedAt,
-          duration_ms: t.elapsed(),
-          status: "ok",
-          ...(cacheInfo ? { cache: cacheInfo } : {}),
-          summary,
-        };
-        steps.push(draft);
-        deps.onStep?.(draft);
-      } catch (error) {
-        if (signal.aborted) throw new Cancelled();
-        const code = error instanceof AppError ? error.code : "upstream_error";
-        const message = describeError(error);
-        results[index] = {
-          step_id: step.id,
-          tool: step.tool,
-          status: "error",
-          duration_ms: t.elapsed(),
-          upstream_calls: 0,
-          error: { code, message },
-          subject: subjectOf(step),
-        };
-        const draft: StepDraft = {
-          kind: "tool",
-          name,
-          started_at: t.startedAt,
-          duration_ms: t.elapsed(),
-          status: "error",
-          summary: `could not read ${subjectOf(step)}; the answer continues without it`,
-          error: `${code}: ${message}`,
-        };
-        steps.push(draft);
-        deps.onStep?.(draft);
-      }
+      const code = error instanceof AppError ? error.code : "upstream_error";
+      const message = describeError(error);
+      results[index] = {
+        step_id: step.id,
+        tool: step.tool,
+        status: "error",
+        duration_ms: t.elapsed(),
+        upstream_calls: 0,
+        error: { code, message },
+        subject: subjectOf(step),
+      };
+      const draft: StepDraft = {
+        kind: "tool",
+        name,
+        started_at: t.startedAt,
+        duration_ms: t.elapsed(),
+        status: "error",
+        summary: `could not read ${subjectOf(step)}; the answer continues without it`,
+        error: `${code}: ${message}`,
+      };
+      steps.push(draft);
+      deps.onStep?.(draft);
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(deps.concurrency, plan.steps.length)) }, worker),
-  );
+  // A batching source sends the metric reads started together as one request: start them at once.
+  const together = deps.source.batchesMetricQueries === true;
+  const all = plan.steps.map((_, i) => i);
+  const atOnce = together ? all.filter((i) => plan.steps[i]?.tool === "metrics") : [];
+  const bounded = together ? all.filter((i) => plan.steps[i]?.tool !== "metrics") : all;
+  const worker = async () => {
+    while (next < bounded.length) {
+      const index = bounded[next++];
+      if (index !== undefined) await run(index);
+    }
+  };
+  await Promise.all([
+    ...atOnce.map(run),
+    ...Array.from({ length: Math.max(1, Math.min(deps.concurrency, bounded.length)) }, worker),
+  ]);
 
   return {
     evidence: { window: plan.window, results: results.filter(Boolean), data_source: deps.source.id },
