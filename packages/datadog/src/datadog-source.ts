@@ -128,7 +128,17 @@ export class DatadogSource implements MetricsSource {
 
   /** The SDK's API objects, built on first use (the SDK loads lazily: see datadog-sdk.ts). */
   private apis(): Promise<DatadogApis> {
-    this.clients ??= createDatadogApis(this.options);
+    const budget = this.options.budget;
+    const logger = this.options.logger;
+    // Datadog's x-ratelimit-* headers on every answer: a spent endpoint pauses for everyone.
+    const observe = budget?.observe
+      ? (endpoint: string, headers: Readonly<Record<string, string>>) => {
+          budget.observe?.(endpoint, headers).catch((error: unknown) => {
+            logger?.warn({ endpoint, err: error }, "could not record Datadog's rate-limit headers");
+          });
+        }
+      : undefined;
+    this.clients ??= createDatadogApis(this.options, observe);
     return this.clients;
   }
 
