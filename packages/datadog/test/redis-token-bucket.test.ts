@@ -105,10 +105,9 @@ describe("RedisTokenBucket", () => {
     await other.take(live(), "GET /api/v1/events");
     const quick = new RedisTokenBucket(connect(), { key: KEY, ratePerSecond: 100, maxWaitMs: 1_000 });
 
-    await expect(quick.take(live(), "GET /api/v1/query")).rejects.toMatchObject({
-      code: "rate_limited",
-      message: expect.stringContaining("Datadog's rate limit on GET /api/v1/query resets in 60 s"),
-    });
+    const refused = quick.take(live(), "GET /api/v1/query");
+    await expect(refused).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(refused).rejects.toThrow("Datadog's rate limit on GET /api/v1/query resets in 60 s");
     await admin.del(`${KEY}:pause:GET_/api/v1/query`);
     await other.take(live(), "GET /api/v1/query");
   });
@@ -127,10 +126,9 @@ describe("RedisTokenBucket", () => {
     await expect(source().queryMetrics(cpu, scope, HOUR, live())).rejects.toMatchObject({
       code: "rate_limited",
     });
-    await expect(source().queryMetrics(cpu, scope, HOUR, live())).rejects.toMatchObject({
-      code: "rate_limited",
-      message: expect.stringMatching(/resets in 3\d{3} s/),
-    });
+    const again = source().queryMetrics(cpu, scope, HOUR, live());
+    await expect(again).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(again).rejects.toThrow(/resets in 3\d{3} s/);
     expect(fake.count("/api/v1/query")).toBe(1);
     expect(await admin.pttl(`${KEY}:pause:GET_/api/v1/query`)).toBeGreaterThan(3_500_000);
     // Other endpoints still answer.
@@ -224,11 +222,8 @@ describe("RedisTokenBucket", () => {
 
     const [metrics, events] = outcome.evidence.results;
     expect(events).toMatchObject({ tool: "events", status: "ok" });
-    expect(metrics).toMatchObject({
-      tool: "metrics",
-      status: "error",
-      error: { code: "upstream_timeout", message: expect.stringContaining("not read") },
-    });
+    expect(metrics).toMatchObject({ tool: "metrics", status: "error", error: { code: "upstream_timeout" } });
+    expect(metrics?.status === "error" && metrics.error.message).toContain("not read");
     expect(fake.count("/api/v1/query")).toBe(0);
     expect(outcome.steps.find((s) => s.name === "metrics:system.cpu.user")?.summary).toContain(
       "could not read system.cpu.user",
