@@ -6,6 +6,7 @@ import { Registry } from "prom-client";
 import type { Config } from "@orch/config";
 import {
   AlertQueue,
+  CapacityBoard,
   JobEvents,
   JobStore,
   PhaseQueues,
@@ -20,6 +21,7 @@ import {
 import { countJobEnds, startMetricsServer, type MetricsServer } from "@orch/runtime";
 import { createApp } from "./app.js";
 import { createHttpServer, type HttpTimeouts } from "./http-server.js";
+import { AdmissionControl } from "./ops/admission-control.js";
 import { ApiMetrics } from "./ops/api-metrics.js";
 
 export interface ApiRuntime {
@@ -84,7 +86,21 @@ export async function startApiRuntime(
   });
   const alertQueue = new AlertQueue(redis, config.queue.prefix);
   const metrics = new ApiMetrics(registry, queues);
+  const admission = new AdmissionControl({
+    redis,
+    queues,
+    board: new CapacityBoard(redis),
+    registry,
+    settings: {
+      deadlineSeconds: config.orchestrator.job_deadline_seconds,
+      maxQueuedJobs: config.api.max_queued_jobs,
+      maxRedisMemoryRatio: config.api.max_redis_memory_ratio,
+      datadogRequestsPerSecond: config.datadog.requests_per_second,
+    },
+  });
+  await admission.start();
   const app = createApp({
+    admission,
     config,
     log,
     redis,
@@ -125,6 +141,7 @@ export async function startApiRuntime(
       // Draining first: the answers that the abort brings (long waits) already say Connection: close.
       const drained = http.drain();
       closing.abort();
+      admission.stop();
       await drained;
       await events.close();
       await queues.close();

@@ -5,6 +5,7 @@ import { backendFromConfig } from "@orch/backend";
 import { createReasoner } from "@orch/llm";
 import {
   AlertQueue,
+  CapacityBoard,
   createRedis,
   JobStore,
   PhaseQueues,
@@ -17,6 +18,7 @@ import {
 } from "@orch/queue";
 import { Registry } from "prom-client";
 import { createAlertAdmissionWorker } from "./alert-admission-worker.js";
+import { CapacityReporter } from "./capacity-reporter.js";
 import { createWorkers, type WorkerSet } from "./create-workers.js";
 import { SlackSender } from "./slack/slack-sender.js";
 import { slackRouteFor } from "./slack/slack-route.js";
@@ -110,6 +112,7 @@ export async function startWorkerRuntime(
     { name: "backend", run: (job) => history.share(job) },
   ];
   const endHooks = new JobEndHooks({ redis: data, store, hooks, log });
+  const capacity = new CapacityReporter(new CapacityBoard(data), config.orchestrator.concurrency, log);
   await services.warmUp();
   const reasoner = createReasoner(config);
   const offline: Reasoner = config.openai ? createReasoner(config, { forceOffline: true }) : reasoner;
@@ -138,7 +141,10 @@ export async function startWorkerRuntime(
       maxSteps: config.orchestrator.max_reasoning_steps,
       toolConcurrency: config.orchestrator.tool_concurrency,
     },
-    observer: metrics.observePhase,
+    observer: (seen) => {
+      metrics.observePhase(seen);
+      capacity.observe(seen);
+    },
     endHooks,
     // A job the sweeper finds never queued: an alert's waits for its turn like the others.
     requeue: async (id) => {
@@ -190,6 +196,7 @@ export async function startWorkerRuntime(
         stalledIntervalMs: config.orchestrator.stalled_interval_ms,
       })
     : undefined;
+  capacity.start();
   log.info(
     { reasoner: reasoner.id, concurrency: config.orchestrator.concurrency, prefix: config.queue.prefix },
     "workers started",
@@ -198,6 +205,7 @@ export async function startWorkerRuntime(
     workers,
     registry,
     async close() {
+      await capacity.stop();
       await admission.close();
       await workers.close();
       await webhookWorker?.close();

@@ -154,6 +154,15 @@ export const fileConfigSchema = z
         max_wait_seconds: int(1, 600, 60),
         rate_limit_per_minute: int(1, 1_000_000, 600).describe("requests per token per minute"),
         max_jobs_in_flight: int(1, 100_000, 100).describe("unfinished jobs per token"),
+        max_queued_jobs: int(1, 10_000_000, 20_000).describe(
+          "unfinished jobs in all (queued or running) beyond which new ones are refused with 503",
+        ),
+        max_redis_memory_ratio: z
+          .number()
+          .min(0.1)
+          .max(1)
+          .default(0.9)
+          .describe("share of Redis maxmemory in use beyond which new jobs are refused with 503"),
         auth_failures_per_minute: int(0, 100_000, 60).describe(
           "requests with an unknown token allowed per client address per minute (0: no limit)",
         ),

@@ -19,3 +19,4 @@ export * from "./job-policies.js";
 export * from "./lua-script.js";
 export * from "./alert-queue.js";
 export * from "./alert-ledger.js";
+export * from "./capacity-board.js";
