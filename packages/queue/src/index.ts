@@ -20,3 +20,4 @@ export * from "./lua-script.js";
 export * from "./alert-queue.js";
 export * from "./alert-ledger.js";
 export * from "./capacity-board.js";
+export * from "./record-schema.js";

@@ -16,6 +16,7 @@ import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
 import { jobTrace, traceSummary } from "./job-trace.js";
 import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
 import { parseStoredJob } from "./stored-job.js";
+import { JOB_SCHEMA_VERSION } from "./record-schema.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
@@ -24,7 +25,9 @@ export type BeginResult =
   | { readonly state: "terminal"; readonly status: JobStatus }
   | { readonly state: "expired" }
   | { readonly state: "missing" }
-  | { readonly state: "waiting" };
+  | { readonly state: "waiting" }
+  /** Written by a newer version: not claimed, left for a process that reads it. */
+  | { readonly state: "newer"; readonly schema: number };
 
 export interface NewJob {
   readonly owner: string;
@@ -99,6 +102,7 @@ export class JobStore {
       created_at: at,
       updated_at: at,
       deadline_ms: String(job.deadlineMs),
+      schema: String(JOB_SCHEMA_VERSION),
     };
     if (job.callbackUrl) fields.callback_url = job.callbackUrl;
     const queuedEvent = JSON.stringify({ status: "queued", at });
@@ -203,9 +207,11 @@ export class JobStore {
       new Date(now).toISOString(),
       String(now),
       PHASES[PHASES.indexOf(phase) - 1] ?? "",
+      String(JOB_SCHEMA_VERSION),
     ])) as [string, string?];
     const [state, value] = reply;
     if (state === "started") return { state, runs: Number(value) };
+    if (state === "newer") return { state, schema: Number(value) };
     if (state === "terminal") return { state, status: value as JobStatus };
     return { state: state as "done" | "expired" | "missing" | "waiting" };
   }
