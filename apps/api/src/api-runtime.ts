@@ -8,6 +8,7 @@ import {
   AlertQueue,
   CapacityBoard,
   JobEvents,
+  RedisOutageLog,
   JobStore,
   PhaseQueues,
   SessionStore,
@@ -54,10 +55,12 @@ export async function startApiRuntime(
 ): Promise<ApiRuntime> {
   const registry = options.registry ?? new Registry();
   const jobEnded = countJobEnds(registry);
-  const redisErrors = (error: Error, role: string) =>
-    log.warn({ err: error, role }, "Redis connection error (reconnecting)");
-  const redis = createRedis(redisUrl, "http", {}, redisErrors);
-  const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
+  // An outage is logged when it starts and when it ends, with the errors counted between.
+  const outage = new RedisOutageLog(log);
+  const redis = createRedis(redisUrl, "http");
+  const subscriber = createRedis(redisUrl, "subscriber");
+  outage.watch(redis, "http");
+  outage.watch(subscriber, "subscriber");
   await waitForRedis(redis, redisUrl);
   // Cancellations end jobs here, so this process queues their webhooks too; Bull Board lists the
   // queue (Slack messages go through it as well) even where no callback host is allowed.

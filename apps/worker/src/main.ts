@@ -4,7 +4,7 @@ import { redactRedisUrl } from "@orch/queue";
 import {
   createLogger,
   createMetricsRegistry,
-  onShutdownSignal,
+  shutdownOnSignal,
   startMetricsServer,
   tuneHeap,
 } from "@orch/runtime";
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig({ env: process.env, cwd: process.cwd() });
   const log = createLogger(config, "worker");
+  // Before the workers take jobs: a SIGTERM during start-up drains them once they are up.
+  const shutdown = shutdownOnSignal(log);
   const redisUrl = config.redisUrl ?? "redis://127.0.0.1:6379";
   log.info({ redis: redactRedisUrl(redisUrl) }, "connecting to Redis");
   const registry = createMetricsRegistry();
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     config.metrics.port !== undefined
       ? await startMetricsServer(registry, config.metrics.port, config.host, log)
       : undefined;
-  onShutdownSignal(log, async () => {
+  shutdown.drainWith(async () => {
     await runtime.close();
     await metrics?.close();
   });

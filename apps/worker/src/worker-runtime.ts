@@ -6,6 +6,7 @@ import { createReasoner } from "@orch/llm";
 import {
   AlertQueue,
   CapacityBoard,
+  RedisOutageLog,
   createRedis,
   JobStore,
   PhaseQueues,
@@ -50,13 +51,16 @@ export async function startWorkerRuntime(
 ): Promise<WorkerRuntime> {
   const registry = options.registry ?? new Registry();
   const metrics = new WorkerMetrics(registry);
-  const redisErrors = (error: Error, role: string) =>
-    log.warn({ err: error, role }, "Redis connection error (reconnecting)");
+  // An outage is logged when it starts and when it ends, with the errors counted between.
+  const outage = new RedisOutageLog(log);
   // BullMQ's workers on one connection; records, cache, sessions and queueing the next phase on
   // another that auto-pipelines, so the commands of all concurrent phases leave in shared writes.
-  const connection = createRedis(redisUrl, "worker", {}, redisErrors);
-  const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true }, redisErrors);
-  const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
+  const connection = createRedis(redisUrl, "worker");
+  const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true });
+  const subscriber = createRedis(redisUrl, "subscriber");
+  outage.watch(connection, "worker");
+  outage.watch(data, "data");
+  outage.watch(subscriber, "subscriber");
   await Promise.all([waitForRedis(connection, redisUrl), waitForRedis(data, redisUrl)]);
   // Jobs that complete, fail or hit their deadline end here: their webhooks and Slack messages
   // are queued from here.
@@ -141,6 +145,7 @@ export async function startWorkerRuntime(
       maxSteps: config.orchestrator.max_reasoning_steps,
       toolConcurrency: config.orchestrator.tool_concurrency,
     },
+    outage,
     observer: (seen) => {
       metrics.observePhase(seen);
       capacity.observe(seen);
@@ -161,6 +166,7 @@ export async function startWorkerRuntime(
     log,
     prefix: config.queue.prefix,
     jobDeadlineSeconds: config.orchestrator.job_deadline_seconds,
+    outage,
     lockDurationMs: config.orchestrator.lock_duration_ms,
     stalledIntervalMs: config.orchestrator.stalled_interval_ms,
   });
@@ -190,6 +196,7 @@ export async function startWorkerRuntime(
             }
           : {}),
         log,
+        outage,
         prefix: config.queue.prefix,
         concurrency: config.webhooks.concurrency,
         lockDurationMs: config.orchestrator.lock_duration_ms,

@@ -21,3 +21,4 @@ export * from "./alert-queue.js";
 export * from "./alert-ledger.js";
 export * from "./capacity-board.js";
 export * from "./record-schema.js";
+export * from "./redis-outage-log.js";

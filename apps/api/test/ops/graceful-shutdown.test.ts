@@ -32,6 +32,21 @@ describe("a worker given SIGTERM", () => {
     await openai?.close();
   });
 
+  it("drains instead of dying when SIGTERM arrives during start-up", async () => {
+    const starting = spawnService("worker", { ...stack.env, LOG_LEVEL: "info" });
+    // Its handlers are in place before it connects to Redis, and its workers start after.
+    await eventually(
+      () => starting.stdout().includes("connecting to Redis"),
+      30_000,
+      "the worker to begin starting",
+    );
+
+    const code = await starting.signal("SIGTERM");
+
+    expect(code, starting.stdout() + starting.stderr()).toBe(0);
+    expect(starting.stdout()).toContain("shutdown complete");
+  });
+
   it("finishes its current phase, takes no new job, exits 0, and the job completes", async () => {
     worker = spawnService("worker", { ...stack.env, LOG_LEVEL: "info" });
     const question = "Why are 5xx errors up? (drain drill)";
