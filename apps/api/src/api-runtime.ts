@@ -68,6 +68,7 @@ export async function startApiRuntime(
   const webhookEnd = config.webhooks.allowed_hosts.length > 0 ? webhookOnEnd(redis, webhooks) : undefined;
   const store = new JobStore(redis, {
     retentionSeconds: config.orchestrator.job_retention_seconds,
+    evidenceRetentionSeconds: config.orchestrator.evidence_retention_seconds,
     onEnd: async (end) => {
       jobEnded(end);
       await webhookEnd?.(end);

@@ -75,6 +75,7 @@ export async function startWorkerRuntime(
   // rely on are end hooks, run at least once (JobEndHooks).
   const store = new JobStore(data, {
     retentionSeconds: config.orchestrator.job_retention_seconds,
+    evidenceRetentionSeconds: config.orchestrator.evidence_retention_seconds,
     onEnd: (end) => metrics.jobEnded(end),
     onHookError: (error, end) => log.warn({ err: error, jobId: end.id }, "job end hook failed"),
   });

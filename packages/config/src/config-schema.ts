@@ -99,6 +99,9 @@ export const fileConfigSchema = z
           .strict()
           .default({ planning: 8, execution: 8, feedback: 8 }),
         job_retention_seconds: int(60, 90 * 86_400, 7 * 86_400),
+        evidence_retention_seconds: int(60, 90 * 86_400, 86_400).describe(
+          "how long an ended job's evidence (the data read) is kept; the answer and trace stay job_retention_seconds",
+        ),
         // BullMQ renews a running phase's lock every half lock: 10 s survives 5 s event-loop stalls,
         // and a killed worker's phase is taken over within lock + stalled interval (about 15 s, not 60).
         lock_duration_ms: int(1000, 600_000, 10_000),

@@ -17,6 +17,7 @@ import { jobTrace, traceSummary } from "./job-trace.js";
 import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
 import { parseStoredJob } from "./stored-job.js";
 import { JOB_SCHEMA_VERSION } from "./record-schema.js";
+import { decodeOutput, encodeOutput } from "./output-codec.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
@@ -46,6 +47,8 @@ export interface JobEnd {
 export interface JobStoreOptions {
   /** How long ended jobs stay readable (seconds). */
   readonly retentionSeconds: number;
+  /** How long an ended job's evidence stays (seconds); the retention when absent or longer. */
+  readonly evidenceRetentionSeconds?: number;
   readonly now?: () => number;
   /**
    * Called once, in the process that ended the job, right after the transition was saved
@@ -170,12 +173,16 @@ export class JobStore {
     const [hash, stepCount, ...raw] = await Promise.all([
       this.redis.hgetall(jobKeys.record(id)),
       this.redis.llen(jobKeys.steps(id)),
-      ...load.map((phase) => this.redis.get(jobKeys.output(id, phase))),
+      ...load.map((phase) => this.redis.getBuffer(jobKeys.output(id, phase))),
     ]);
     if (!hash || !hash.id) return undefined;
-    const outputs = new Map(
-      load.flatMap((phase, i) => (typeof raw[i] === "string" ? [[phase, raw[i]]] : [])),
+    const texts = await Promise.all(
+      load.map(async (phase, i) => {
+        const stored = raw[i];
+        return stored instanceof Buffer ? ([phase, await decodeOutput(stored)] as const) : undefined;
+      }),
     );
+    const outputs = new Map(texts.filter((t) => t !== undefined));
     return parseStoredJob(hash, stepCount, outputs);
   }
 
@@ -229,12 +236,13 @@ export class JobStore {
     nextStatus: JobStatus,
     fields: Readonly<Record<string, string>> = {},
   ): Promise<boolean> {
+    const stored = await encodeOutput(output);
     const now = this.now();
     const staged = jobKeys.staged(id, phase);
     // The output goes over as a plain SET (fast for any size) in the same tick as the script,
     // which moves it into place only if the save is allowed; both keys share the job's slot.
     const [, reply] = await Promise.all([
-      this.redis.set(staged, JSON.stringify(output), "EX", this.options.retentionSeconds + 3600),
+      this.redis.set(staged, stored, "EX", this.options.retentionSeconds + 3600),
       COMPLETE_PHASE.run(
         this.redis,
         [...this.keys(id), staged, jobKeys.output(id, phase)],
@@ -279,14 +287,23 @@ export class JobStore {
     return value as JobStatus;
   }
 
-  /** Bookkeeping after a job ended here: deadline and in-flight indexes, then the hook. */
+  /**
+   * Bookkeeping after a job ended here: deadline and in-flight indexes, the evidence's shorter
+   * life (answers are kept for the retention, the data behind them for less), then the hook.
+   */
   private async ended(end: JobEnd): Promise<void> {
-    await this.redis
-      .pipeline()
-      .zrem(globalKeys.deadlines, end.id)
-      .zrem(globalKeys.unqueued, end.id)
-      .zrem(globalKeys.inFlight(end.owner), end.id)
-      .exec();
+    const evidenceTtl = this.options.evidenceRetentionSeconds;
+    await Promise.all([
+      this.redis
+        .pipeline()
+        .zrem(globalKeys.deadlines, end.id)
+        .zrem(globalKeys.unqueued, end.id)
+        .zrem(globalKeys.inFlight(end.owner), end.id)
+        .exec(),
+      evidenceTtl !== undefined && evidenceTtl < this.options.retentionSeconds
+        ? this.redis.expire(jobKeys.output(end.id, "execution"), evidenceTtl)
+        : undefined,
+    ]);
     if (!this.options.onEnd) return;
     try {
       await this.options.onEnd(end);

@@ -1,0 +1,27 @@
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Outputs smaller than this are stored as plain JSON: compressing them saves little. */
+const COMPRESS_FROM_BYTES = 1024;
+
+/**
+ * A phase output as stored: JSON, gzip-compressed from a kilobyte (evidence is mostly numbers and
+ * repeated keys, a fifth of its size or less once compressed). Compression runs on libuv's thread
+ * pool, not the event loop.
+ */
+export async function encodeOutput(output: unknown): Promise<Buffer | string> {
+  const text = JSON.stringify(output);
+  if (text.length < COMPRESS_FROM_BYTES) return text;
+  return gzipAsync(text, { level: 6 });
+}
+
+/** The JSON text of a stored output, compressed (gzip's magic bytes) or plain (older records, small outputs). */
+export async function decodeOutput(stored: Buffer): Promise<string> {
+  if (stored.length >= 2 && stored[0] === 0x1f && stored[1] === 0x8b) {
+    return (await gunzipAsync(stored)).toString("utf8");
+  }
+  return stored.toString("utf8");
+}
