@@ -60,6 +60,8 @@ export async function startServiceStack(options: StackOptions): Promise<ServiceS
     REDIS_URL: options.redis.url,
     API_TOKENS: `${BENCH_TOKEN};name=bench;role=admin`,
     CONFIG_FILE: writeConfig(dir, options.concurrency),
+    // One worker process per spawned worker: the benchmarks count and measure them one by one.
+    WORKER_PROCESSES: "1",
     ...options.env,
   };
   const port = await freePort();

@@ -1,4 +1,6 @@
+import cluster from "node:cluster";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
 import {
@@ -9,6 +11,7 @@ import {
   tuneHeap,
 } from "@orch/runtime";
 import { startWorkerRuntime } from "./worker-runtime.js";
+import { superviseWorkers } from "./worker-supervisor.js";
 
 /** The worker process: the three phase workers, scaled by running more of these. */
 async function main(): Promise<void> {
@@ -16,6 +19,16 @@ async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig({ env: process.env, cwd: process.cwd() });
   const log = createLogger(config, "worker");
+  const processes = config.workerProcesses ?? availableParallelism();
+  if (processes > 1 && cluster.isPrimary) {
+    // The supervisor: N copies of this process, each a worker with WORKER_PROCESSES=1.
+    superviseWorkers({
+      processes,
+      log,
+      ...(config.metrics.port !== undefined ? { metricsPort: config.metrics.port } : {}),
+    });
+    return;
+  }
   // Before the workers take jobs: a SIGTERM during start-up drains them once they are up.
   const shutdown = shutdownOnSignal(log);
   const redisUrl = config.redisUrl ?? "redis://127.0.0.1:6379";

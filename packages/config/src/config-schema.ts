@@ -343,6 +343,14 @@ export const envSchema = z.object({
       .pipe(z.number().int().min(0).max(65535))
       .optional(),
   ),
+  WORKER_PROCESSES: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "a number of processes")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(256))
+      .optional(),
+  ),
 });
 
 export type EnvInput = z.infer<typeof envSchema>;
