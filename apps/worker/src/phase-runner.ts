@@ -15,6 +15,7 @@ import {
   type Usage,
 } from "@orch/core";
 import {
+  EncodedOutput,
   JOB_SCHEMA_VERSION,
   PHASE_MS_FIELD,
   UnreadableRecord,
@@ -221,11 +222,13 @@ export class PhaseRunner {
       if (controller.signal.aborted) throw controller.signal.reason;
       const workMs = this.now() - started;
       const next = nextPhase(phase);
+      // Encoded (compressed, off the event loop) before the round trip that saves and chains.
+      const output = await EncodedOutput.of(work.output);
       const save = () =>
         store.completePhase(
           id,
           phase,
-          work.output,
+          output,
           work.steps,
           work.usage,
           next ? RUNNING_STATUS[next] : "completed",

@@ -22,3 +22,4 @@ export * from "./alert-ledger.js";
 export * from "./capacity-board.js";
 export * from "./record-schema.js";
 export * from "./redis-outage-log.js";
+export * from "./output-codec.js";

@@ -17,7 +17,7 @@ import { jobTrace, traceSummary } from "./job-trace.js";
 import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
 import { parseStoredJob } from "./stored-job.js";
 import { JOB_SCHEMA_VERSION } from "./record-schema.js";
-import { decodeOutput, encodeOutput } from "./output-codec.js";
+import { decodeOutput, EncodedOutput } from "./output-codec.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
@@ -236,7 +236,11 @@ export class JobStore {
     nextStatus: JobStatus,
     fields: Readonly<Record<string, string>> = {},
   ): Promise<boolean> {
-    const stored = await encodeOutput(output);
+    // Encoded first when it was not: the save then goes out with no wait between its commands.
+    if (!(output instanceof EncodedOutput)) {
+      return this.completePhase(id, phase, await EncodedOutput.of(output), steps, usage, nextStatus, fields);
+    }
+    const stored = output.data;
     const now = this.now();
     const staged = jobKeys.staged(id, phase);
     // The output goes over as a plain SET (fast for any size) in the same tick as the script,

@@ -25,3 +25,16 @@ export async function decodeOutput(stored: Buffer): Promise<string> {
   }
   return stored.toString("utf8");
 }
+
+/**
+ * A phase output already encoded for storage. Hand one to JobStore.completePhase when the save
+ * must leave in the same round trip as other commands (the next phase's queueing): encoding takes
+ * a trip through the thread pool, which would otherwise let those commands go first.
+ */
+export class EncodedOutput {
+  private constructor(readonly data: Buffer | string) {}
+
+  static async of(output: unknown): Promise<EncodedOutput> {
+    return new EncodedOutput(await encodeOutput(output));
+  }
+}
