@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { startRedis, type RedisServer } from "@orch/testkit";
+import { inProcessLimit } from "./in-process-limit.js";
 import type { BenchSettings } from "./support/bench-settings.js";
 import { settledRssMiB, spawnProcess, type ServiceProcess } from "./support/service-process.js";
 import { startServiceStack, type ServiceStack } from "./support/service-stack.js";
@@ -15,8 +16,16 @@ export interface PipelineResult {
   readonly baseline_per_s: number;
   /** Orchestrations per second through planning, execution and feedback, per batch. */
   readonly service_per_s: readonly number[];
-  /** Best service batch ÷ baseline. */
+  /** Best service batch ÷ baseline (a chain that does no work: a reference, not a limit). */
   readonly ratio: number;
+  /** The same phase functions called in a loop in one process (bench/in-process-limit.ts), jobs/s. */
+  readonly in_process_per_s: number;
+  /** Best service batch (one worker process) ÷ the in-process limit. */
+  readonly in_process_ratio: number;
+  /** One batch with a second worker process beside the first, jobs/s. */
+  readonly two_processes_per_s: number;
+  /** Two processes ÷ the best batch of one. */
+  readonly scale_ratio: number;
   /** Best service batch ÷ the original description's 50 req/s. */
   readonly vs_original: number;
   readonly failed_jobs: number;
@@ -33,6 +42,12 @@ export interface MemoryResult {
   readonly jobs_total: number;
   /** RSS growth between the two equal batches (MiB): a leak shows up here. */
   readonly growth_mib: { readonly api: number; readonly worker: number };
+  /**
+   * Redis used_memory per finished job (KiB) over the two batches, right after they end (the
+   * evidence still kept, BullMQ's completed phase jobs still retained), and once the evidence has
+   * expired and BullMQ's completed jobs are trimmed: what a job holds for the rest of its retention.
+   */
+  readonly redis_kib_per_job: { readonly just_finished: number; readonly retained: number };
 }
 
 /** Runs `count` jobs through a paused queue: all queued first, then timed from resume to the last end. */
@@ -109,6 +124,7 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   try {
     const baseline = await baselineRun(redis, settings, settings.batchJobs);
+    const inProcess = await inProcessLimit(Math.min(2000, settings.batchJobs));
     stack = await startServiceStack({ redis, workers: 1, concurrency: settings.concurrency });
     const api = stack.api;
     const worker = stack.workers[0]!;
@@ -124,12 +140,25 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
         inFlight,
       );
     await batch(200);
+    const usedMemory = async () => {
+      await connection.call("MEMORY", "PURGE");
+      return Number(/^used_memory:(\d+)/m.exec(await connection.info("memory"))?.[1] ?? 0);
+    };
+    const memoryBefore = await usedMemory();
     const perSecond: number[] = [];
     const after: Array<{ api: number; worker: number }> = [];
     for (let i = 0; i < 2; i++) {
       perSecond.push(round(settings.batchJobs / (await batch(settings.batchJobs)), 1));
       after.push({ api: await rss(api), worker: await rss(worker) });
     }
+    const memoryAfter = await usedMemory();
+    // What the jobs keep for their retention: their evidence expires after a day, BullMQ's
+    // completed phase jobs after an hour; both are dropped here as time would drop them.
+    await dropExpiring(connection);
+    const memoryRetained = await usedMemory();
+    const perJob = (bytes: number) => round(bytes / (2 * settings.batchJobs) / 1024, 1);
+    await stack.addWorker();
+    const two = settings.batchJobs / (await batch(settings.batchJobs));
     await planning.close();
     const statuses = await countStatuses(connection);
     const best = Math.max(...perSecond);
@@ -140,6 +169,10 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
       baseline_per_s: round(baseline, 1),
       service_per_s: perSecond,
       ratio: round(best / baseline, 2),
+      in_process_per_s: round(inProcess, 1),
+      in_process_ratio: round(best / inProcess, 2),
+      two_processes_per_s: round(two, 1),
+      scale_ratio: round(two / best, 2),
       vs_original: round(best / 50, 1),
       failed_jobs: statuses.failed,
       memory: {
@@ -149,6 +182,10 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
         growth_mib: {
           api: round(after[1]!.api - after[0]!.api, 1),
           worker: round(after[1]!.worker - after[0]!.worker, 1),
+        },
+        redis_kib_per_job: {
+          just_finished: perJob(memoryAfter - memoryBefore),
+          retained: perJob(memoryRetained - memoryBefore),
         },
       },
     };
@@ -173,4 +210,19 @@ async function countStatuses(redis: Redis): Promise<{ completed: number; failed:
     failed += statuses.filter((s) => s !== "completed").length;
   } while (cursor !== "0");
   return { completed, failed };
+}
+
+/** Drops what expires long before a job's record: its evidence, and BullMQ's completed phase jobs. */
+async function dropExpiring(redis: Redis): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", "orch:job:{*}:out:execution", "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await Promise.all(keys.map((k) => redis.unlink(k)));
+  } while (cursor !== "0");
+  for (const phase of ["planning", "execution", "feedback"]) {
+    const queue = new Queue(phase, { connection: redis, prefix: "{orch}" });
+    await queue.clean(0, 1_000_000, "completed");
+    await queue.close();
+  }
 }

@@ -40,7 +40,9 @@ function writeConfig(dir: string, concurrency: number): string {
         job_deadline_seconds: 3600,
         concurrency: { planning: concurrency, execution: concurrency, feedback: concurrency },
       },
-      api: { rate_limit_per_minute: 1_000_000, max_jobs_in_flight: 100_000 },
+      // Admission control still runs (its check is on every submission) but the backlogs the
+      // benchmarks build on purpose stay under its caps.
+      api: { rate_limit_per_minute: 1_000_000, max_jobs_in_flight: 100_000, max_queued_jobs: 10_000_000 },
       datadog: { requests_per_second: 10_000 },
     }),
   );
@@ -58,6 +60,8 @@ export async function startServiceStack(options: StackOptions): Promise<ServiceS
     REDIS_URL: options.redis.url,
     API_TOKENS: `${BENCH_TOKEN};name=bench;role=admin`,
     CONFIG_FILE: writeConfig(dir, options.concurrency),
+    // One worker process per spawned worker: the benchmarks count and measure them one by one.
+    WORKER_PROCESSES: "1",
     ...options.env,
   };
   const port = await freePort();

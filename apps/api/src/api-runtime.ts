@@ -6,7 +6,9 @@ import { Registry } from "prom-client";
 import type { Config } from "@orch/config";
 import {
   AlertQueue,
+  CapacityBoard,
   JobEvents,
+  RedisOutageLog,
   JobStore,
   PhaseQueues,
   SessionStore,
@@ -20,6 +22,7 @@ import {
 import { countJobEnds, startMetricsServer, type MetricsServer } from "@orch/runtime";
 import { createApp } from "./app.js";
 import { createHttpServer, type HttpTimeouts } from "./http-server.js";
+import { AdmissionControl } from "./ops/admission-control.js";
 import { ApiMetrics } from "./ops/api-metrics.js";
 
 export interface ApiRuntime {
@@ -52,10 +55,12 @@ export async function startApiRuntime(
 ): Promise<ApiRuntime> {
   const registry = options.registry ?? new Registry();
   const jobEnded = countJobEnds(registry);
-  const redisErrors = (error: Error, role: string) =>
-    log.warn({ err: error, role }, "Redis connection error (reconnecting)");
-  const redis = createRedis(redisUrl, "http", {}, redisErrors);
-  const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
+  // An outage is logged when it starts and when it ends, with the errors counted between.
+  const outage = new RedisOutageLog(log);
+  const redis = createRedis(redisUrl, "http");
+  const subscriber = createRedis(redisUrl, "subscriber");
+  outage.watch(redis, "http");
+  outage.watch(subscriber, "subscriber");
   await waitForRedis(redis, redisUrl);
   // Cancellations end jobs here, so this process queues their webhooks too; Bull Board lists the
   // queue (Slack messages go through it as well) even where no callback host is allowed.
@@ -63,6 +68,7 @@ export async function startApiRuntime(
   const webhookEnd = config.webhooks.allowed_hosts.length > 0 ? webhookOnEnd(redis, webhooks) : undefined;
   const store = new JobStore(redis, {
     retentionSeconds: config.orchestrator.job_retention_seconds,
+    evidenceRetentionSeconds: config.orchestrator.evidence_retention_seconds,
     onEnd: async (end) => {
       jobEnded(end);
       await webhookEnd?.(end);
@@ -84,7 +90,21 @@ export async function startApiRuntime(
   });
   const alertQueue = new AlertQueue(redis, config.queue.prefix);
   const metrics = new ApiMetrics(registry, queues);
+  const admission = new AdmissionControl({
+    redis,
+    queues,
+    board: new CapacityBoard(redis),
+    registry,
+    settings: {
+      deadlineSeconds: config.orchestrator.job_deadline_seconds,
+      maxQueuedJobs: config.api.max_queued_jobs,
+      maxRedisMemoryRatio: config.api.max_redis_memory_ratio,
+      datadogRequestsPerSecond: config.datadog.requests_per_second,
+    },
+  });
+  await admission.start();
   const app = createApp({
+    admission,
     config,
     log,
     redis,
@@ -125,6 +145,7 @@ export async function startApiRuntime(
       // Draining first: the answers that the abort brings (long waits) already say Connection: close.
       const drained = http.drain();
       closing.abort();
+      admission.stop();
       await drained;
       await events.close();
       await queues.close();

@@ -19,7 +19,7 @@ import type { AppState, AuthedState } from "./app-state.js";
 import { consoleAssets, defaultConsoleDir } from "./console/console-assets.js";
 import { routerOf, type ApiRoute } from "./contract/api-route.js";
 import { Idempotency } from "./jobs/idempotency.js";
-import { JobService } from "./jobs/job-service.js";
+import { JobService, type JobServiceDeps } from "./jobs/job-service.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { errorHandler } from "./middleware/error-handler.js";
 import { jsonBody } from "./middleware/json-body.js";
@@ -62,6 +62,8 @@ export interface AppDeps {
   readonly closing?: AbortSignal;
   /** Where the API's metrics go (shared with the workers under `npm start`); its own when absent. */
   readonly metrics?: ApiMetrics;
+  /** Load shedding for the whole deployment (AdmissionControl); none when absent. */
+  readonly admission?: JobServiceDeps["admission"];
 }
 
 /** `/jobs/` names no job: a 404 like any unknown job, whatever the method. */
@@ -85,6 +87,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     config,
     metrics,
     ...(deps.closing ? { closing: deps.closing } : {}),
+    ...(deps.admission ? { admission: deps.admission } : {}),
     store: deps.store,
     queues: deps.queues,
     events: deps.events,

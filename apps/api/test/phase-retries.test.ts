@@ -193,8 +193,9 @@ describe("the job's deadline", () => {
   let datadog: FakeDatadog;
   beforeAll(async () => {
     datadog = await startFakeDatadog();
-    // Every metric query hangs far past the deadline; nothing else is slow.
-    datadog.inject({ kind: "slow", delay_ms: 60_000, path: "/api/v1/query", times: Infinity });
+    // Metric discovery (planning) hangs far past the deadline; nothing else is slow. (Execution's
+    // reads end at the job's read-by time instead: see the next describe.)
+    datadog.inject({ kind: "slow", delay_ms: 60_000, path: "/api/v1/metrics", times: Infinity });
     h = await startHarness({
       env: { DATADOG_API_KEY: datadog.apiKey, DATADOG_APP_KEY: datadog.appKey, DATADOG_API_URL: datadog.url },
       config: {
@@ -220,12 +221,48 @@ describe("the job's deadline", () => {
     // Ended by the running phase itself (the sweeper's message names no phase).
     expect(view.error).toMatchObject({
       code: "deadline_exceeded",
-      phase: "execution",
+      phase: "planning",
       message: "the job ran past its deadline",
     });
     const took = Date.parse(view.finished_at) - Date.parse(view.created_at);
     expect(took).toBeGreaterThanOrEqual(10_000);
     expect(took).toBeLessThan(12_000);
+    expect(datadog.count("/api/v1/metrics")).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe("reads that outlast the job's read-by time", () => {
+  let h: Harness;
+  let datadog: FakeDatadog;
+  beforeAll(async () => {
+    datadog = await startFakeDatadog();
+    // Every metric query hangs far past the deadline; nothing else is slow.
+    datadog.inject({ kind: "slow", delay_ms: 60_000, path: "/api/v1/query", times: Infinity });
+    h = await startHarness({
+      env: { DATADOG_API_KEY: datadog.apiKey, DATADOG_APP_KEY: datadog.appKey, DATADOG_API_URL: datadog.url },
+      config: {
+        orchestrator: { job_deadline_seconds: 12 },
+        datadog: { request_timeout_ms: 120_000, max_retries: 0 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await datadog?.close();
+  });
+
+  it("are given up in time for the answer, which says what was not read", async () => {
+    const id = await submitJob(h, { service_id: "web-app", user_message: "How is CPU on web-app?" });
+    const view = (await waitForJob(h, id, 40)) as { status: string; created_at: string; finished_at: string };
+
+    expect(view.status).toBe("completed");
+    expect(Date.parse(view.finished_at) - Date.parse(view.created_at)).toBeLessThan(12_000);
+    const trace = (await (await h.request(`/jobs/${id}/trace`)).json()) as {
+      steps: Array<{ name: string; status: string; error?: string }>;
+    };
+    const metrics = trace.steps.filter((s) => s.name.startsWith("metrics:"));
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(metrics.every((s) => s.status === "error" && (s.error ?? "").includes("not read"))).toBe(true);
     expect(datadog.count("/api/v1/query")).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -38,6 +38,7 @@ function evidence(list: EvidenceSeries[], over: Partial<Evidence> = {}): Evidenc
     thresholds: [],
     events: [],
     omitted_series: 0,
+    evidence_expired: false,
     ...over,
   };
 }

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { startApiRuntime } from "@orch/api";
 import { loadConfig, parseApiTokens, type Config } from "@orch/config";
 import { redactRedisUrl } from "@orch/queue";
-import { createLogger, createMetricsRegistry, onShutdownSignal, tuneHeap } from "@orch/runtime";
+import { createLogger, createMetricsRegistry, shutdownOnSignal, tuneHeap } from "@orch/runtime";
 import { startWorkerRuntime } from "@orch/worker";
 import { locateRedis } from "./redis-locator.js";
 
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     config = { ...config, tokens: parseApiTokens(`${generated};name=local;role=admin`) };
   }
   const log = createLogger(config, "orchestrator");
+  // Before the workers take jobs: a SIGTERM during start-up drains them once they are up.
+  const shutdown = shutdownOnSignal(log);
   const redis = await locateRedis(config.redisUrl, process.cwd(), log);
   log.info({ redis: redactRedisUrl(redis.url), source: redis.source }, "using Redis");
   // One registry: a scrape of /metrics (or metrics.port) sees the API and the workers together.
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   const workers = await startWorkerRuntime(config, redis.url, log, { registry });
   const api = await startApiRuntime(config, redis.url, log, config.port, { registry });
   printWelcome(config, api.port, generated);
-  onShutdownSignal(log, async () => {
+  shutdown.drainWith(async () => {
     await api.close();
     await workers.close();
     await redis.stop();

@@ -10,6 +10,8 @@ import {
   type JobEvents,
   type JobStore,
   type PhaseQueues,
+  isConnectionError,
+  type RedisOutageLog,
 } from "@orch/queue";
 
 export interface AlertAdmissionInput {
@@ -21,6 +23,8 @@ export interface AlertAdmissionInput {
   readonly queues: PhaseQueues;
   readonly events: JobEvents;
   readonly log: Logger;
+  /** Connection errors during a Redis outage go here (logged once per outage), not to the log. */
+  readonly outage?: RedisOutageLog;
   readonly prefix: string;
   /** orchestrator.job_deadline_seconds: an admitted job's deadline counts from its admission. */
   readonly jobDeadlineSeconds: number;
@@ -76,7 +80,10 @@ export function createAlertAdmissionWorker(input: AlertAdmissionInput): {
       stalledInterval: input.stalledIntervalMs,
     },
   );
-  worker.on("error", (error) => input.log.error({ err: error }, "alert admission worker error"));
+  worker.on("error", (error) => {
+    if (input.outage && isConnectionError(error)) input.outage.error(error, "alert admission worker");
+    else input.log.error({ err: error }, "alert admission worker error");
+  });
   return {
     worker,
     async close() {

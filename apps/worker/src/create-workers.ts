@@ -8,6 +8,8 @@ import {
   type JobStore,
   type PhasePayload,
   type PhaseQueues,
+  isConnectionError,
+  type RedisOutageLog,
 } from "@orch/queue";
 import type { JobEndHooks } from "./job-end-hooks.js";
 import { JobSweeper } from "./job-sweeper.js";
@@ -40,6 +42,8 @@ export interface CreateWorkersInput {
   readonly observer?: PhaseObserver;
   /** Queues a job the sweeper found never queued (default: its planning phase). */
   readonly requeue?: (id: string) => Promise<void>;
+  /** Connection errors during a Redis outage go here (logged once per outage), not to the log. */
+  readonly outage?: RedisOutageLog;
 }
 
 export interface WorkerSet {
@@ -117,7 +121,10 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
         input.log.warn({ err, jobId: id }, "could not mark job failed"),
       );
     });
-    worker.on("error", (error) => input.log.error({ err: error, phase }, "worker error"));
+    worker.on("error", (error) => {
+      if (input.outage && isConnectionError(error)) input.outage.error(error, `${phase} worker`);
+      else input.log.error({ err: error, phase }, "worker error");
+    });
     return worker;
   });
   const sweeper = new JobSweeper({
@@ -125,6 +132,7 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
     log: input.log,
     queuePlanning: input.requeue ?? ((id) => input.queues.enqueue("planning", id)),
     ...(input.endHooks ? { endHooks: input.endHooks } : {}),
+    ...(input.outage ? { outage: input.outage } : {}),
   });
   sweeper.start();
   await Promise.all(workers.map((w) => w.waitUntilReady()));

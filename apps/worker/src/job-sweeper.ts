@@ -1,3 +1,4 @@
+import { isConnectionError, type RedisOutageLog } from "@orch/queue";
 import type { Logger } from "pino";
 import type { JobStore } from "@orch/queue";
 import type { JobEndHooks } from "./job-end-hooks.js";
@@ -5,6 +6,8 @@ import type { JobEndHooks } from "./job-end-hooks.js";
 export interface JobSweeperOptions {
   readonly store: JobStore;
   readonly log: Logger;
+  /** Connection errors during a Redis outage go here (logged once per outage), not to the log. */
+  readonly outage?: RedisOutageLog;
   /** Queues a job's planning phase (idempotent: its BullMQ id is deterministic). */
   readonly queuePlanning: (id: string) => Promise<void>;
   readonly intervalMs?: number;
@@ -70,7 +73,9 @@ export class JobSweeper {
       }
       if (endHooks) redriven = await endHooks.redrive();
     } catch (error) {
-      log.warn({ err: error }, "job sweep failed");
+      if (this.options.outage && error instanceof Error && isConnectionError(error))
+        this.options.outage.error(error, "job sweeper");
+      else log.warn({ err: error }, "job sweep failed");
     }
     if (ended > 0) log.warn({ ended }, "jobs ended at their deadline");
     if (requeued > 0) log.warn({ requeued }, "stranded jobs queued again");

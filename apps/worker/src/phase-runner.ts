@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import {
@@ -15,7 +16,10 @@ import {
   type Usage,
 } from "@orch/core";
 import {
+  EncodedOutput,
+  JOB_SCHEMA_VERSION,
   PHASE_MS_FIELD,
+  UnreadableRecord,
   phasePayloadSchema,
   type JobEvents,
   type JobStore,
@@ -77,6 +81,8 @@ export interface PhaseRunnerDeps {
 
 /** How long a phase queued ahead of its predecessor's save waits before it looks again. */
 const WAIT_FOR_PREVIOUS_MS = 500;
+/** How long a phase of a record from a newer version waits before a worker looks again. */
+const WAIT_FOR_NEWER_MS = 5_000;
 
 /** The saved outputs each phase reads: only feedback needs the (large) evidence. */
 const PHASE_INPUTS: Readonly<Record<Phase, readonly Phase[]>> = {
@@ -140,11 +146,35 @@ export class PhaseRunner {
 
     // The record is read in the same round trip as the claim (Redis runs them in order); it is
     // only used when the claim succeeds. A round after the first also reads the rounds before it.
-    const [begin, loaded] = await Promise.all([
+    const [begin, read] = await Promise.all([
       store.beginPhase(id, phase, RUNNING_STATUS[phase], round),
-      store.get(id, PHASE_INPUTS[phase], round > 1),
+      store.get(id, PHASE_INPUTS[phase], round > 1).catch((error: unknown) => {
+        if (error instanceof UnreadableRecord) return error;
+        throw error;
+      }),
     ]);
     if (begin.state === "missing") return;
+    if (begin.state === "newer") {
+      // A rolling deploy: a newer process wrote this record. Leave it, unclaimed, for one that reads
+      // it, without spending an attempt; its deadline still applies (the sweeper ends it).
+      log.warn(
+        { schema: begin.schema, reads: JOB_SCHEMA_VERSION },
+        "record of a newer schema; left for a newer worker",
+      );
+      if (!token)
+        throw new UnrecoverableError(
+          `${phase}: record schema ${begin.schema} is newer than this worker reads`,
+        );
+      await bullJob.moveToDelayed(this.now() + WAIT_FOR_NEWER_MS, token);
+      throw new DelayedError();
+    }
+    if (read instanceof UnreadableRecord) {
+      // Of a schema this process reads, yet missing what every record holds: no worker can run it.
+      log.error({ err: read }, "damaged job record; failing the job");
+      await this.fail(id, { code: "internal", message: read.message, phase });
+      return;
+    }
+    const loaded = read;
     if (begin.state === "terminal") {
       // Delivered again after the job ended: if the process that ended it died before its end
       // hooks ran (or one failed), they run here.
@@ -174,6 +204,8 @@ export class PhaseRunner {
     const job = loaded;
     if (!job) return;
     const controller = new AbortController();
+    // Every read of a plan listens to the job's signal at once (a round of metric reads starts together).
+    setMaxListeners(200, controller.signal);
     this.running.set(id, controller);
     const timer = setTimeout(
       () => controller.abort(new DeadlineExceeded()),
@@ -202,11 +234,13 @@ export class PhaseRunner {
       const workMs = this.now() - started;
       const next = work.drill ? "execution" : nextPhase(phase);
       const steps = round > 1 ? work.steps.map((step) => ({ ...step, round })) : work.steps;
+      // Encoded (compressed, off the event loop) before the round trip that saves and chains.
+      const output = await EncodedOutput.of(work.output);
       const save = () =>
         store.completePhase(
           id,
           phase,
-          work.output,
+          output,
           steps,
           work.usage,
           next ? RUNNING_STATUS[next] : "completed",

@@ -10,6 +10,8 @@ import {
   webhookPayloadSchema,
   type JobStore,
   type WebhookPayload,
+  isConnectionError,
+  type RedisOutageLog,
 } from "@orch/queue";
 import { slackMessage } from "./slack/slack-message.js";
 import { slackRouteFor } from "./slack/slack-route.js";
@@ -29,6 +31,8 @@ export interface WebhookWorkerInput {
     readonly linkBase?: string;
   };
   readonly log: Logger;
+  /** Connection errors during a Redis outage go here (logged once per outage), not to the log. */
+  readonly outage?: RedisOutageLog;
   readonly prefix: string;
   readonly concurrency: number;
   /** Like the phases': how soon a delivery held by a worker that died is picked up by another. */
@@ -99,6 +103,9 @@ export function createWebhookWorker(input: WebhookWorkerInput): Worker<WebhookPa
       );
     }
   });
-  worker.on("error", (error) => input.log.error({ err: error }, "webhook worker error"));
+  worker.on("error", (error) => {
+    if (input.outage && isConnectionError(error)) input.outage.error(error, "webhook worker");
+    else input.log.error({ err: error }, "webhook worker error");
+  });
   return worker;
 }

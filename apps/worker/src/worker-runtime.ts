@@ -5,6 +5,8 @@ import { backendFromConfig } from "@orch/backend";
 import { createReasoner } from "@orch/llm";
 import {
   AlertQueue,
+  CapacityBoard,
+  RedisOutageLog,
   createRedis,
   JobStore,
   PhaseQueues,
@@ -17,6 +19,7 @@ import {
 } from "@orch/queue";
 import { Registry } from "prom-client";
 import { createAlertAdmissionWorker } from "./alert-admission-worker.js";
+import { CapacityReporter } from "./capacity-reporter.js";
 import { createWorkers, type WorkerSet } from "./create-workers.js";
 import { SlackSender } from "./slack/slack-sender.js";
 import { slackRouteFor } from "./slack/slack-route.js";
@@ -48,13 +51,16 @@ export async function startWorkerRuntime(
 ): Promise<WorkerRuntime> {
   const registry = options.registry ?? new Registry();
   const metrics = new WorkerMetrics(registry);
-  const redisErrors = (error: Error, role: string) =>
-    log.warn({ err: error, role }, "Redis connection error (reconnecting)");
+  // An outage is logged when it starts and when it ends, with the errors counted between.
+  const outage = new RedisOutageLog(log);
   // BullMQ's workers on one connection; records, cache, sessions and queueing the next phase on
   // another that auto-pipelines, so the commands of all concurrent phases leave in shared writes.
-  const connection = createRedis(redisUrl, "worker", {}, redisErrors);
-  const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true }, redisErrors);
-  const subscriber = createRedis(redisUrl, "subscriber", {}, redisErrors);
+  const connection = createRedis(redisUrl, "worker");
+  const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true });
+  const subscriber = createRedis(redisUrl, "subscriber");
+  outage.watch(connection, "worker");
+  outage.watch(data, "data");
+  outage.watch(subscriber, "subscriber");
   await Promise.all([waitForRedis(connection, redisUrl), waitForRedis(data, redisUrl)]);
   // Jobs that complete, fail or hit their deadline end here: their webhooks and Slack messages
   // are queued from here.
@@ -69,6 +75,7 @@ export async function startWorkerRuntime(
   // rely on are end hooks, run at least once (JobEndHooks).
   const store = new JobStore(data, {
     retentionSeconds: config.orchestrator.job_retention_seconds,
+    evidenceRetentionSeconds: config.orchestrator.evidence_retention_seconds,
     onEnd: (end) => metrics.jobEnded(end),
     onHookError: (error, end) => log.warn({ err: error, jobId: end.id }, "job end hook failed"),
   });
@@ -110,6 +117,7 @@ export async function startWorkerRuntime(
     { name: "backend", run: (job) => history.share(job) },
   ];
   const endHooks = new JobEndHooks({ redis: data, store, hooks, log });
+  const capacity = new CapacityReporter(new CapacityBoard(data), config.orchestrator.concurrency, log);
   await services.warmUp();
   const reasoner = createReasoner(config);
   const offline: Reasoner = config.openai ? createReasoner(config, { forceOffline: true }) : reasoner;
@@ -139,7 +147,11 @@ export async function startWorkerRuntime(
       maxRounds: config.orchestrator.max_rounds,
       toolConcurrency: config.orchestrator.tool_concurrency,
     },
-    observer: metrics.observePhase,
+    outage,
+    observer: (seen) => {
+      metrics.observePhase(seen);
+      capacity.observe(seen);
+    },
     endHooks,
     // A job the sweeper finds never queued: an alert's waits for its turn like the others.
     requeue: async (id) => {
@@ -156,6 +168,7 @@ export async function startWorkerRuntime(
     log,
     prefix: config.queue.prefix,
     jobDeadlineSeconds: config.orchestrator.job_deadline_seconds,
+    outage,
     lockDurationMs: config.orchestrator.lock_duration_ms,
     stalledIntervalMs: config.orchestrator.stalled_interval_ms,
   });
@@ -185,12 +198,14 @@ export async function startWorkerRuntime(
             }
           : {}),
         log,
+        outage,
         prefix: config.queue.prefix,
         concurrency: config.webhooks.concurrency,
         lockDurationMs: config.orchestrator.lock_duration_ms,
         stalledIntervalMs: config.orchestrator.stalled_interval_ms,
       })
     : undefined;
+  capacity.start();
   log.info(
     { reasoner: reasoner.id, concurrency: config.orchestrator.concurrency, prefix: config.queue.prefix },
     "workers started",
@@ -199,6 +214,7 @@ export async function startWorkerRuntime(
     workers,
     registry,
     async close() {
+      await capacity.stop();
       await admission.close();
       await workers.close();
       await webhookWorker?.close();

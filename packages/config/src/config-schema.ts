@@ -102,8 +102,13 @@ export const fileConfigSchema = z
           .strict()
           .default({ planning: 8, execution: 8, feedback: 8 }),
         job_retention_seconds: int(60, 90 * 86_400, 7 * 86_400),
-        lock_duration_ms: int(1000, 600_000, 30_000),
-        stalled_interval_ms: int(1000, 600_000, 30_000),
+        evidence_retention_seconds: int(60, 90 * 86_400, 86_400).describe(
+          "how long an ended job's evidence (the data read) is kept; the answer and trace stay job_retention_seconds",
+        ),
+        // BullMQ renews a running phase's lock every half lock: 10 s survives 5 s event-loop stalls,
+        // and a killed worker's phase is taken over within lock + stalled interval (about 15 s, not 60).
+        lock_duration_ms: int(1000, 600_000, 10_000),
+        stalled_interval_ms: int(1000, 600_000, 5_000),
       })
       .strict()
       .prefault({}),
@@ -112,6 +117,7 @@ export const fileConfigSchema = z
         default_timeframe: duration.default("1h"),
         org_name: orgName.describe("how answers and data_source name the deployment's Datadog organisation"),
         max_metrics_per_request: int(1, 1000, 100),
+        max_queries_per_request: int(1, 100, 20).describe("metric queries sent together in one request"),
         request_timeout_ms: int(100, 120_000, 10_000),
         max_retries: int(0, 10, 3),
         requests_per_second: int(1, 10_000, 20).describe("global budget shared by all workers"),
@@ -159,6 +165,15 @@ export const fileConfigSchema = z
         max_wait_seconds: int(1, 600, 60),
         rate_limit_per_minute: int(1, 1_000_000, 600).describe("requests per token per minute"),
         max_jobs_in_flight: int(1, 100_000, 100).describe("unfinished jobs per token"),
+        max_queued_jobs: int(1, 10_000_000, 20_000).describe(
+          "unfinished jobs in all (queued or running) beyond which new ones are refused with 503",
+        ),
+        max_redis_memory_ratio: z
+          .number()
+          .min(0.1)
+          .max(1)
+          .default(0.9)
+          .describe("share of Redis maxmemory in use beyond which new jobs are refused with 503"),
         auth_failures_per_minute: int(0, 100_000, 60).describe(
           "requests with an unknown token allowed per client address per minute (0: no limit)",
         ),
@@ -332,6 +347,14 @@ export const envSchema = z.object({
       .regex(/^\d+$/, "a port number")
       .transform(Number)
       .pipe(z.number().int().min(0).max(65535))
+      .optional(),
+  ),
+  WORKER_PROCESSES: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "a number of processes")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(256))
       .optional(),
   ),
 });

@@ -20,6 +20,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly redisUrl?: string;
+  /** WORKER_PROCESSES: worker processes under one supervisor; the number of cores when absent. */
+  readonly workerProcesses?: number;
   readonly tokens: readonly ApiToken[];
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   readonly configFile?: string;
@@ -137,6 +139,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ...(metricsPort !== undefined ? { port: metricsPort } : {}),
     },
     ...(env.REDIS_URL !== undefined ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.WORKER_PROCESSES !== undefined ? { workerProcesses: env.WORKER_PROCESSES } : {}),
     ...(file !== undefined ? { configFile: file } : {}),
     ...(env.OPENAI_API_KEY !== undefined
       ? {

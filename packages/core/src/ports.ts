@@ -31,6 +31,11 @@ export interface SourceRead<T> {
 export interface MetricsSource {
   /** "demo", or "datadog:<site>". */
   readonly id: string;
+  /**
+   * Metric reads started together leave as one upstream request: execution then starts every
+   * metric step of a plan at once, outside its concurrency bound.
+   */
+  readonly batchesMetricQueries?: boolean;
   /** Metric names the service reports in the window. */
   discoverMetrics(
     scope: ServiceScope,

@@ -55,6 +55,7 @@ const isPreparable = (source: MetricsSource): source is MetricsSource & Preparab
  */
 export class CachedSource implements MetricsSource {
   readonly id: string;
+  readonly batchesMetricQueries: boolean;
   private readonly flight: RedisSingleFlight;
   private readonly namespace: string;
   private readonly now: () => number;
@@ -65,6 +66,8 @@ export class CachedSource implements MetricsSource {
     private readonly options: CachedSourceOptions,
   ) {
     this.id = inner.id;
+    // Each query keeps its own entry and lock; the misses of a round still leave together.
+    this.batchesMetricQueries = inner.batchesMetricQueries === true;
     this.namespace = options.namespace ?? inner.id;
     this.now = options.now ?? Date.now;
     // Prepared on a miss before the lock is taken, never while holding it (see Prepare).

@@ -1,5 +1,5 @@
 import type { client, v1, v2 } from "@datadog/datadog-api-client";
-import { FetchHttpLibrary } from "./fetch-http-library.js";
+import { FetchHttpLibrary, type HeaderObserver } from "./fetch-http-library.js";
 import { loadDatadogSdk } from "./datadog-sdk.js";
 import { normaliseWireBody } from "./normalise-wire-body.js";
 
@@ -28,14 +28,17 @@ export interface DatadogApiTarget {
  * before the SDK's strict models read them), with the SDK's own retry off. Loads the SDK (lazily:
  * see datadog-sdk.ts).
  */
-export async function createDatadogApis(target: DatadogApiTarget): Promise<DatadogApis> {
+export async function createDatadogApis(
+  target: DatadogApiTarget,
+  observe?: HeaderObserver,
+): Promise<DatadogApis> {
   const sdk = await loadDatadogSdk();
   const site = target.site ?? "datadoghq.com";
   const baseServer = target.apiUrl
     ? new sdk.client.ServerConfiguration(target.apiUrl.replace(/\/+$/, ""), {})
     : new sdk.client.ServerConfiguration("https://{subdomain}.{site}", { site, subdomain: "api" });
   // Bodies are normalised before the SDK's strict models read them: one odd record must not sink a read.
-  const http = new FetchHttpLibrary(sdk.client.ResponseContext, normaliseWireBody);
+  const http = new FetchHttpLibrary(sdk.client.ResponseContext, normaliseWireBody, observe);
   const configuration = (signal?: AbortSignal): client.Configuration =>
     sdk.client.createConfiguration({
       baseServer,

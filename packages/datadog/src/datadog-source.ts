@@ -30,6 +30,7 @@ import {
 } from "./datadog-responses.js";
 import { firstSightings } from "./first-sightings.js";
 import { createDatadogApis, type DatadogApis } from "./datadog-apis.js";
+import { MetricQueryBatcher } from "./metric-query-batch.js";
 import { findMonitors, MONITOR_LIMITS, type MonitorFilter } from "./monitor-listing.js";
 import type { RequestBudget } from "./redis-token-bucket.js";
 import {
@@ -69,7 +70,14 @@ export interface DatadogSourceOptions {
   readonly maxRateLimitWaitMs?: number;
   /** Error logs read to find the top messages; default 1000. */
   readonly logSampleSize?: number;
+  /** Metric queries sent together in one request at most; default 20 (1 sends each alone). */
+  readonly maxQueriesPerRequest?: number;
+  /** How long a batch of metric queries waits for more after its first, in ms; default 5. */
+  readonly batchLingerMs?: number;
 }
+
+/** Query text per request at most: it travels in the URL, which servers and proxies bound (often 8 KiB). */
+const MAX_QUERY_CHARS = 4000;
 
 const MONITOR_PAGE_SIZE = MONITOR_LIMITS.pageSize;
 const EVENT_PAGE = 1000;
@@ -86,7 +94,10 @@ export class DatadogSource implements MetricsSource {
   private readonly policy: UpstreamPolicy;
   private readonly maxSeries: number;
   private readonly logSampleSize: number;
+  private readonly batcher: MetricQueryBatcher;
   private clients?: Promise<DatadogApis>;
+  /** Metric reads started together leave as one request (see MetricQueryBatcher). */
+  readonly batchesMetricQueries = true;
 
   constructor(private readonly options: DatadogSourceOptions) {
     const site = options.site ?? "datadoghq.com";
@@ -105,11 +116,34 @@ export class DatadogSource implements MetricsSource {
     };
     this.maxSeries = options.maxMetricsPerRequest ?? 100;
     this.logSampleSize = options.logSampleSize ?? 1000;
+    this.batcher = new MetricQueryBatcher(
+      (queries, from, to, signal) =>
+        this.call(
+          "GET /api/v1/query",
+          (api, o) => api.metrics.queryMetrics({ from, to, query: queries.join(",") }, o),
+          signal,
+        ),
+      {
+        maxQueries: options.maxQueriesPerRequest ?? 20,
+        maxChars: MAX_QUERY_CHARS,
+        lingerMs: options.batchLingerMs ?? 5,
+      },
+    );
   }
 
   /** The SDK's API objects, built on first use (the SDK loads lazily: see datadog-sdk.ts). */
   private apis(): Promise<DatadogApis> {
-    this.clients ??= createDatadogApis(this.options);
+    const budget = this.options.budget;
+    const logger = this.options.logger;
+    // Datadog's x-ratelimit-* headers on every answer: a spent endpoint pauses for everyone.
+    const observe = budget?.observe
+      ? (endpoint: string, headers: Readonly<Record<string, string>>) => {
+          budget.observe?.(endpoint, headers).catch((error: unknown) => {
+            logger?.warn({ endpoint, err: error }, "could not record Datadog's rate-limit headers");
+          });
+        }
+      : undefined;
+    this.clients ??= createDatadogApis(this.options, observe);
     return this.clients;
   }
 
@@ -165,11 +199,7 @@ export class DatadogSource implements MetricsSource {
     const text = scopedMetricQuery(query, scope);
     const from = seconds(window.start);
     const to = seconds(window.end);
-    const { value, calls } = await this.call(
-      "GET /api/v1/query",
-      (api, o) => api.metrics.queryMetrics({ from, to, query: text }, o),
-      signal,
-    );
+    const { value, calls } = await this.batcher.read(text, from, to, signal);
     if (value.status === "error") {
       throw new UpstreamError(
         "upstream_error",
@@ -323,12 +353,23 @@ export class DatadogSource implements MetricsSource {
     const end = seconds(window.end) * 1000;
     const bucketS = autoInterval(end - start);
     const range = { from: String(start), to: String(end), query };
-    // Both reads run together; if one fails the other is abandoned.
-    const sibling = new AbortController();
-    const both = AbortSignal.any([signal, sibling.signal]);
-    try {
-      const [aggregate, sample] = await Promise.all([
-        this.call(
+    const sample = await this.call(
+      "POST /api/v2/logs/events/search",
+      (api, o) =>
+        api.logs.listLogs(
+          { body: { filter: range, sort: "-timestamp", page: { limit: this.logSampleSize } } },
+          o,
+        ),
+      signal,
+    );
+    const logs = sample.value.data ?? [];
+    const times = logTimes(logs);
+    // A sample that holds every error log of the window is its own count; only a larger volume
+    // needs the aggregate (one request fewer for most services).
+    const complete = !sample.value.meta?.page?.after && logs.length < this.logSampleSize;
+    const aggregate = complete
+      ? { value: {}, calls: 0 }
+      : await this.call(
           "POST /api/v2/logs/analytics/aggregate",
           (api, o) =>
             api.logs.aggregateLogs(
@@ -340,32 +381,13 @@ export class DatadogSource implements MetricsSource {
               },
               o,
             ),
-          both,
-        ),
-        this.call(
-          "POST /api/v2/logs/events/search",
-          (api, o) =>
-            api.logs.listLogs(
-              { body: { filter: range, sort: "-timestamp", page: { limit: this.logSampleSize } } },
-              o,
-            ),
-          both,
-        ),
-      ]);
-      const logs = sample.value.data ?? [];
-      const counts = errorCounts(aggregate.value, start, end, bucketS * 1000, logTimes(logs));
-      const total = counts.reduce((a, [, n]) => a + n, 0);
-      return {
-        value: {
-          error_counts: counts,
-          total_errors: total,
-          top_messages: topMessages(logs, total),
-        },
-        upstream_calls: aggregate.calls + sample.calls,
-      };
-    } catch (error) {
-      sibling.abort();
-      throw error;
-    }
+          signal,
+        );
+    const counts = errorCounts(aggregate.value, start, end, bucketS * 1000, times);
+    const total = counts.reduce((a, [, n]) => a + n, 0);
+    return {
+      value: { error_counts: counts, total_errors: total, top_messages: topMessages(logs, total) },
+      upstream_calls: aggregate.calls + sample.calls,
+    };
   }
 }

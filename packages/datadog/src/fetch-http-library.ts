@@ -55,6 +55,9 @@ function parseJson(text: string): unknown {
 /** Rewrites a 2xx JSON body (undefined when empty) before the SDK reads it; undefined keeps it as it is. */
 export type BodyNormaliser = (endpoint: string, body: unknown) => unknown;
 
+/** Sees the headers of every answer (2xx or not), e.g. Datadog's `x-ratelimit-*`. */
+export type HeaderObserver = (endpoint: string, headers: Readonly<Record<string, string>>) => void;
+
 /** "GET /api/v1/query": method and path only, never the query string. */
 export function endpointOf(request: client.RequestContext): string {
   return `${request.getHttpMethod()} ${new URL(request.getUrl()).pathname}`;
@@ -71,6 +74,7 @@ export class FetchHttpLibrary implements client.HttpLibrary {
   constructor(
     private readonly ResponseContext: typeof client.ResponseContext,
     private readonly normalise?: BodyNormaliser,
+    private readonly observe?: HeaderObserver,
   ) {}
 
   async send(request: client.RequestContext): Promise<client.ResponseContext> {
@@ -101,6 +105,7 @@ export class FetchHttpLibrary implements client.HttpLibrary {
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
+    this.observe?.(endpoint, headers);
     if (!response.ok) throw new HttpStatusError(response.status, headers, text, endpoint);
     const parsed = text.trim().length > 0 ? parseJson(text) : undefined;
     if (parsed === MALFORMED) throw new MalformedResponseError(endpoint);

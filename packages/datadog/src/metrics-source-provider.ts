@@ -160,6 +160,7 @@ export function createMetricsSourceProvider(options: MetricsSourceProviderOption
             requestTimeoutMs: config.request_timeout_ms,
             maxRetries: config.max_retries,
             maxMetricsPerRequest: config.max_metrics_per_request,
+            maxQueriesPerRequest: config.max_queries_per_request,
             budget: new RedisTokenBucket(redis, {
               key: `orch:dd:{rl}:${host}:${org}`,
               ratePerSecond: config.requests_per_second,

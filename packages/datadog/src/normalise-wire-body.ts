@@ -185,6 +185,8 @@ function seriesEntry(raw: unknown): Json[] {
       aggr: str(raw.aggr),
       tag_set: strings(raw.tag_set),
       interval: num(raw.interval),
+      // Which query of a comma-separated request the series answers.
+      query_index: num(raw.query_index),
       unit: unit?.some((u) => u !== null) ? unit : undefined,
       pointlist: points.flatMap((p) => {
         if (!Array.isArray(p)) return [];
@@ -245,7 +247,13 @@ export function normaliseWireBody(endpoint: string, body: unknown): unknown {
     return { data: { buckets: buckets.flatMap(aggregateBucket) } };
   }
   if (is("POST", "/api/v2/logs/events/search")) {
-    return { data: listOf(isRecord(body) ? body.data : body, "data").flatMap(logEntry) };
+    // The next page's cursor says whether the sample holds every log of the window.
+    const meta = isRecord(body) && isRecord(body.meta) ? body.meta : {};
+    const after = isRecord(meta.page) ? str(meta.page.after) : undefined;
+    return defined({
+      data: listOf(isRecord(body) ? body.data : body, "data").flatMap(logEntry),
+      meta: after ? { page: { after } } : undefined,
+    });
   }
   return body;
 }

@@ -6,17 +6,48 @@ import { LuaScript } from "@orch/queue";
 
 /** A request budget consulted before every upstream call. */
 export interface RequestBudget {
-  /** Resolves when a request may be sent; bounded and abortable. */
-  take(signal: AbortSignal): Promise<void>;
-  /** Holds every taker back for `ms` (after a 429 that says when the limit resets). */
-  pause(ms: number): Promise<void>;
+  /**
+   * Resolves when a request to `endpoint` ("GET /api/v1/query") may be sent; bounded and
+   * abortable. Rejects at once with rate_limited when the endpoint is paused for longer than the
+   * budget waits: the read is then reported as not read rather than held.
+   */
+  take(signal: AbortSignal, endpoint?: string): Promise<void>;
+  /** Holds every taker of `endpoint` (of every endpoint when absent) back for `ms`. */
+  pause(ms: number, endpoint?: string): Promise<void>;
+  /**
+   * Reads Datadog's `x-ratelimit-*` headers of an answer: an endpoint whose remaining count
+   * reached zero is paused until its reset, for every process.
+   */
+  observe?(endpoint: string, headers: Readonly<Record<string, string>>): Promise<void>;
 }
 
-// KEYS: bucket hash, pause key. ARGV: rate per second, capacity. Returns 0 when a token was
-// taken, else the ms to wait. Redis' own clock keeps every worker on one time line.
+/** The endpoint's pause key: one per method and path, as Datadog limits each endpoint on its own. */
+const endpointKey = (key: string, endpoint: string): string =>
+  `${key}:pause:${endpoint.replace(/[^A-Za-z0-9/_{}.-]+/g, "_")}`;
+
+/**
+ * The wait Datadog's rate-limit headers ask for, in ms, when the endpoint's remaining count is
+ * spent (`x-ratelimit-remaining: 0`); undefined otherwise. `x-ratelimit-reset` is in seconds,
+ * and may be an hour.
+ */
+export function exhaustedFor(headers: Readonly<Record<string, string>>): number | undefined {
+  const remaining = Number(headers["x-ratelimit-remaining"]);
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (headers["x-ratelimit-remaining"] === undefined || !Number.isFinite(remaining) || remaining > 0) {
+    return undefined;
+  }
+  if (Number.isFinite(reset) && reset > 0) return reset * 1000;
+  // No reset given: wait one period, as the limit counts over it.
+  const period = Number(headers["x-ratelimit-period"]);
+  return Number.isFinite(period) && period > 0 ? period * 1000 : undefined;
+}
+
+// KEYS: bucket hash, organisation pause key, endpoint pause key. ARGV: rate per second, capacity.
+// Returns 0 when a token was taken, else the ms to wait (negative: a pause, to be told apart).
+// Redis' own clock keeps every worker on one time line.
 const TAKE = new LuaScript(`
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return paused end
+local paused = math.max(redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[3]))
+if paused > 0 then return -paused end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
@@ -46,7 +77,10 @@ export interface RedisTokenBucketOptions {
   readonly ratePerSecond: number;
   /** Largest burst; default one second's worth. */
   readonly capacity?: number;
-  /** Longest a caller waits for a token before giving up with rate_limited; default 30 s. */
+  /**
+   * Longest a caller waits for a token or a pause before giving up with rate_limited; default
+   * 5 min (the job's own read-by time usually ends the wait first, see executePlan's readBy).
+   */
   readonly maxWaitMs?: number;
 }
 
@@ -63,26 +97,31 @@ export class RedisTokenBucket implements RequestBudget {
     private readonly options: RedisTokenBucketOptions,
   ) {
     this.capacity = options.capacity ?? Math.max(1, options.ratePerSecond);
-    this.maxWaitMs = options.maxWaitMs ?? 30_000;
+    this.maxWaitMs = options.maxWaitMs ?? 300_000;
   }
 
-  async take(signal: AbortSignal): Promise<void> {
+  async take(signal: AbortSignal, endpoint = "any"): Promise<void> {
     const deadline = Date.now() + this.maxWaitMs;
     for (;;) {
       if (signal.aborted) throw abortError(signal);
-      const wait = Number(
+      const answer = Number(
         await TAKE.run(
           this.redis,
-          [this.options.key, `${this.options.key}:pause`],
+          [this.options.key, `${this.options.key}:pause`, endpointKey(this.options.key, endpoint)],
           [this.options.ratePerSecond, this.capacity],
         ),
       );
-      if (!(wait > 0)) return;
+      if (answer === 0 || !Number.isFinite(answer)) return;
+      const wait = Math.abs(answer);
       if (Date.now() + wait > deadline) {
         throw new UpstreamError(
           "rate_limited",
-          `the shared Datadog request budget (${this.options.ratePerSecond}/s) stayed exhausted for ${this.maxWaitMs} ms`,
-          true,
+          answer < 0
+            ? `Datadog's rate limit on ${endpoint} resets in ${Math.ceil(wait / 1000)} s, later than this read can wait (${Math.round(this.maxWaitMs / 1000)} s): not read`
+            : `the shared Datadog request budget (${this.options.ratePerSecond}/s) stayed exhausted for ${this.maxWaitMs} ms`,
+          // A pause outlasting the wait is not worth a retry of the phase; a busy budget may be.
+          answer > 0,
+          { endpoint },
         );
       }
       // A little jitter spreads waiters that woke together.
@@ -90,7 +129,13 @@ export class RedisTokenBucket implements RequestBudget {
     }
   }
 
-  async pause(ms: number): Promise<void> {
-    await PAUSE.run(this.redis, [`${this.options.key}:pause`], [Math.max(1, Math.ceil(ms))]);
+  async pause(ms: number, endpoint?: string): Promise<void> {
+    const key = endpoint ? endpointKey(this.options.key, endpoint) : `${this.options.key}:pause`;
+    await PAUSE.run(this.redis, [key], [Math.max(1, Math.ceil(ms))]);
+  }
+
+  async observe(endpoint: string, headers: Readonly<Record<string, string>>): Promise<void> {
+    const wait = exhaustedFor(headers);
+    if (wait !== undefined) await this.pause(wait, endpoint);
   }
 }

@@ -153,7 +153,7 @@ export async function callUpstream<T>(
   let calls = 0;
   for (let retry = 0; ; retry++) {
     if (signal.aborted) throw abortError(signal);
-    await policy.budget?.take(signal);
+    await policy.budget?.take(signal, endpoint);
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     calls += 1;
     try {
@@ -174,8 +174,14 @@ export async function callUpstream<T>(
       }
       const backoff = Math.random() * Math.min(max, base * 2 ** retry);
       const waitMs = failure.waitMs !== undefined ? failure.waitMs + Math.random() * 100 : backoff;
-      if (waitMs > (policy.maxRateLimitWaitMs ?? 60_000)) throw failed;
-      if (failure.rateLimited && failure.waitMs !== undefined) await policy.budget?.pause(failure.waitMs);
+      // Every process holds back from the endpoint until the reset, however long (an hour is
+      // common): the next job must not spend a request to learn the same thing.
+      if (failure.rateLimited && failure.waitMs !== undefined)
+        await policy.budget?.pause(failure.waitMs, endpoint);
+      if (waitMs > (policy.maxRateLimitWaitMs ?? 60_000)) {
+        policy.logger?.warn({ ...where, code: failed.code, attempts: calls }, failed.message);
+        throw failed;
+      }
       policy.logger?.warn(
         { ...where, code: failed.code, retry: retry + 1, wait_ms: Math.round(waitMs) },
         failed.message,

@@ -31,8 +31,11 @@ const SETTINGS: CacheSettings = {
   wait_timeout_ms: 15_000,
 };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+/** Requests that asked `query`, alone or among others (comma-separated). */
 const sent = (fake: FakeDatadog, query: MetricQuery) =>
-  fake.requests.filter((r) => r.query.query === renderMetricQuery(query, "service:api-gateway")).length;
+  fake.requests.filter((r) =>
+    (r.query.query ?? "").split(/,(?![^{(]*[})])/).includes(renderMetricQuery(query, "service:api-gateway")),
+  ).length;
 
 describe("CachedSource over DatadogSource, against a real Redis and the fake Datadog", () => {
   let redisServer: RedisServer;
@@ -183,10 +186,12 @@ describe("CachedSource over DatadogSource, against a real Redis and the fake Dat
     const first = await burst();
     const second = await burst();
 
+    // Each query is asked once; leaders in the same process share a request.
     for (const query of queries) expect(sent(fake, query)).toBe(1);
-    expect(fake.count("/api/v1/query")).toBe(3);
+    const requests = fake.count("/api/v1/query");
+    expect(requests).toBeLessThanOrEqual(3);
     expect(first.filter((r) => r.cache === "miss")).toHaveLength(3);
-    expect(first.reduce((a, r) => a + r.upstream_calls, 0)).toBe(3);
+    expect(first.reduce((a, r) => a + r.upstream_calls, 0)).toBe(requests);
     expect(second.every((r) => r.cache === "hit" && r.upstream_calls === 0)).toBe(true);
     for (const [i, read] of first.entries()) expect(read.value).toEqual(first[i % 3]!.value);
     console.log(

@@ -190,13 +190,15 @@ describe("DatadogSource on real recorded Datadog responses", () => {
     ]);
   });
 
-  it("counts error logs from the aggregate's points and names the top messages of the sample", async () => {
+  it("counts error logs from the aggregate's points when the sample is not all of them, and names the top messages of the sample", async () => {
     serve("/api/v2/logs/analytics/aggregate", "v2-logs-aggregate-timeseries");
     serve("/api/v2/logs/events/search", "v2-logs-search-page");
     const window = { start: at("2022-01-06T00:35:00Z"), end: at("2022-01-06T00:55:00Z"), label: "20 min" };
 
     const read = await source.logs(scope, window, "status:error", live());
 
+    // The recorded page has a next cursor: the sample is not all the logs, so the aggregate is read.
+    expect(fake.count("/api/v2/logs/analytics/aggregate")).toBe(1);
     expect(read.value.total_errors).toBe(2);
     const counted = read.value.error_counts.filter(([, n]) => n > 0);
     expect(counted).toEqual([

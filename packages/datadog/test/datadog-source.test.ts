@@ -236,6 +236,88 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
     ]);
   });
 
+  it("counts error logs from the sample alone when it holds all of them, as the aggregate counts them", async () => {
+    const aggregated = await source().logs(scope, HOUR, "status:error", live());
+    fake.reset();
+
+    const sampled = await source({ logSampleSize: 5000 }).logs(scope, HOUR, "status:error", live());
+
+    expect(fake.requests.map((r) => r.path)).toEqual(["/api/v2/logs/events/search"]);
+    expect(sampled.upstream_calls).toBe(1);
+    expect(sampled.value.error_counts).toEqual(aggregated.value.error_counts);
+    expect(sampled.value.total_errors).toBe(aggregated.value.total_errors);
+  });
+
+  it("reads the metric queries started together in one request, each answered with its own series", async () => {
+    const shifted = { ...errors, shift: "day" as const };
+    const cpu: MetricQuery = { metric: "system.cpu.user", aggregator: "avg", by: [], as_count: false };
+    const alone = source({ maxQueriesPerRequest: 1 });
+    const expected = [
+      await alone.queryMetrics(errors, scope, HOUR, live()),
+      await alone.queryMetrics(shifted, scope, HOUR, live()),
+      await alone.queryMetrics(cpu, scope, HOUR, live()),
+    ];
+    fake.reset();
+
+    const batching = source();
+    const together = await Promise.all(
+      [errors, shifted, cpu].map((q) => batching.queryMetrics(q, scope, HOUR, live())),
+    );
+
+    expect(fake.count("/api/v1/query")).toBe(1);
+    expect(fake.requests[0]?.query.query).toBe(
+      "sum:trace.http.request.errors{service:api-gateway}.as_count()," +
+        "day_before(sum:trace.http.request.errors{service:api-gateway}.as_count())," +
+        "avg:system.cpu.user{service:api-gateway}",
+    );
+    expect(together.map((r) => r.value)).toEqual(expected.map((r) => r.value));
+    expect(together.map((r) => r.upstream_calls)).toEqual([1, 0, 0]);
+  });
+
+  it("asks each query alone when Datadog refuses the batch, so one bad query fails only itself", async () => {
+    const cpu: MetricQuery = { metric: "system.cpu.user", aggregator: "avg", by: [], as_count: false };
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/query",
+      status: 400,
+      body: { errors: ["Error parsing query: unable to parse"] },
+    });
+    fake.inject({
+      kind: "respond",
+      path: "/api/v1/query",
+      status: 400,
+      body: { errors: ["Error parsing query: unable to parse"] },
+    });
+    const batching = source();
+
+    const outcomes = await Promise.allSettled(
+      [errors, cpu].map((q) => batching.queryMetrics(q, scope, HOUR, live())),
+    );
+
+    // The batch is refused; each query is then asked alone, and the one refused again fails alone.
+    expect(fake.count("/api/v1/query")).toBe(3);
+    expect(fake.requests.slice(1).map((r) => r.query.query?.includes(","))).toEqual([false, false]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+  });
+
+  it("gives up one caller's query without abandoning the request of the others", async () => {
+    const cpu: MetricQuery = { metric: "system.cpu.user", aggregator: "avg", by: [], as_count: false };
+    fake.inject({ kind: "slow", delay_ms: 300, path: "/api/v1/query" });
+    const batching = source();
+    const quitter = new AbortController();
+
+    const reads = [
+      batching.queryMetrics(errors, scope, HOUR, quitter.signal),
+      batching.queryMetrics(cpu, scope, HOUR, live()),
+    ];
+    quitter.abort();
+    const [gone, kept] = await Promise.allSettled(reads);
+
+    expect(gone?.status).toBe("rejected");
+    expect(kept?.status === "fulfilled" && kept.value.value.length).toBeGreaterThan(0);
+    expect(fake.count("/api/v1/query")).toBe(1);
+  });
+
   it("sends the keys only as headers, so the request log never holds them", async () => {
     await source().queryMetrics(errors, scope, HOUR, live());
 

@@ -116,8 +116,9 @@ describe("reading a metric's metadata beside its series", () => {
       expect.stringContaining("metadata read: rate, item per second"),
     ]);
     expect(step("system.cpu.user")[0]?.summary).not.toContain("metadata");
-    // Three queries and one metadata read.
-    expect(outcome.upstream_calls).toBe(4);
+    // Three queries in one request, and one metadata read.
+    expect(fake.count("/api/v1/query")).toBe(1);
+    expect(outcome.upstream_calls).toBe(2);
   });
 
   it("gives the same metadata and units from the demo source", async () => {

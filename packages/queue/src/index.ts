@@ -19,3 +19,7 @@ export * from "./job-policies.js";
 export * from "./lua-script.js";
 export * from "./alert-queue.js";
 export * from "./alert-ledger.js";
+export * from "./capacity-board.js";
+export * from "./record-schema.js";
+export * from "./redis-outage-log.js";
+export * from "./output-codec.js";

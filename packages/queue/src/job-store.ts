@@ -21,6 +21,8 @@ import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
 import { jobTrace, traceSummary } from "./job-trace.js";
 import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
 import { parseStoredJob } from "./stored-job.js";
+import { JOB_SCHEMA_VERSION } from "./record-schema.js";
+import { decodeOutput, EncodedOutput } from "./output-codec.js";
 import { BEGIN_PHASE, COMPLETE_PHASE, CREATE_JOB, EMIT_EVENTS, END_JOB } from "./job-scripts.js";
 
 export type BeginResult =
@@ -29,7 +31,9 @@ export type BeginResult =
   | { readonly state: "terminal"; readonly status: JobStatus }
   | { readonly state: "expired" }
   | { readonly state: "missing" }
-  | { readonly state: "waiting" };
+  | { readonly state: "waiting" }
+  /** Written by a newer version: not claimed, left for a process that reads it. */
+  | { readonly state: "newer"; readonly schema: number };
 
 export interface NewJob {
   readonly owner: string;
@@ -48,6 +52,8 @@ export interface JobEnd {
 export interface JobStoreOptions {
   /** How long ended jobs stay readable (seconds). */
   readonly retentionSeconds: number;
+  /** How long an ended job's evidence stays (seconds); the retention when absent or longer. */
+  readonly evidenceRetentionSeconds?: number;
   readonly now?: () => number;
   /**
    * Called once, in the process that ended the job, right after the transition was saved
@@ -128,6 +134,7 @@ export class JobStore {
       created_at: at,
       updated_at: at,
       deadline_ms: String(job.deadlineMs),
+      schema: String(JOB_SCHEMA_VERSION),
     };
     if (job.callbackUrl) fields.callback_url = job.callbackUrl;
     const queuedEvent = JSON.stringify({ status: "queued", at });
@@ -203,16 +210,24 @@ export class JobStore {
     const [hash, stepCount, ...raw] = await Promise.all([
       this.redis.hgetall(jobKeys.record(id)),
       this.redis.llen(jobKeys.steps(id)),
-      ...load.map((phase) => this.redis.get(jobKeys.output(id, phase))),
-      ...roundKeys.map((key) => this.redis.get(key)),
+      ...load.map((phase) => this.redis.getBuffer(jobKeys.output(id, phase))),
+      ...roundKeys.map((key) => this.redis.getBuffer(key)),
     ]);
     if (!hash || !hash.id) return undefined;
-    const outputs = new Map(
-      load.flatMap((phase, i) => (typeof raw[i] === "string" ? [[phase, raw[i]]] : [])),
+    const texts = await Promise.all(
+      load.map(async (phase, i) => {
+        const stored = raw[i];
+        return stored instanceof Buffer ? ([phase, await decodeOutput(stored)] as const) : undefined;
+      }),
     );
+    const outputs = new Map(texts.filter((t) => t !== undefined));
     const job = parseStoredJob(hash, stepCount, outputs);
     if (!rounds) return job;
-    const extra = raw.slice(load.length);
+    const extra = await Promise.all(
+      raw
+        .slice(load.length)
+        .map((stored) => (stored instanceof Buffer ? decodeOutput(stored) : Promise.resolve(undefined))),
+    );
     const drill: DrillRound[] = [];
     const pending: DrillDownPlan[] = [];
     EXTRA_ROUNDS.forEach((_, i) => {
@@ -267,9 +282,11 @@ export class JobStore {
       before,
       phase,
       String(round),
+      String(JOB_SCHEMA_VERSION),
     ])) as [string, string?];
     const [state, value] = reply;
     if (state === "started") return { state, runs: Number(value) };
+    if (state === "newer") return { state, schema: Number(value) };
     if (state === "terminal") return { state, status: value as JobStatus };
     return { state: state as "done" | "expired" | "missing" | "waiting" };
   }
@@ -288,6 +305,20 @@ export class JobStore {
     fields: Readonly<Record<string, string>> = {},
     slot: PhaseSlot = { round: 1 },
   ): Promise<boolean> {
+    // Encoded first when it was not: the save then goes out with no wait between its commands.
+    if (!(output instanceof EncodedOutput)) {
+      return this.completePhase(
+        id,
+        phase,
+        await EncodedOutput.of(output),
+        steps,
+        usage,
+        nextStatus,
+        fields,
+        slot,
+      );
+    }
+    const stored = output.data;
     const now = this.now();
     const key = roundPhaseKey(phase, slot.round);
     const staged = jobKeys.staged(id, key);
@@ -299,7 +330,7 @@ export class JobStore {
     // The output goes over as a plain SET (fast for any size) in the same tick as the script,
     // which moves it into place only if the save is allowed; both keys share the job's slot.
     const [, reply] = await Promise.all([
-      this.redis.set(staged, JSON.stringify(output), "EX", this.options.retentionSeconds + 3600),
+      this.redis.set(staged, stored, "EX", this.options.retentionSeconds + 3600),
       COMPLETE_PHASE.run(
         this.redis,
         [...this.keys(id), staged, destination, ...this.roundKeys(id)],
@@ -346,14 +377,27 @@ export class JobStore {
     return value as JobStatus;
   }
 
-  /** Bookkeeping after a job ended here: deadline and in-flight indexes, then the hook. */
+  /**
+   * Bookkeeping after a job ended here: deadline and in-flight indexes, the evidence's shorter
+   * life (answers are kept for the retention, the data behind them for less), then the hook.
+   */
   private async ended(end: JobEnd): Promise<void> {
-    await this.redis
-      .pipeline()
-      .zrem(globalKeys.deadlines, end.id)
-      .zrem(globalKeys.unqueued, end.id)
-      .zrem(globalKeys.inFlight(end.owner), end.id)
-      .exec();
+    const evidenceTtl = this.options.evidenceRetentionSeconds;
+    await Promise.all([
+      this.redis
+        .pipeline()
+        .zrem(globalKeys.deadlines, end.id)
+        .zrem(globalKeys.unqueued, end.id)
+        .zrem(globalKeys.inFlight(end.owner), end.id)
+        .exec(),
+      evidenceTtl !== undefined && evidenceTtl < this.options.retentionSeconds
+        ? Promise.all(
+            ["execution", ...EXTRA_ROUNDS.map((round) => roundPhaseKey("execution", round))].map((key) =>
+              this.redis.expire(jobKeys.output(end.id, key), evidenceTtl),
+            ),
+          )
+        : undefined,
+    ]);
     if (!this.options.onEnd) return;
     try {
       await this.options.onEnd(end);

@@ -9,6 +9,7 @@ import {
   type Usage,
 } from "@orch/core";
 import type { PhaseOutputs, StoredJob } from "./job-record.js";
+import { checkRecord } from "./record-schema.js";
 
 const USAGE_FIELDS = Object.keys(EMPTY_USAGE) as ReadonlyArray<keyof Usage>;
 
@@ -17,13 +18,15 @@ export const PHASE_MS_FIELD = "work_ms:";
 
 /**
  * A job as read from Redis: its record hash, its step count, and the raw JSON of the outputs that
- * were loaded (phases not loaded, or not saved, are absent).
+ * were loaded (phases not loaded, or not saved, are absent). Throws UnreadableRecord for a record
+ * of a newer schema version, or one without what every record holds.
  */
 export function parseStoredJob(
   hash: Readonly<Record<string, string>>,
   stepCount: number,
   outputs: ReadonlyMap<Phase, string>,
 ): StoredJob {
+  checkRecord(hash);
   const usage = Object.fromEntries(
     USAGE_FIELDS.map((f) => [f, Number(hash[`u:${f}`] ?? 0)]),
   ) as unknown as Usage;

@@ -198,4 +198,65 @@ describe("JobStore", () => {
       subscriber.disconnect();
     }
   });
+
+  it("stores a large output gzip-compressed, reads it back whole, and still reads plain outputs", async () => {
+    const id = await create();
+    const evidence = {
+      window: { start: 0, end: 1, label: "x" },
+      results: Array.from({ length: 50 }, (_, i) => ({ step_id: `m${i}`, points: [[i, i * 1.5]] })),
+      data_source: "demo",
+    };
+    await store.beginPhase(id, "planning", "planning");
+    await store.completePhase(
+      id,
+      "planning",
+      { plan: { steps: [] }, available_metrics: [] },
+      [],
+      {},
+      "executing",
+    );
+    await store.beginPhase(id, "execution", "executing");
+    await store.completePhase(id, "execution", evidence, [], {}, "synthesizing");
+
+    const stored = await redis.getBuffer(jobKeys.output(id, "execution"));
+    expect(stored?.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(stored!.length).toBeLessThan(JSON.stringify(evidence).length / 3);
+    expect((await store.get(id, ["execution"]))?.outputs.execution).toEqual(evidence);
+    // Records written before compression hold plain JSON: still read.
+    await redis.set(jobKeys.output(id, "execution"), JSON.stringify(evidence));
+    expect((await store.get(id, ["execution"]))?.outputs.execution).toEqual(evidence);
+  });
+
+  it("keeps an ended job's evidence for less time than its answer", async () => {
+    const short = new JobStore(redis, {
+      retentionSeconds: 600,
+      evidenceRetentionSeconds: 60,
+      now: () => now,
+    });
+    const job = await short.create({
+      owner: "alice",
+      request: { service_id: "web-app", user_message: "hi" },
+      deadlineMs: now + 60_000,
+    });
+    const id = job.id;
+    await short.beginPhase(id, "planning", "planning");
+    await short.completePhase(
+      id,
+      "planning",
+      { plan: { steps: [] }, available_metrics: [] },
+      [],
+      {},
+      "executing",
+    );
+    await short.beginPhase(id, "execution", "executing");
+    await short.completePhase(id, "execution", { results: [] }, [], {}, "synthesizing");
+    await short.beginPhase(id, "feedback", "synthesizing");
+    await short.completePhase(id, "feedback", { answer: "done" }, [], {}, "completed");
+
+    const evidenceTtl = await redis.ttl(jobKeys.output(id, "execution"));
+    const answerTtl = await redis.ttl(jobKeys.output(id, "feedback"));
+    expect(evidenceTtl).toBeGreaterThan(0);
+    expect(evidenceTtl).toBeLessThanOrEqual(60);
+    expect(answerTtl).toBeGreaterThan(500);
+  });
 });

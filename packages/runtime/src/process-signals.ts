@@ -1,24 +1,30 @@
 import type { Logger } from "pino";
 
+/** A process's shutdown on SIGTERM/SIGINT, installed before start-up and told how to drain once started. */
+export interface ShutdownGate {
+  /**
+   * What draining means, once the process has started. A signal that arrived during start-up
+   * drains now (after start-up, so the workers it started are drained, not killed).
+   */
+  drainWith(shutdown: () => Promise<void>): void;
+}
+
 /**
- * Calls `shutdown` once on SIGTERM or SIGINT, then exits; a second signal exits at once.
- * `graceMs` bounds the drain so a stuck dependency cannot hold the process forever.
+ * Installs SIGTERM and SIGINT handlers at once, before anything starts: the first signal drains
+ * (with what `drainWith` gave, as soon as it is given) then exits 0, or 1 if draining fails or
+ * takes over `graceMs`; a second signal exits at once.
  */
-export function onShutdownSignal(log: Logger, shutdown: () => Promise<void>, graceMs = 30_000): void {
+export function shutdownOnSignal(log: Logger, graceMs = 30_000): ShutdownGate {
   let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn({ signal }, "second signal: exiting now");
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal }, "shutting down: draining");
+  let drain: (() => Promise<void>) | undefined;
+  const run = () => {
+    if (!drain) return;
     const force = setTimeout(() => {
       log.error({ graceMs }, "drain took too long: exiting");
       process.exit(1);
     }, graceMs);
     force.unref();
-    shutdown().then(
+    drain().then(
       () => {
         log.info("shutdown complete");
         log.flush?.();
@@ -30,6 +36,29 @@ export function onShutdownSignal(log: Logger, shutdown: () => Promise<void>, gra
       },
     );
   };
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal, starting: drain === undefined }, "shutting down: draining");
+    run();
+  };
   process.on("SIGTERM", handler);
   process.on("SIGINT", handler);
+  return {
+    drainWith(shutdown) {
+      drain = shutdown;
+      if (stopping) run();
+    },
+  };
+}
+
+/**
+ * Calls `shutdown` once on SIGTERM or SIGINT, then exits; a second signal exits at once.
+ * `graceMs` bounds the drain so a stuck dependency cannot hold the process forever.
+ */
+export function onShutdownSignal(log: Logger, shutdown: () => Promise<void>, graceMs = 30_000): void {
+  shutdownOnSignal(log, graceMs).drainWith(shutdown);
 }

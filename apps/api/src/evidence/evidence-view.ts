@@ -92,6 +92,8 @@ export interface EvidenceView {
   readonly events: readonly EvidenceEvent[];
   /** Series read but left out by the limits (less relevant metrics, groups past the cap). */
   readonly omitted_series: number;
+  /** The job read data, but it is no longer kept (orchestrator.evidence_retention_seconds). */
+  readonly evidence_expired: boolean;
 }
 
 /** Findings that rest on a series rather than on monitors or events. */
@@ -259,5 +261,6 @@ export function evidenceView(job: StoredJob): EvidenceView {
       .map((e) => ({ id: e.id, time: e.time, title: e.title, type: e.type, tags: e.tags }))
       .sort((a, b) => a.time - b.time),
     omitted_series: candidates.length - chosen.filter((c) => c.role !== "limit").length,
+    evidence_expired: job.saved.includes("execution") && job.outputs.execution === undefined,
   };
 }

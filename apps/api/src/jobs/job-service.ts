@@ -29,6 +29,8 @@ export interface JobServiceDeps {
   readonly metrics?: { jobSubmitted(): void; rateLimited(reason: "in_flight"): void };
   /** Fires when the server shuts down. */
   readonly closing?: AbortSignal;
+  /** Load shedding for the whole deployment (503); absent, every job within its owner's limits is taken. */
+  readonly admission?: { check(): AppError | undefined; accepted(): void };
 }
 
 /** Submitting, reading and waiting on jobs, for the HTTP routes. */
@@ -44,6 +46,8 @@ export class JobService {
    * `id` is chosen by the caller when an idempotency key reserved it beforehand.
    */
   async submit(principal: Principal, body: CreateJobBody, id?: string): Promise<StoredJob> {
+    const shed = this.deps.admission?.check();
+    if (shed) throw shed;
     if (body.callback_url) {
       const { webhooks } = this.deps.config;
       const check = await checkCallbackUrl(body.callback_url, {
@@ -99,6 +103,7 @@ export class JobService {
     // Not awaited: the job is accepted once queued; if this write is lost, the workers' sweeper
     // re-adds the planning job (a no-op while it is still queued).
     this.deps.store.markQueued(job.id).catch(() => undefined);
+    this.deps.admission?.accepted();
     this.deps.metrics?.jobSubmitted();
     return job;
   }

@@ -79,7 +79,8 @@ export function errorHandler(): Middleware<AppState> {
           problem("internal", "Something went wrong on our side; the request id identifies it in the logs.");
         if (body.status >= 500) ctx.state.log?.error({ err: error }, "unhandled error");
       }
-      if (error instanceof AppError && STATUS_OF[error.code] >= 500)
+      // Load shed by admission control is the service working as meant, not a failure to log.
+      if (error instanceof AppError && STATUS_OF[error.code] >= 500 && !isShed(error))
         ctx.state.log?.error({ err: error }, "request failed");
       respondWithProblem(ctx, body);
       if (body.status === 401) ctx.set("WWW-Authenticate", 'Bearer realm="ai-orchestrator"');
@@ -91,4 +92,10 @@ export function errorHandler(): Middleware<AppState> {
       }
     }
   };
+}
+
+/** A refusal by admission control: a 503 by design, with a reason and Retry-After. */
+function isShed(error: AppError): boolean {
+  const reason = error.details.reason;
+  return reason === "queued_jobs" || reason === "redis_memory" || reason === "start_after_deadline";
 }

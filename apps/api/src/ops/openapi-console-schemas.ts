@@ -102,6 +102,9 @@ export const evidenceViewSchema = z.object({
     )
     .describe("events read for the window, oldest first (deploys and config changes are drawn as markers)"),
   omitted_series: count().describe("series read but left out by the response's limits"),
+  evidence_expired: z
+    .boolean()
+    .describe("the job read data, but it is no longer kept (orchestrator.evidence_retention_seconds)"),
 });
 
 export const serviceListSchema = z.object({

@@ -32,6 +32,51 @@ describe("a worker given SIGTERM", () => {
     await openai?.close();
   });
 
+  it("runs WORKER_PROCESSES processes under a supervisor that replaces a dead one and drains all on SIGTERM", async () => {
+    const supervisor = spawnService("worker", { ...stack.env, LOG_LEVEL: "info", WORKER_PROCESSES: "2" });
+    const started = () =>
+      supervisor
+        .stdout()
+        .split("\n")
+        .filter((l) => l.includes('"workers started"'));
+    await eventually(() => started().length === 2, 60_000, "two worker processes to start");
+    const pids = started().map((l) => (JSON.parse(l) as { pid: number }).pid);
+    expect(new Set(pids).size).toBe(2);
+    expect(pids).not.toContain(supervisor.child.pid);
+
+    process.kill(pids[0]!, "SIGKILL");
+    await eventually(() => started().length === 3, 60_000, "a replacement worker process");
+    const id = await submit(stack, {
+      service_id: "api-gateway",
+      user_message: "Served by the supervised workers",
+    });
+    expect((await waitForEnd(stack, id, 60)).status).toBe("completed");
+
+    const code = await supervisor.signal("SIGTERM");
+    expect(code, supervisor.stdout() + supervisor.stderr()).toBe(0);
+    const completes = supervisor
+      .stdout()
+      .split("\n")
+      .filter((l) => l.includes('"shutdown complete"'));
+    // Both worker processes drained, then the supervisor.
+    expect(completes.length).toBe(3);
+  });
+
+  it("drains instead of dying when SIGTERM arrives during start-up", async () => {
+    const starting = spawnService("worker", { ...stack.env, LOG_LEVEL: "info" });
+    // Its handlers are in place before it connects to Redis, and its workers start after.
+    await eventually(
+      () => starting.stdout().includes("connecting to Redis"),
+      30_000,
+      "the worker to begin starting",
+    );
+
+    const code = await starting.signal("SIGTERM");
+
+    expect(code, starting.stdout() + starting.stderr()).toBe(0);
+    expect(starting.stdout()).toContain("shutdown complete");
+  });
+
   it("finishes its current phase, takes no new job, exits 0, and the job completes", async () => {
     worker = spawnService("worker", { ...stack.env, LOG_LEVEL: "info" });
     const question = "Why are 5xx errors up? (drain drill)";

@@ -16,7 +16,8 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     ["--conditions=@orch/source", "--import", "tsx", "apps/worker/src/main.ts"],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      // One process: the tests kill and watch it as one worker.
+      env: { ...process.env, LOG_LEVEL: "warn", WORKER_PROCESSES: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -175,6 +175,8 @@ export interface Evidence {
   readonly thresholds: readonly EvidenceThreshold[];
   readonly events: readonly EvidenceEvent[];
   readonly omitted_series: number;
+  /** The job read data, but it is no longer kept. */
+  readonly evidence_expired: boolean;
 }
 
 export interface ServiceList {

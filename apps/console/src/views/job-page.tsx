@@ -33,6 +33,9 @@ function EvidenceSection({ evidence }: { readonly evidence: Evidence }) {
           {evidence.omitted_series} less relevant series read for the answer are not charted.
         </p>
       ) : null}
+      {evidence.evidence_expired ? (
+        <p class="muted">The data this job read is no longer kept; its answer and trace are.</p>
+      ) : null}
     </section>
   );
 }

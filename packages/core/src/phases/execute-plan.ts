@@ -1,4 +1,5 @@
-import { AppError, Cancelled, describeError } from "../errors.js";
+import { abortError } from "../abort-signal.js";
+import { AppError, Cancelled, describeError, UpstreamError } from "../errors.js";
 import { monitorExclusionText } from "../analysis/monitors.js";
 import type { Evidence, Series, ToolResult } from "../evidence.js";
 import type { StepDraft } from "../job.js";
@@ -14,6 +15,11 @@ export interface ExecuteDeps {
   readonly now: () => number;
   /** Plan steps read in parallel at most. */
   readonly concurrency: number;
+  /**
+   * When reads must be done (epoch ms), leaving the job time to answer: a read still waiting then
+   * (a slow upstream, or a rate limit that deferred it) is given up and reported as not read.
+   */
+  readonly readBy?: number;
   readonly onStep?: StepSink;
 }
 
@@ -128,7 +134,7 @@ async function readHistory(
           read.push(`a ${shift}`);
         }
       } catch (e) {
-        if (signal.aborted) throw new Cancelled();
+        if (signal.aborted) throw abortError(signal);
         error = describeError(e);
       }
     }),
@@ -179,70 +185,100 @@ async function readPlan(
   const steps: StepDraft[] = [];
   let upstream = 0;
   let next = 0;
-  const metadataOf = metadataReader(deps.source, scope, signal);
+  // Reads end at `readBy` at the latest; the job itself ends only with `signal`.
+  const late = new AbortController();
+  const lateTimer =
+    deps.readBy === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            late.abort(
+              new UpstreamError(
+                "upstream_timeout",
+                "not read in the time the job had for reading (a slow upstream, or its rate limit deferred the read); the answer goes on without it",
+                false,
+              ),
+            ),
+          Math.max(0, deps.readBy - deps.now()),
+        );
+  const reads = AbortSignal.any([signal, late.signal]);
+  const metadataOf = metadataReader(deps.source, scope, reads);
 
-  const worker = async () => {
-    while (next < plan.steps.length) {
+  const run = async (index: number) => {
+    if (signal.aborted) throw new Cancelled();
+    const step = plan.steps[index];
+    if (!step) return;
+    const t = startStep(deps.now);
+    const name = step.tool === "metrics" ? `metrics:${step.query.metric}` : step.tool;
+    try {
+      const { read, data, summary } = await runStep(deps.source, step, scope, plan, reads, metadataOf);
+      const cacheInfo = (read as SourceRead<unknown>).cache;
+      upstream += read.upstream_calls;
+      results[index] = {
+        step_id: step.id,
+        tool: step.tool,
+        status: "ok",
+        duration_ms: t.elapsed(),
+        upstream_calls: read.upstream_calls,
+        ...(cacheInfo ? { cache: cacheInfo } : {}),
+        ...data,
+      } as ToolResult;
+      const draft: StepDraft = {
+        kind: "tool",
+        name,
+        started_at: t.startedAt,
+        duration_ms: t.elapsed(),
+        status: "ok",
+        ...(cacheInfo ? { cache: cacheInfo } : {}),
+        summary,
+      };
+      steps.push(draft);
+      deps.onStep?.(draft);
+    } catch (error) {
       if (signal.aborted) throw new Cancelled();
-      const index = next++;
-      const step = plan.steps[index];
-      if (!step) continue;
-      const t = startStep(deps.now);
-      const name = step.tool === "metrics" ? `metrics:${step.query.metric}` : step.tool;
-      try {
-        const { read, data, summary } = await runStep(deps.source, step, scope, plan, signal, metadataOf);
-        const cacheInfo = (read as SourceRead<unknown>).cache;
-        upstream += read.upstream_calls;
-        results[index] = {
-          step_id: step.id,
-          tool: step.tool,
-          status: "ok",
-          duration_ms: t.elapsed(),
-          upstream_calls: read.upstream_calls,
-          ...(cacheInfo ? { cache: cacheInfo } : {}),
-          ...data,
-        } as ToolResult;
-        const draft: StepDraft = {
-          kind: "tool",
-          name,
-          started_at: t.startedAt,
-          duration_ms: t.elapsed(),
-          status: "ok",
-          ...(cacheInfo ? { cache: cacheInfo } : {}),
-          summary,
-        };
-        steps.push(draft);
-        deps.onStep?.(draft);
-      } catch (error) {
-        if (signal.aborted) throw new Cancelled();
-        const code = error instanceof AppError ? error.code : "upstream_error";
-        const message = describeError(error);
-        results[index] = {
-          step_id: step.id,
-          tool: step.tool,
-          status: "error",
-          duration_ms: t.elapsed(),
-          upstream_calls: 0,
-          error: { code, message },
-          subject: subjectOf(step),
-        };
-        const draft: StepDraft = {
-          kind: "tool",
-          name,
-          started_at: t.startedAt,
-          duration_ms: t.elapsed(),
-          status: "error",
-          summary: `could not read ${subjectOf(step)}; the answer continues without it`,
-          error: `${code}: ${message}`,
-        };
-        steps.push(draft);
-        deps.onStep?.(draft);
-      }
+      const code = error instanceof AppError ? error.code : "upstream_error";
+      const message = describeError(error);
+      results[index] = {
+        step_id: step.id,
+        tool: step.tool,
+        status: "error",
+        duration_ms: t.elapsed(),
+        upstream_calls: 0,
+        error: { code, message },
+        subject: subjectOf(step),
+      };
+      const draft: StepDraft = {
+        kind: "tool",
+        name,
+        started_at: t.startedAt,
+        duration_ms: t.elapsed(),
+        status: "error",
+        summary: `could not read ${subjectOf(step)}; the answer continues without it`,
+        error: `${code}: ${message}`,
+      };
+      steps.push(draft);
+      deps.onStep?.(draft);
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(deps.concurrency, plan.steps.length)) }, worker),
-  );
+  // A batching source sends the metric reads started together as one request: start them at once.
+  const together = deps.source.batchesMetricQueries === true;
+  const all = plan.steps.map((_, i) => i);
+  const atOnce = together ? all.filter((i) => plan.steps[i]?.tool === "metrics") : [];
+  const bounded = together ? all.filter((i) => plan.steps[i]?.tool !== "metrics") : all;
+  const worker = async () => {
+    while (next < bounded.length) {
+      const index = bounded[next++];
+      if (index !== undefined) await run(index);
+    }
+  };
+  try {
+    await Promise.all([
+      ...atOnce.map(run),
+      ...Array.from({ length: Math.max(1, Math.min(deps.concurrency, bounded.length)) }, worker),
+    ]);
+  } finally {
+    clearTimeout(lateTimer);
+  }
 
   return {
     evidence: { window: plan.window, results: results.filter(Boolean), data_source: deps.source.id },

@@ -16,15 +16,19 @@
           feedback of round r-1)
   ARGV[7] the phase
   ARGV[8] the round (1, or 2, 3… for drill-down rounds)
+  ARGV[9] the newest record schema this process reads
 
-  Returns {'started', runs} | {'missing'} | {'terminal', status} | {'done'} | {'waiting'} |
-  {'expired'}; 'waiting' when the phase before has not saved its output yet (the next phase is
+  Returns {'started', runs} | {'missing'} | {'newer', schema} | {'terminal', status} | {'done'} |
+  {'waiting'} | {'expired'}; 'newer' (nothing changed) for a record of a newer schema, left for a
+  process that reads it; 'waiting' when the phase before has not saved its output yet (the next phase is
   queued in the same round trip as that save, so it can arrive first if the save failed).
 ]]
 --- @include "includes/terminal"
 --- @include "includes/emit"
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'missing'} end
+local schema = tonumber(redis.call('HGET', KEYS[1], 'schema') or '1') or 1
+if schema > tonumber(ARGV[9]) then return {'newer', tostring(schema)} end
 if terminal(status) then return {'terminal', status} end
 if redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[2]) == 1 then return {'done'} end
 if ARGV[6] ~= '' and redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[6]) == 0 then return {'waiting'} end

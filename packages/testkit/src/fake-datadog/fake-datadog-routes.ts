@@ -7,7 +7,7 @@ import {
   scenarioMetricTags,
   type Scenario,
 } from "@orch/core";
-import { parseMetricQuery, tagValue } from "./metric-query.js";
+import { parseMetricQuery, splitQueries, tagValue, type ParsedMetricQuery } from "./metric-query.js";
 import { monitorByIdRoute } from "./monitor-by-id.js";
 import { listMonitors, searchMonitors, splitTags } from "./monitor-routes.js";
 import { scenarioLogs } from "./scenario-logs.js";
@@ -96,11 +96,27 @@ function metricsQuery(req: FakeRequest, ctx: RouteContext): RouteResult {
   const text = req.query.query ?? "";
   if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from)
     return badRequest("Invalid from/to parameters");
-  const parsed = parseMetricQuery(text);
-  if (!parsed) return badRequest(`Error parsing query: unable to parse ${text}`);
-  const scenario = ctx.scenarioFor(tagValue(parsed.tags, "service"));
-  const series = scenario ? scenarioSeriesForQuery(scenario, parsed, ctx.anchor, from * 1000, to * 1000) : [];
-  return ok(queryResponse(text, parsed, series, from * 1000, to * 1000));
+  // Several queries in one request, comma-separated: one bad query fails the request, as on Datadog.
+  const queries: Array<{ text: string; parsed: ParsedMetricQuery }> = [];
+  for (const one of splitQueries(text)) {
+    const parsed = parseMetricQuery(one);
+    if (!parsed) return badRequest(`Error parsing query: unable to parse ${one}`);
+    queries.push({ text: one, parsed });
+  }
+  return ok(
+    queryResponse(
+      text,
+      queries.map(({ parsed }) => {
+        const scenario = ctx.scenarioFor(tagValue(parsed.tags, "service"));
+        const series = scenario
+          ? scenarioSeriesForQuery(scenario, parsed, ctx.anchor, from * 1000, to * 1000)
+          : [];
+        return { parsed, series };
+      }),
+      from * 1000,
+      to * 1000,
+    ),
+  );
 }
 
 function metricsList(req: FakeRequest, ctx: RouteContext): RouteResult {

@@ -99,6 +99,29 @@ describe("fake Datadog", () => {
     });
   });
 
+  it("answers several comma-separated queries in one request, each series naming its query_index", async () => {
+    const queries = [
+      "sum:trace.http.request.errors{service:api-gateway}.as_count()",
+      "day_before(avg:system.cpu.user{service:api-gateway})",
+      "max:system.cpu.user{service:api-gateway,env:prod}",
+    ];
+    const q = encodeURIComponent(queries.join(","));
+
+    const body = (await (await get(`/api/v1/query?from=${FROM}&to=${TO}&query=${q}`)).json()) as {
+      series: Array<{ query_index: number; expression: string }>;
+    };
+
+    expect(new Set(body.series.map((s) => s.query_index))).toEqual(new Set([0, 1, 2]));
+    expect(body.series.find((s) => s.query_index === 1)?.expression).toMatch(
+      /^day_before\(avg:system\.cpu\.user/,
+    );
+    expect(body.series.find((s) => s.query_index === 2)?.expression).toContain("env:prod");
+    const bad = await get(
+      `/api/v1/query?from=${FROM}&to=${TO}&query=${q}${encodeURIComponent(",not a query")}`,
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it("refuses wrong keys with 403 Forbidden and never records keys", async () => {
     const response = await get("/api/v1/metrics?from=0", { api: "nope", app: "nope" });
 

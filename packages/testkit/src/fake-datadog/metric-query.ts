@@ -75,3 +75,24 @@ export function tagValue(tags: readonly string[], key: string): string | undefin
   const tag = tags.find((t) => t.startsWith(`${key}:`));
   return tag?.slice(key.length + 1);
 }
+
+/**
+ * The queries of a comma-separated v1 query (`a{x,y},day_before(b{x})`): split at the commas
+ * outside braces and parentheses, as Datadog reads several queries in one request.
+ */
+export function splitQueries(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{" || c === "(") depth += 1;
+    else if (c === "}" || c === ")") depth -= 1;
+    else if (c === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}

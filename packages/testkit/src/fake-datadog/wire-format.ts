@@ -20,16 +20,17 @@ export function int64Id(text: string): string {
   return ((1n << 62n) + BigInt(`0x${sha1(text).slice(0, 14)}`)).toString();
 }
 
-/** GET /api/v1/query */
-export function queryResponse(
-  query: string,
-  parsed: ParsedMetricQuery,
-  series: FakeSeries[],
-  from: number,
-  to: number,
-) {
-  const agg = parsed.aggregator ? `${parsed.aggregator}:` : "";
-  const functions = parsed.asCount ? ".as_count()" : "";
+/** One query of a GET /api/v1/query request and the series it selects. */
+export interface AnsweredQuery {
+  readonly parsed: ParsedMetricQuery;
+  readonly series: readonly FakeSeries[];
+}
+
+/**
+ * GET /api/v1/query: the series of every query in the request (several when comma-separated),
+ * each naming its query by `query_index`, in the order of the queries.
+ */
+export function queryResponse(query: string, answered: readonly AnsweredQuery[], from: number, to: number) {
   return {
     status: "ok",
     res_type: "time_series",
@@ -37,33 +38,37 @@ export function queryResponse(
     query,
     from_date: from,
     to_date: to,
-    group_by: parsed.by,
+    group_by: answered[0]?.parsed.by ?? [],
     message: "",
     times: [],
     values: [],
-    series: series.map((s) => {
-      const scope = [...parsed.tags, ...s.group].join(",") || "*";
-      const first = s.points[0]?.[0] ?? from;
-      const last = s.points[s.points.length - 1]?.[0] ?? to;
-      const expression = `${agg}${parsed.metric}{${scope}}${functions}`;
-      return {
-        metric: parsed.metric,
-        display_name: parsed.shift ? `${parsed.shift}(${parsed.metric})` : parsed.metric,
-        pointlist: s.points.map(([t, v]) => [floatMs(t), v]),
-        scope,
-        expression: parsed.shift ? `${parsed.shift}(${expression})` : expression,
-        tag_set: s.group,
-        interval: s.interval_s,
-        start: first,
-        // The start of the last point's interval, in whole seconds, as Datadog reports it.
-        end: last + (s.interval_s - 1) * 1000,
-        length: s.points.length,
-        // Datadog echoes the aggregator the query named, and null when it named none.
-        aggr: parsed.aggregator ?? null,
-        unit: seriesUnitArray(s.unit, s.per_unit),
-        query_index: 0,
-        attributes: {},
-      };
+    series: answered.flatMap(({ parsed, series }, index) => {
+      const agg = parsed.aggregator ? `${parsed.aggregator}:` : "";
+      const functions = parsed.asCount ? ".as_count()" : "";
+      return series.map((s) => {
+        const scope = [...parsed.tags, ...s.group].join(",") || "*";
+        const first = s.points[0]?.[0] ?? from;
+        const last = s.points[s.points.length - 1]?.[0] ?? to;
+        const expression = `${agg}${parsed.metric}{${scope}}${functions}`;
+        return {
+          metric: parsed.metric,
+          display_name: parsed.shift ? `${parsed.shift}(${parsed.metric})` : parsed.metric,
+          pointlist: s.points.map(([t, v]) => [floatMs(t), v]),
+          scope,
+          expression: parsed.shift ? `${parsed.shift}(${expression})` : expression,
+          tag_set: s.group,
+          interval: s.interval_s,
+          start: first,
+          // The start of the last point's interval, in whole seconds, as Datadog reports it.
+          end: last + (s.interval_s - 1) * 1000,
+          length: s.points.length,
+          // Datadog echoes the aggregator the query named, and null when it named none.
+          aggr: parsed.aggregator ?? null,
+          unit: seriesUnitArray(s.unit, s.per_unit),
+          query_index: index,
+          attributes: {},
+        };
+      });
     }),
   };
 }

@@ -23,7 +23,7 @@ export function spawnService(kind: keyof typeof ENTRY, env: Record<string, strin
   const child = spawn(process.execPath, ["--conditions=@orch/source", "--import", "tsx", ENTRY[kind]], {
     cwd: ROOT,
     // Only what the test passes (plus PATH): the developer's own keys must not leak into the run.
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", WORKER_PROCESSES: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -1,0 +1,69 @@
+import type { Redis } from "ioredis";
+
+/** The slice of a pino logger the outage log writes to. */
+export interface OutageLogger {
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EAI_AGAIN|Connection is closed|Stream isn't writeable|connect ETIMEDOUT|Reached the max retries per request limit/i;
+
+/** Whether an error says the connection to Redis is down (rather than that a command failed). */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return CONNECTION_ERROR.test(`${code ?? ""} ${error.message}`);
+}
+
+/**
+ * One process's view of its Redis connections: an outage is logged once when it starts (the
+ * first error of any connection) and once when it ends (every watched connection ready again),
+ * with the errors counted in between — not a line per error per connection per retry.
+ */
+export class RedisOutageLog {
+  private readonly watched = new Set<Redis>();
+  private outage?: { since: number; errors: number; sources: Set<string> };
+
+  constructor(
+    private readonly log: OutageLogger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts `redis`'s errors toward outages; its return to ready may end one. */
+  watch(redis: Redis, role: string): void {
+    this.watched.add(redis);
+    redis.on("error", (error: Error) => this.error(error, role));
+    redis.on("ready", () => this.ready());
+    redis.once("end", () => this.watched.delete(redis));
+  }
+
+  /** An error from a connection or a client that uses one (a BullMQ worker). */
+  error(error: Error, source: string): void {
+    if (this.outage) {
+      this.outage.errors += 1;
+      this.outage.sources.add(source);
+      return;
+    }
+    this.outage = { since: this.now(), errors: 1, sources: new Set([source]) };
+    this.log.warn(
+      { err: error, source },
+      "Redis connection lost; reconnecting (further errors are counted, not logged, until it is back)",
+    );
+  }
+
+  private ready(): void {
+    const outage = this.outage;
+    if (!outage) return;
+    if ([...this.watched].some((r) => r.status !== "ready")) return;
+    this.outage = undefined;
+    this.log.info(
+      {
+        errors: outage.errors,
+        seconds: Math.round((this.now() - outage.since) / 100) / 10,
+        sources: [...outage.sources],
+      },
+      "Redis connection back",
+    );
+  }
+}
