@@ -62,7 +62,7 @@ export function TraceTimeline({ trace }: { readonly trace: JobTrace }) {
       </dl>
       {trace.plan ? (
         <p class="trace-plan">
-          Plan ({trace.plan.source}, intent {trace.plan.intent}, {trace.plan.window.label}):{" "}
+          Plan by {trace.plan.source}, intent {trace.plan.intent}, window {trace.plan.window.label}:{" "}
           {trace.plan.rationale}
         </p>
       ) : null}
