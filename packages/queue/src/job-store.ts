@@ -2,11 +2,7 @@ import type { Redis } from "ioredis";
 import {
   EMPTY_USAGE,
   PHASES,
-  ROUND_LIMIT,
   roundPhaseKey,
-  type DrillDownPlan,
-  type DrillRound,
-  type Evidence,
   type JobError,
   type JobRequest,
   type JobStatus,
@@ -17,6 +13,7 @@ import {
 } from "@orch/core";
 import { globalKeys, jobKeys } from "./job-keys.js";
 import { newJobId } from "./job-id.js";
+import { parseRounds, roundEvidenceKeys, roundKeys } from "./job-rounds.js";
 import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
 import { jobTrace, traceSummary } from "./job-trace.js";
 import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
@@ -66,9 +63,6 @@ export interface JobStoreOptions {
 /** What `get` loads unless asked otherwise: the plan and the answer, not the (large) evidence. */
 const DEFAULT_OUTPUTS: readonly Phase[] = ["planning", "feedback"];
 
-/** The rounds after the first a job may take (2, 3, …). */
-const EXTRA_ROUNDS: readonly number[] = Array.from({ length: ROUND_LIMIT }, (_, i) => i + 2);
-
 /** Where a phase's save goes, for the phases of a round after the first and for drill-down plans. */
 export interface PhaseSlot {
   /** The round the phase belongs to (1 unless a drill-down started another). */
@@ -105,17 +99,9 @@ export class JobStore {
     ];
   }
 
-  /** The outputs of the extra rounds a job may take: each drill-down plan and what its reads returned. */
-  private roundKeys(id: string): string[] {
-    return EXTRA_ROUNDS.flatMap((round) => [
-      jobKeys.drillPlan(id, round),
-      jobKeys.output(id, roundPhaseKey("execution", round)),
-    ]);
-  }
-
   /** Every key of a job (the end scripts expire them all). */
   private allKeys(id: string): string[] {
-    return [...this.keys(id), ...this.roundKeys(id)];
+    return [...this.keys(id), ...roundKeys(id)];
   }
 
   /**
@@ -206,12 +192,12 @@ export class JobStore {
     load: readonly Phase[] = DEFAULT_OUTPUTS,
     rounds = false,
   ): Promise<StoredJob | undefined> {
-    const roundKeys = rounds ? this.roundKeys(id) : [];
+    const extraKeys = rounds ? roundKeys(id) : [];
     const [hash, stepCount, ...raw] = await Promise.all([
       this.redis.hgetall(jobKeys.record(id)),
       this.redis.llen(jobKeys.steps(id)),
       ...load.map((phase) => this.redis.getBuffer(jobKeys.output(id, phase))),
-      ...roundKeys.map((key) => this.redis.getBuffer(key)),
+      ...extraKeys.map((key) => this.redis.getBuffer(key)),
     ]);
     if (!hash || !hash.id) return undefined;
     const texts = await Promise.all(
@@ -228,21 +214,7 @@ export class JobStore {
         .slice(load.length)
         .map((stored) => (stored instanceof Buffer ? decodeOutput(stored) : Promise.resolve(undefined))),
     );
-    const drill: DrillRound[] = [];
-    const pending: DrillDownPlan[] = [];
-    EXTRA_ROUNDS.forEach((_, i) => {
-      const plan = extra[2 * i];
-      const evidence = extra[2 * i + 1];
-      if (typeof plan !== "string") return;
-      const parsed = JSON.parse(plan) as DrillDownPlan;
-      if (typeof evidence === "string")
-        drill.push({ plan: parsed, evidence: JSON.parse(evidence) as Evidence });
-      else pending.push(parsed);
-    });
-    return {
-      ...job,
-      outputs: { ...job.outputs, rounds: drill, ...(pending[0] ? { drill_plan: pending[0] } : {}) },
-    };
+    return { ...job, outputs: { ...job.outputs, ...parseRounds(extra) } };
   }
 
   /** The job if it exists and belongs to `owner`; others' jobs are indistinguishable from missing ones. */
@@ -333,7 +305,7 @@ export class JobStore {
       this.redis.set(staged, stored, "EX", this.options.retentionSeconds + 3600),
       COMPLETE_PHASE.run(
         this.redis,
-        [...this.keys(id), staged, destination, ...this.roundKeys(id)],
+        [...this.keys(id), staged, destination, ...roundKeys(id)],
         [
           globalKeys.eventsChannel,
           key,
@@ -392,8 +364,8 @@ export class JobStore {
         .exec(),
       evidenceTtl !== undefined && evidenceTtl < this.options.retentionSeconds
         ? Promise.all(
-            ["execution", ...EXTRA_ROUNDS.map((round) => roundPhaseKey("execution", round))].map((key) =>
-              this.redis.expire(jobKeys.output(end.id, key), evidenceTtl),
+            [jobKeys.output(end.id, "execution"), ...roundEvidenceKeys(end.id)].map((key) =>
+              this.redis.expire(key, evidenceTtl),
             ),
           )
         : undefined,
