@@ -4,7 +4,7 @@ import { changePct, describer } from "./describe.js";
 import { categoryOf, changeSeverity, isBadDirection } from "./impact.js";
 import { leakDetection } from "./leak.js";
 import type { PreparedSeries } from "./prepared-series.js";
-import { madSigma, theilSen } from "./robust.js";
+import { scatterAbout, theilSen } from "./robust.js";
 import type { SeriesModel } from "./series-model.js";
 import { utilisationOf } from "./utilisation.js";
 
@@ -52,7 +52,7 @@ export function trendDetections(p: PreparedSeries, m: SeriesModel, memoryLimit?:
     const toCrit = Math.max(0, (util.crit - usedNow) / usedSlope);
     if (toCrit > HORIZON_H || usedNow < 0.5) return [];
     // A rise smaller than the readings' own scatter about the line is no evidence of filling.
-    const scatter = madSigma(Float64Array.from(p.values, (v, i) => v - (intercept + slope * (xs[i] ?? 0))));
+    const scatter = scatterAbout(xs, p.values, { slope, intercept });
     if (Math.abs(last - first) < 3 * scatter) return [];
     return [
       {
@@ -154,7 +154,7 @@ export function fillingDetection(p: PreparedSeries, windowMs: number, since?: nu
   const usedNow = intercept + slope * ((tEnd - t0) / HOUR_MS);
   if (!(slope > 0) || usedNow < 0.5) return undefined;
   // The climb must stand out of the readings' scatter about its line: noise on a flat disk has a slope too.
-  const scatter = madSigma(Float64Array.from(ys, (y, i) => y - (intercept + slope * (xs[i] ?? 0))));
+  const scatter = scatterAbout(xs, ys, { slope, intercept });
   if (slope * ((tEnd - t0) / HOUR_MS) < 3 * scatter) return undefined;
   const toCrit = Math.max(0, (util.crit - usedNow) / slope);
   const toFull = Math.max(0, (util.full - usedNow) / slope);

@@ -138,6 +138,15 @@ export function theilSen(
   return { slope, intercept: median(intercepts) };
 }
 
+/** The robust scatter (MAD sigma) of readings about a fitted line: how far from it noise alone goes. */
+export function scatterAbout(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  line: { readonly slope: number; readonly intercept: number },
+): number {
+  return madSigma(Float64Array.from(ys, (y, i) => y - (line.intercept + line.slope * (xs[i] ?? 0))));
+}
+
 /** Spearman rank correlation of two equally long samples, in [-1, 1]. */
 export function spearman(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
   const n = Math.min(xs.length, ys.length);

@@ -1,5 +1,5 @@
 import { analyzeEvidence } from "../analysis/analyze-evidence.js";
-import { madSigma, theilSen } from "../analysis/robust.js";
+import { scatterAbout, theilSen } from "../analysis/robust.js";
 import type { Evidence, Series } from "../evidence.js";
 import { classifyMetric } from "../metric-catalog.js";
 import type { Plan } from "../plan.js";
@@ -34,7 +34,7 @@ function climbs(s: Series): boolean {
   const ys = points.map(([, v]) => v);
   const { slope, intercept } = theilSen(xs, ys);
   if (!(slope > 0)) return false;
-  const scatter = madSigma(Float64Array.from(ys, (y, i) => y - (intercept + slope * (xs[i] ?? 0))));
+  const scatter = scatterAbout(xs, ys, { slope, intercept });
   return slope * (xs[xs.length - 1] ?? 0) >= CLIMB_SCATTERS * Math.max(scatter, 1e-12);
 }
 
