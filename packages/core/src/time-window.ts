@@ -1,3 +1,4 @@
+import { spellQuestion } from "./planner/question-spelling.js";
 import { parseAbsoluteRange } from "./time/absolute-time.js";
 
 /** A closed time interval in epoch milliseconds, with the phrase it came from. */
@@ -162,7 +163,7 @@ function askedFor(count: number, unitWord: string): Asked | undefined {
  * window; asked for 1 minute)") or, for a zero length, the default instead.
  */
 export function parseTimeframe(question: string, defaultTimeframe: string, now: number): TimeWindow {
-  const text = question.toLowerCase();
+  const text = spellQuestion(question);
   let asked: Asked | undefined;
   const absolute = parseAbsoluteRange(question, now);
   if (absolute) {

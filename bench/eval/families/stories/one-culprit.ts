@@ -9,6 +9,8 @@ import { drawService } from "../service-names.js";
 import { deployTitle, drawVersion } from "./deploy-words.js";
 
 const MIN = 60_000;
+/** Further back than any read reaches: a window widened to a week, and the week before it. */
+const NEVER_BEFORE_MS = 21 * 86_400_000;
 
 /** `count` distinct items, in a drawn order. */
 function sample<T>(r: DrawRandom, items: readonly T[], count: number): T[] {
@@ -97,10 +99,12 @@ export const oneCulprit: ScenarioFamily = {
       const group = [`${key}:${value}`];
       const bad = value === culprit;
       // A version reports only while it runs: the new one from the deploy, the old one until it.
+      // The new one never ran before, so its silence reaches back past every read, history too
+      // (a week and the week before it): else last week's reads would see both versions at once.
       const life =
         breakdown === "version"
           ? bad
-            ? [{ type: "nodata" as const, start: offsetOf(w.ms + 10 * MIN), end: deployAt }]
+            ? [{ type: "nodata" as const, start: offsetOf(w.ms + NEVER_BEFORE_MS), end: deployAt }]
             : [{ type: "nodata" as const, start: deployAt, end: "0" }]
           : [];
       const share = breakdown === "version" ? 1 : 1 / n;

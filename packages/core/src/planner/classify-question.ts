@@ -1,6 +1,7 @@
 import type { SignalKind } from "../metric-catalog.js";
 import type { Intent } from "../plan.js";
 import type { ConversationMessage } from "../ports.js";
+import { readQuestion } from "./question-spelling.js";
 
 const INTENT_WORDS: Readonly<Record<Exclude<Intent, "health">, readonly RegExp[]>> = {
   errors: [
@@ -60,7 +61,7 @@ const KIND_WORDS: ReadonlyArray<readonly [SignalKind, RegExp]> = [
 
 /** Signal kinds the question names explicitly ("CPU and memory"), in order of appearance. */
 export function mentionedKinds(question: string): SignalKind[] {
-  const text = question.toLowerCase();
+  const text = readQuestion(question);
   return KIND_WORDS.map(([kind, re]) => ({ kind, at: text.search(re) }))
     .filter((k) => k.at >= 0)
     .sort((a, b) => a.at - b.at)
@@ -68,7 +69,7 @@ export function mentionedKinds(question: string): SignalKind[] {
 }
 
 function scoreIntents(text: string): Record<Exclude<Intent, "health">, number> {
-  const lower = text.toLowerCase();
+  const lower = readQuestion(text);
   const score = (res: readonly RegExp[]) => res.reduce((n, re) => n + (re.test(lower) ? 1 : 0), 0);
   return {
     errors: score(INTENT_WORDS.errors),
@@ -118,7 +119,7 @@ const DAY_MS = 86_400_000;
 const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/\b(leak(s|ing|ed)?|oom\w*|out of memory)\b/, "a memory leak", 3 * DAY_MS],
   [
-    /\b(memory|mem|heap|rss|ram|working set)\b[^.?!]{0,40}\b(grow\w*|creep\w*|increas\w*|climb\w*|ris(e|es|ing)|keeps?|go(es|ing)? up|went up|balloon\w*|bloat\w*|swell\w*|accumulat\w*|build(s|ing)? up)\b|\b(grow\w*|creep\w*|increas\w*|climb\w*|rising|balloon\w*|bloat\w*|swell\w*)\b[^.?!]{0,20}\b(memory|mem|heap|rss|ram)\b/,
+    /\b(memory|mem|heap|rss|ram|working set)\b[^.?!]{0,40}\b(grow\w*|creep\w*|increas\w*|climb\w*|ris(e|es|ing)|keeps?|go(es|ing)? up|went up|balloon\w*|bloat\w*|swell\w*|accumulat\w*|build(s|ing)? up)\b|\b(grow\w*|creep\w*|increas\w*|climb\w*|rising|balloon\w*|bloat\w*|swell\w*|more and more|ever more|(us|eat|tak|hogg)(e|es|ing) more)\b[^.?!]{0,20}\b(memory|mem|heap|rss|ram)\b/,
     "memory growth",
     3 * DAY_MS,
   ],
@@ -135,6 +136,13 @@ const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string, number]> = [
   [/\b(trends?|over time|gradual(ly)?|slowly)\b/, "a trend", 7 * DAY_MS],
 ];
 
+/**
+ * A question about memory and nothing else ("payments memory", "how is the heap on ledger?"):
+ * memory moves over hours, so a day shows its course; execution widens further when it climbs
+ * all day (widen-window.ts).
+ */
+const MEMORY_ONLY: SlowProblem = { words: "memory use", windowMs: DAY_MS };
+
 /** A slow-developing problem a question asks about, in words, with the window that shows it. */
 export interface SlowProblem {
   readonly words: string;
@@ -147,9 +155,11 @@ export interface SlowProblem {
  * be seen at all — a disk that fills in three days looks flat in one hour.
  */
 export function slowProblemOf(question: string): SlowProblem | undefined {
-  const text = question.toLowerCase();
+  const text = readQuestion(question);
   const found = SLOW_PROBLEMS.find(([re]) => re.test(text));
-  return found ? { words: found[1], windowMs: found[2] } : undefined;
+  if (found) return { words: found[1], windowMs: found[2] };
+  const kinds = mentionedKinds(question);
+  return kinds.length === 1 && kinds[0] === "memory" ? MEMORY_ONLY : undefined;
 }
 
 /** Hyphenated English words that are no service names. */

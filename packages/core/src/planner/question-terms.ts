@@ -1,4 +1,5 @@
 import { integrationMetric } from "../catalog/integration-catalog.js";
+import { spellQuestion } from "./question-spelling.js";
 
 /**
  * What a question names or clearly implies, as words to find in the service's metric names and
@@ -176,7 +177,7 @@ export interface QuestionTerms {
 
 /** The concepts and words a question names or implies. */
 export function questionTerms(question: string, service?: string): QuestionTerms {
-  const text = withoutService(question, service).toLowerCase();
+  const text = spellQuestion(withoutService(question, service));
   const words = new Map<string, string>();
   const concepts: string[] = [];
   for (const c of CONCEPTS) {

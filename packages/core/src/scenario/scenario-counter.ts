@@ -9,8 +9,12 @@ import type { ScenarioSeries } from "./scenario-schema.js";
  */
 
 const DAY_MS = 86_400_000;
-/** How far before the scenario's window the counter's history starts: room for week-before reads. */
-const HISTORY_MS = 8 * DAY_MS;
+/**
+ * How far before the scenario's window the counter's history starts: room for a window widened
+ * to a week and the week before it. Before that the counter did not exist: reads get no data,
+ * as Datadog gives none for a metric not yet reported, never a flat total that reads as no traffic.
+ */
+const HISTORY_MS = 15 * DAY_MS;
 /** Uptime the counter already has at the start of its history, in seconds of the baseline rate. */
 const UPTIME_S = 3 * 86_400;
 
@@ -67,10 +71,11 @@ function accumulated(h: CounterHistory, t: number): number {
   return a + (b - a) * (x - i);
 }
 
-/** The counter's value at t: the running total since the last reset (or since its history began). */
-export function counterValueAt(input: CounterInput): number {
+/** The counter's value at t: the running total since the last reset (or since its history began); null before its history. */
+export function counterValueAt(input: CounterInput): number | null {
   const h = historyOf(input);
   const { t } = input;
+  if (t < h.origin) return null;
   const reset = input.resets.filter((r) => r <= t).reduce((a, b) => Math.max(a, b), -Infinity);
   const total = Number.isFinite(reset)
     ? accumulated(h, t) - accumulated(h, reset)

@@ -59,6 +59,16 @@ describe("scenario series shapes", () => {
     for (const [t, v] of long) if (short.has(t)) expect(short.get(t)).toBe(v);
   });
 
+  it("gives no counter data from before the counter's history, never a flat total", () => {
+    const s = scenario([{ metric: "c_total", baseline: 5, cumulative: true }]);
+    const series = s.series[0]!;
+    const ancient = generateSeries(s, series, ANCHOR, ANCHOR - 40 * D, ANCHOR - 39 * D, 3600);
+    expect(values(ancient)).toEqual([]);
+    const weekBefore = values(generateSeries(s, series, ANCHOR, ANCHOR - 14 * D, ANCHOR - 13 * D, 3600));
+    expect(weekBefore.length).toBeGreaterThan(0);
+    expect(weekBefore[weekBefore.length - 1]!).toBeGreaterThan(weekBefore[0]!);
+  });
+
   it("lowers the level on the weekend and not on weekdays", () => {
     const s = scenario(
       [{ metric: "hits", baseline: 100, noise: 0, seasonality: { weekly: { weekend_factor: 0.4 } } }],

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { readQuestion, spellQuestion } from "./question-spelling.js";
+
+describe("spellQuestion", () => {
+  it.each([
+    ["Why is memmory growing?", "why is memory growing?"],
+    ["latnecy spike on checkout", "latency spike on checkout"],
+    ["erors since the deploy", "errors since the deploy"],
+    ["is the queue backlgo draining", "is the queue backlog draining"],
+    ["what happend in the last 30 mintues", "what happened in the last 30 minutes"],
+  ])("corrects the slips of a fast typist: %s", (typed, read) => {
+    expect(spellQuestion(typed)).toBe(read);
+  });
+
+  it.each([
+    "Are the reads stale?",
+    "How many deploys today?",
+    "Is each request slow?",
+    "Why are the hosts busy?",
+    "errors on memroy-api after v2.3",
+    "what does memroy.rss say",
+  ])("leaves real words, plurals and names alone: %s", (question) => {
+    expect(spellQuestion(question)).toBe(question.toLowerCase());
+  });
+
+  it("leaves short words and ambiguous slips alone", () => {
+    expect(spellQuestion("is cpu hgih")).toBe("is cpu hgih");
+  });
+});
+
+describe("readQuestion", () => {
+  it("reads a quoted metric name's parts as words", () => {
+    expect(readQuestion("why does mongodb.mem.resident keep going up")).toBe(
+      "why does mongodb mem resident keep going up",
+    );
+    expect(readQuestion("is process_memory_bytes leaking")).toBe("is process memory bytes leaking");
+  });
+});
