@@ -29,6 +29,8 @@ describe("what an integration's metric is, from its published metadata", () => {
     ["kubernetes_state.deployment.replicas_available", "saturation", "down"],
     ["kubernetes_state.deployment.replicas_unavailable", "errors", "up"],
     ["haproxy.backend.response.5xx", "errors", "up"],
+    ["gunicorn.request.status.503", "errors", "up"],
+    ["gunicorn.request.status.200", "requests", "both"],
     ["haproxy.backend.response.time", "latency", "up"],
     ["envoy.cluster.upstream_rq_total", "requests", "both"],
     ["envoy.cluster.upstream_rq_time", "latency", "up"],

@@ -43,6 +43,9 @@ const HEALTHY_SHARE =
   /(hit_?rate|hit_?ratio|hit_?percent|hits?_pct|success_?(rate|ratio|pct|percent)|availability|uptime_pct|apdex)/;
 const ERROR_WORDS =
   /(^|[._ ])(5xx|errors?|errs?|fail(ed|ures?|s)?|exceptions?|rejected|rejects?|refused|aborted|aborts?|timeouts?|timed_out|dropped|drops|discarded|deadlocks?|oom|outofmemory|killed|unavailable)([._ ]|$)/;
+/** A server-error status in a name about responses: "gunicorn.request.status.503", "http.status_code.5xx". */
+const SERVER_ERROR_STATUS =
+  /(^|[._ ])(status|statuses|status_code|code|codes|responses?|resp|http|rq)[._ ](\w+[._ ])?5(\d\d|xx)([._ ]|$)/;
 const TRAFFIC_WORDS =
   /(^|[._ ])(requests?|reqs?|rq|rq_total|hits|queries|query|commands?|cmds?|ops|operations|transactions?|txn|calls|invocations|throughput|rps|qps|messages_(published|delivered|in|out|received|consumed)|messages_in|publish(ed)?|deliver(ed|_get)?|processed|handled|served|records_consumed|consumed|ack|acked|acks|enqueue_count|dequeue_count|dequeued|sent|received|deleted)([._ ]|$)/;
 /** Words that make a traffic word a level of work in progress (a saturation), not a flow. */
@@ -94,6 +97,8 @@ function readText(e: WordEvidence): WordReading | undefined {
     return { kind: "gc", bad: "up", rule: "garbage-collection words" };
   if (has(HEALTHY_SHARE) && !has(ERROR_WORDS))
     return { kind: "saturation", bad: "down", rule: "a share that is healthy when high (hit rate, success)" };
+  if (has(SERVER_ERROR_STATUS))
+    return { kind: "errors", bad: "up", rule: "responses with a server-error status (5xx)" };
   if (has(ERROR_WORDS))
     return {
       kind: e.unit?.name === "packet" || has(NETWORK_WORDS) ? "network" : "errors",
