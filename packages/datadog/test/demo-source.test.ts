@@ -3,6 +3,7 @@ import {
   classifyMetric,
   demoScenarioFor,
   nextWholeMinute,
+  parseScenario,
   scenarioMetricNames,
   serviceScope,
   ScopeViolation,
@@ -95,6 +96,31 @@ describe("DemoSource", () => {
     const read = await demo.events(serviceScope("anything"), window(1), live());
 
     expect(read.value.map((e) => [e.title, e.type])).toEqual([["Deployed checkout v5.2.0", "deploy"]]);
+  });
+});
+
+describe("DemoSource reads a RATE metric as Datadog does", () => {
+  it("multiplies by the interval for .as_count() and drops the per-second unit", async () => {
+    const scenario = parseScenario({
+      id: "rate",
+      service: "rate",
+      question: "?",
+      window: "1h",
+      series: [
+        { metric: "web.hits", baseline: 2.5, noise: 0, unit: "hit", per_unit: "second", metric_type: "rate" },
+      ],
+    });
+    const demo = new DemoSource({ scenarios: () => scenario, anchor: () => ANCHOR });
+    const query: MetricQuery = { metric: "web.hits", aggregator: "sum", by: [], as_count: false };
+    const scope = serviceScope("rate");
+
+    const [rate] = (await demo.queryMetrics(query, scope, window(1), live())).value;
+    const [counted] = (await demo.queryMetrics({ ...query, as_count: true }, scope, window(1), live())).value;
+
+    const interval = (rate!.points[1]![0] - rate!.points[0]![0]) / 1000;
+    expect(rate!.points[0]![1]).toBeCloseTo(2.5);
+    expect(counted!.points[0]![1]).toBeCloseTo(2.5 * interval);
+    expect(counted!.source_unit).toEqual({ name: "hit" });
   });
 });
 

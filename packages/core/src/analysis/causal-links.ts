@@ -1,5 +1,6 @@
 import type { Finding } from "../finding.js";
 import { formatDuration } from "./format-value.js";
+import { isConsumedFlow } from "./zero-detections.js";
 
 /**
  * Cause before symptom: links findings into chains with a stated reason, from their timing, the
@@ -41,7 +42,7 @@ interface CauseRule {
   readonly isEffect: (f: Finding, cause: Finding) => boolean;
   /** How long after the cause began the effect may begin (it may also begin up to `early` before). */
   readonly lagMs: number;
-  readonly earlyMs: number;
+  readonly earlyMs: number | ((effect: Finding) => number);
   readonly reason: (cause: Finding, effect: Finding, delayMs: number) => string;
 }
 
@@ -73,17 +74,17 @@ const CAUSE_RULES: readonly CauseRule[] = [
   {
     name: "consumers gone",
     isCause: (f) => f.category === "availability" && f.evidence.anomaly === "zero",
-    isEffect: (f) =>
-      isQueueBacklog(f) ||
-      (f.category === "traffic" &&
-        !rises(f) &&
-        /(dequeue|consum|deliver|ack|deleted|processed)/.test(f.metric)),
+    isEffect: (f) => isQueueBacklog(f) || (f.category === "traffic" && !rises(f) && isConsumedFlow(f.metric)),
     lagMs: 60 * MIN,
-    earlyMs: 5 * MIN,
+    // A slow ramp is dated from its first rise, which noise can put early by a part of its length.
+    earlyMs: (e) =>
+      e.evidence.anomaly === "ramp" && typeof e.evidence.duration_min === "number"
+        ? Math.max(5 * MIN, 0.15 * e.evidence.duration_min * MIN)
+        : 5 * MIN,
     reason: (_c, e) =>
       e.category === "traffic"
-        ? "with nothing consuming, nothing is taken off the queue"
-        : "with nothing consuming, the backlog grows",
+        ? "nothing is taken off the queue: its consumers or workers stopped processing"
+        : "nothing takes messages off the queue: its consumers or workers stopped processing, so the backlog grows",
   },
   {
     name: "memory at its limit",
@@ -151,7 +152,8 @@ export function linkCauses(findings: readonly Finding[]): Finding[] {
       for (const effect of findings) {
         if (effect.id === cause.id || !significant(effect) || !rule.isEffect(effect, cause)) continue;
         const delay = effect.window.start - cause.window.start;
-        if (delay > rule.lagMs || delay < -rule.earlyMs) continue;
+        const early = typeof rule.earlyMs === "number" ? rule.earlyMs : rule.earlyMs(effect);
+        if (delay > rule.lagMs || delay < -early) continue;
         // No circles: an effect that already explains this cause stays its cause.
         if ((causedBy.get(cause.id) ?? []).includes(effect.id)) continue;
         causedBy.set(effect.id, [...(causedBy.get(effect.id) ?? []), cause.id]);

@@ -4,6 +4,7 @@ import { PRIORITY } from "./detection.js";
 import { describer } from "./describe.js";
 import type { PreparedSeries } from "./prepared-series.js";
 import { utilisationOf } from "./utilisation.js";
+import { isConsumedFlow } from "./zero-detections.js";
 
 /** Signals whose normal resting value is 0. */
 const QUIET_AT_ZERO: ReadonlySet<SignalKind> = new Set<SignalKind>([
@@ -92,6 +93,8 @@ export function flatLineDetections(p: PreparedSeries, windowMs: number): Detecti
   const util = utilisationOf(p);
   if (util && util.used(value) >= 0.999) return [];
   if (value === 0 && (p.kind === undefined || QUIET_AT_ZERO.has(p.kind))) return [];
+  // Work taken off a queue at 0 is no stuck reporter: the zero detection tells it (consumers stopped).
+  if (value === 0 && p.kind === "requests" && isConsumedFlow(p.series.metric)) return [];
   const d = describer(p, windowMs);
   const ongoing = to === n;
   return [

@@ -102,6 +102,57 @@ describe("the analysis knows what each number means", () => {
     expect(consumers?.summary).toMatch(/to 0/);
   });
 
+  it("reads work taken off a queue falling to zero as stopped consumers that grow the backlog", () => {
+    const result = analyse({
+      service: "order-events",
+      window: "6h",
+      series: [
+        {
+          metric: "aws.sqs.number_of_messages_deleted",
+          baseline: 4000,
+          noise: 0.1,
+          integer: true,
+          incidents: [{ type: "flatline", start: "-160m", end: "0", value: 0 }],
+        },
+        {
+          metric: "aws.sqs.approximate_number_of_messages_visible",
+          baseline: 6,
+          noise: 0.2,
+          integer: true,
+          incidents: [{ type: "ramp", start: "-160m", end: "0", to: 600_000 }],
+        },
+        { metric: "aws.sqs.number_of_messages_sent", baseline: 4000, noise: 0.1, integer: true },
+      ],
+    });
+    const taken = reported(result.findings).find((f) => f.metric === "aws.sqs.number_of_messages_deleted");
+    expect(taken).toMatchObject({ category: "availability", severity: "critical" });
+    expect(taken?.evidence.anomaly).toBe("zero");
+    expect(taken?.summary).toMatch(/consumers or workers stopped processing/);
+    expect(taken?.summary).not.toMatch(/hung reporter/);
+    const backlog = result.findings.find(
+      (f) => f.metric === "aws.sqs.approximate_number_of_messages_visible",
+    );
+    expect(backlog?.caused_by).toEqual([taken?.id]);
+    expect(backlog?.cause_reason).toMatch(/consumers or workers/);
+  });
+
+  it("leaves a trickle of work that reads 0 now and then alone", () => {
+    const result = analyse({
+      service: "cron-queue",
+      window: "6h",
+      series: [
+        {
+          metric: "sidekiq.processed",
+          baseline: 1.5,
+          noise: 0,
+          integer: true,
+          incidents: [{ type: "flatline", start: "-4m", end: "-1m", value: 0 }],
+        },
+      ],
+    });
+    expect(reported(result.findings).filter((f) => f.evidence.anomaly === "zero")).toEqual([]);
+  });
+
   it("shows a pool pinned at its size as saturation, not as a stuck gauge", () => {
     const result = analyse({
       service: "api",

@@ -1,3 +1,4 @@
+import { isConsumedFlow } from "../analysis/zero-detections.js";
 import {
   formatChange,
   formatDuration,
@@ -54,9 +55,9 @@ export function subjectOf(f: Finding): string {
       return p ? `${p} latency` : "latency";
     }
     case "errors":
-      return /5xx/.test(m) ? "5xx errors" : "errors";
+      return /5(xx|\d\d)/.test(m) ? "5xx errors" : "errors";
     case "requests":
-      return "traffic";
+      return isConsumedFlow(m) ? "the work taken off the queue" : "traffic";
     case "network":
       return /(error|drop|retrans)/.test(m) ? "network errors" : "network traffic";
     case "restarts":

@@ -11,6 +11,7 @@ import {
 import type { AnalysisResult } from "../analysis-result.js";
 import type { Finding, FindingCategory } from "../finding.js";
 import { silentWith } from "./silence.js";
+import { isConsumedFlow } from "../analysis/zero-detections.js";
 
 /** What a rule sees besides the finding: every finding (for correlations) and the window. */
 interface RuleContext {
@@ -220,7 +221,7 @@ const RULES: readonly RecommendationRule[] = [
   {
     id: "outage",
     category: "availability",
-    when: (f) => f.kind === "requests" && str(f, "anomaly") !== "nodata",
+    when: (f) => f.kind === "requests" && str(f, "anomaly") !== "nodata" && !isConsumedFlow(f.metric),
     advice: (f, ctx) =>
       `Treat this as an outage: ${f.metric} went to zero at ${at(f, ctx)}; check health checks, the load balancer and the last change.`,
   },

@@ -17,6 +17,14 @@ const shapes = parseScenario({
     { metric: "http.server.duration", baseline: 0.2, noise: 0, percentile: "p50", unit: "second" },
     { metric: "http.server.duration", baseline: 1.5, noise: 0, percentile: "p99", unit: "second" },
     { metric: "jobs_done", baseline: 100, noise: 0, seasonality: { amplitude: 0.5, peak_hour: 12 } },
+    {
+      metric: "web.hits",
+      baseline: 2.5,
+      noise: 0,
+      unit: "hit",
+      per_unit: "second",
+      metric_type: "rate",
+    },
   ],
   monitors: [
     { name: "tagged", state: "OK", query: "avg(last_5m):avg:jobs_done{service:shapes} < 1" },
@@ -120,6 +128,22 @@ describe("fake Datadog", () => {
       `/api/v1/query?from=${FROM}&to=${TO}&query=${q}${encodeURIComponent(",not a query")}`,
     );
     expect(bad.status).toBe(400);
+  });
+
+  it("multiplies a RATE metric by the interval for .as_count(), as Datadog does, and leaves it per second without", async () => {
+    const read = async (query: string) => {
+      const body = (await (
+        await get(`/api/v1/query?from=${FROM}&to=${TO}&query=${encodeURIComponent(query)}`)
+      ).json()) as {
+        series: Array<{ interval: number; pointlist: Array<[number, number]>; unit: unknown[] | null }>;
+      };
+      return body.series[0]!;
+    };
+    const counted = await read("sum:web.hits{service:shapes}.as_count()");
+    const rate = await read("sum:web.hits{service:shapes}");
+    expect(rate.pointlist[0]![1]).toBeCloseTo(2.5);
+    expect(counted.pointlist[0]![1]).toBeCloseTo(2.5 * counted.interval);
+    expect(counted.unit?.[1] ?? null).toBeNull();
   });
 
   it("refuses wrong keys with 403 Forbidden and never records keys", async () => {
