@@ -321,6 +321,27 @@ describe("composeOfflineAnswer, the question", () => {
     );
   });
 
+  it("answers 'is it full?' yes when space left runs out, though no metric is named full", () => {
+    const { answer } = answerFor({
+      service: "edge-cache",
+      window: "4h",
+      seed: 3,
+      question: "Is the edge-cache cache full?",
+      series: [
+        ...webSeries(0.06, 0.3, 15),
+        {
+          metric: "varnish.SMA.s0.g_space",
+          baseline: 10e9,
+          noise: 0.01,
+          unit: "byte",
+          metric_type: "gauge",
+          incidents: [{ type: "ramp", start: "-150m", end: "-90m", to: 60e6 }],
+        },
+      ],
+    });
+    expect(answer.direct_answer).toMatch(/^Yes — space left on edge-cache has been down since/);
+  });
+
   it("gives no forecast to a question about errors", () => {
     const { answer } = answerFor(deployIncident, { intent: "errors" });
     expect(answer.answer_markdown).not.toContain("### Forecast");

@@ -49,11 +49,31 @@ function subjectWords(shape: QuestionShape): string {
     : `${unique.slice(0, -1).join(", ")} and ${unique[unique.length - 1] ?? ""}`;
 }
 
+/** A finding that shows something running out of room: space left falling, evictions, a limit near, a capacity projection. */
+function showsRunningOut(f: Finding): boolean {
+  if (f.category === "capacity") return true;
+  if (f.category !== "saturation") return false;
+  return (
+    f.evidence.low_is_bad === "yes" ||
+    f.evidence.threshold_level !== undefined ||
+    /(evict|nuked)/.test(f.metric.toLowerCase()) ||
+    f.kind === "memory" ||
+    f.kind === "disk"
+  );
+}
+
+/** A cache's own series: a cache integration's namespace or its evictions. */
+const CACHE_METRIC =
+  /^(redis|memcache|memcached|varnish|elasticache|aws\.elasticache|couchbase|hazelcast|ehcache)\.|(cache|evict|nuked)/;
+
 /** Whether a finding is about what the question names (its signal kinds or concepts). */
 function isAbout(f: Finding, shape: QuestionShape, readForQuestion: ReadonlySet<string>): boolean {
   if (shape.kinds.some((k) => findingIsAbout(f, k))) return true;
   if (readForQuestion.has(f.metric)) return true;
-  return (f.caused_by ?? []).length === 0 && false;
+  // "Is it full?", "maxed out?": whatever shows room running out answers it, whatever it is named.
+  if (shape.concepts.includes("full") && showsRunningOut(f)) return true;
+  if (shape.concepts.includes("cache") && CACHE_METRIC.test(f.metric.toLowerCase())) return true;
+  return false;
 }
 
 /** What was checked, for an all-clear: "7 series (latency, errors, traffic, CPU), 4 monitors (none alerting), no deploys". */

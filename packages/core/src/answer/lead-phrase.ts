@@ -38,8 +38,12 @@ export function subjectOf(f: Finding): string {
   if (/(cl_waiting|waiting)/.test(m)) return "clients waiting for a connection";
   if (/(queue|messages|backlog|ready|lag)/.test(m) && f.kind === "saturation")
     return /lag/.test(m) ? "consumer lag" : "the queue backlog";
-  if (/(conn|clients|pool|sessions)/.test(m) && f.kind === "saturation") return "connections";
+  if (/(conn|clients|pool|sessions)/.test(m) && f.kind === "saturation")
+    return str(f, "low_is_bad") === "yes" ? "free connections" : "connections";
   if (/thread/.test(m)) return "threads";
+  // What is left, not what is used: a fall is the trouble ("space left in the storage").
+  if (str(f, "low_is_bad") === "yes" && (f.kind === "memory" || f.kind === "disk"))
+    return /space/.test(m) ? "space left" : f.kind === "disk" ? "free disk" : "free memory";
   switch (f.kind) {
     case "cpu":
       return "CPU";

@@ -37,6 +37,9 @@ const CONCEPTS: readonly Concept[] = [
       "free",
       "total",
       "utilization",
+      "space",
+      "available",
+      "nuked",
     ],
   },
   {
@@ -71,6 +74,7 @@ const CONCEPTS: readonly Concept[] = [
       "evicted",
       "evictions",
       "maxmemory",
+      "nuked",
     ],
   },
   {
