@@ -342,6 +342,45 @@ describe("composeOfflineAnswer, the question", () => {
     expect(answer.direct_answer).toMatch(/^Yes — space left on edge-cache has been down since/);
   });
 
+  it("answers 'is it back to normal?' yes, now, when all it shows is over", () => {
+    const { answer } = answerFor({
+      service: "checkout",
+      window: "6h",
+      seed: 5,
+      question: "Is checkout back to normal?",
+      series: webSeries(0.06, 0.3, 15).map((s) =>
+        s.metric === "trace.http.request.errors"
+          ? { ...s, incidents: [{ type: "burst" as const, start: "-200m", end: "-170m", factor: 40 }] }
+          : s,
+      ),
+    });
+    expect(answer.direct_answer).toMatch(
+      /^Yes, now — errors on checkout spiked from .* back to normal since/,
+    );
+  });
+
+  it("reads a question naming an integration as about its metrics ('is pgbouncer maxed out?')", () => {
+    const { answer } = answerFor({
+      service: "billing",
+      window: "1h",
+      seed: 9,
+      question: "Is pgbouncer maxed out on billing?",
+      series: [
+        ...webSeries(0.06, 0.3, 15),
+        {
+          metric: "pgbouncer.pools.cl_waiting",
+          baseline: 0,
+          noise: 0.1,
+          integer: true,
+          incidents: [{ type: "step", start: "-12m", to: 41, ramp: "5m" }],
+        },
+      ],
+    });
+    expect(answer.direct_answer).toMatch(
+      /^Yes — clients waiting for a connection on billing have been up since/,
+    );
+  });
+
   it("gives no forecast to a question about errors", () => {
     const { answer } = answerFor(deployIncident, { intent: "errors" });
     expect(answer.answer_markdown).not.toContain("### Forecast");

@@ -10,6 +10,8 @@ import { failedReads, findingIsAbout } from "./named-signal-lines.js";
 import { questionShape, type QuestionShape } from "./question-shape.js";
 import { silentWith } from "./silence.js";
 import { isFollowUp } from "../planner/classify-question.js";
+import { spellQuestion } from "../planner/question-spelling.js";
+import { withoutService } from "../planner/question-terms.js";
 
 /**
  * The one or two sentences that answer the question asked, before any evidence: yes or no for
@@ -49,17 +51,19 @@ function subjectWords(shape: QuestionShape): string {
     : `${unique.slice(0, -1).join(", ")} and ${unique[unique.length - 1] ?? ""}`;
 }
 
-/** A finding that shows something running out of room: space left falling, evictions, a limit near, a capacity projection. */
+/**
+ * A finding that shows something running out of room: a capacity projection, or saturation
+ * moving the bad way (space left falling, evictions, waiting clients, a pool filling, a limit near).
+ */
 function showsRunningOut(f: Finding): boolean {
-  if (f.category === "capacity") return true;
-  if (f.category !== "saturation") return false;
-  return (
-    f.evidence.low_is_bad === "yes" ||
-    f.evidence.threshold_level !== undefined ||
-    /(evict|nuked)/.test(f.metric.toLowerCase()) ||
-    f.kind === "memory" ||
-    f.kind === "disk"
-  );
+  return f.category === "capacity" || f.category === "saturation";
+}
+
+/** Whether the question names the integration a finding's metric comes from ("is pgbouncer maxed out?", "is mongo ok?"). */
+function namesNamespace(f: Finding, words: readonly string[]): boolean {
+  const namespace = f.metric.toLowerCase().split(".")[0] ?? "";
+  if (namespace.length < 3 || namespace === f.metric.toLowerCase()) return false;
+  return words.some((w) => w === namespace || (w.length >= 5 && namespace.startsWith(w)));
 }
 
 /** A cache's own series: a cache integration's namespace or its evictions. */
@@ -67,9 +71,15 @@ const CACHE_METRIC =
   /^(redis|memcache|memcached|varnish|elasticache|aws\.elasticache|couchbase|hazelcast|ehcache)\.|(cache|evict|nuked)/;
 
 /** Whether a finding is about what the question names (its signal kinds or concepts). */
-function isAbout(f: Finding, shape: QuestionShape, readForQuestion: ReadonlySet<string>): boolean {
+function isAbout(
+  f: Finding,
+  shape: QuestionShape,
+  readForQuestion: ReadonlySet<string>,
+  words: readonly string[],
+): boolean {
   if (shape.kinds.some((k) => findingIsAbout(f, k))) return true;
   if (readForQuestion.has(f.metric)) return true;
+  if (namesNamespace(f, words)) return true;
   // "Is it full?", "maxed out?": whatever shows room running out answers it, whatever it is named.
   if (shape.concepts.includes("full") && showsRunningOut(f)) return true;
   if (shape.concepts.includes("cache") && CACHE_METRIC.test(f.metric.toLowerCase())) return true;
@@ -171,7 +181,16 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
   const significant = analysis.findings.filter((f) => f.severity !== "info");
   const hasData = analysis.stats.some((s) => s.count > 0);
   const readForQuestion = new Set(plan.coverage?.read_for_question ?? []);
-  const unsettled = plan.coverage?.unmatched ?? [];
+  const words = spellQuestion(withoutService(input.question, service)).match(/[a-z][a-z0-9_]+/g) ?? [];
+  // A concept the metric names did not match is still settled by a finding that shows it.
+  const settles = (concept: string) =>
+    analysis.findings.some(
+      (f) =>
+        f.severity !== "info" &&
+        ((concept === "full" && showsRunningOut(f)) ||
+          (concept === "cache" && CACHE_METRIC.test(f.metric.toLowerCase()))),
+    );
+  const unsettled = (plan.coverage?.unmatched ?? []).filter((c) => !settles(c));
   const tail =
     unsettled.length > 0
       ? ` The service reports no metric about ${unsettled.join(" or ")}, so that part is not answered.`
@@ -204,7 +223,7 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
   // A signal the question names outranks a metric read for a concept it implies; series outrank corroboration.
   const namesKind = (f: Finding): number => Number(!shape.kinds.some((k) => findingIsAbout(f, k)));
   const about = significant
-    .filter((f) => isAbout(f, shape, readForQuestion))
+    .filter((f) => isAbout(f, shape, readForQuestion, words))
     .sort((a, b) => namesKind(a) - namesKind(b) || bySource(a, b));
   const top = about[0] ?? significant[0];
   const on = `on ${service}`;
@@ -213,7 +232,9 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
     const named = shape.kinds.length > 0 || shape.concepts.length > 0;
     const focus = named ? about[0] : significant[0];
     if (focus) {
-      const word = shape.yesMeans === "healthy" ? "No" : "Yes";
+      // "Is it back to normal?" when all it shows is over: yes, now — and what it was.
+      const over = (named ? about : significant).every((f) => f.state === "recovered");
+      const word = shape.yesMeans === "healthy" ? (over ? "Yes, now" : "No") : "Yes";
       const chain = chainSentence(focus, analysis.findings, windowMs);
       const together = silentWith(focus, analysis.findings);
       return {
