@@ -203,6 +203,7 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
 
   let detections: Detection[] = [];
   const forecasts: Forecast[] = [];
+  const pasts = new Map<string, SeriesHistory>();
   for (const { series: s, profile } of understood) {
     if (isLimitMetric(s.metric, collected.metadata.get(s.metric))) continue;
     const kind = s.kind ?? profile?.kind;
@@ -215,6 +216,7 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
     // History: what it shows too is the service's rhythm; a level far from it all window is older trouble.
     const past = historyLike(collected.history.get(labelOf(s)), s, profile);
     if (past) {
+      pasts.set(labelOf(s), past);
       detections.push(...judgeAgainstHistory(own, s, past, window));
       const degraded = degradedAgainstHistory(s, past, window, profile, own);
       if (degraded) detections.push(degraded);
@@ -222,7 +224,13 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
     const forecast = forecastOf(prepareSeries(s, profile, limit), window.end - window.start);
     if (forecast) forecasts.push(forecast);
   }
-  detections = withErrorRates(detections, series, window);
+  detections = withErrorRates(
+    detections,
+    series,
+    window,
+    (s) => pasts.get(labelOf(s)),
+    plan.intent === "errors",
+  );
   for (const l of logs) detections.push(...logDetections(l, window));
   detections.push(...monitorDetections(monitors, window));
   detections = detections.map((d, i) => ({ ...d, uid: `d${i}` }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeEvidence } from "./analyze-evidence.js";
+import { withErrorRates } from "./error-rate.js";
 import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 
 function errorFindings(errorsIncident: "with-traffic" | "on-their-own") {
@@ -62,5 +63,56 @@ describe("an error rate", () => {
   it("never divides another system's failures by the service's requests", () => {
     for (const other of ["airflow.operator_failures", "kubernetes.liveness_probe.failure"])
       expect(analyse(other).filter((f) => /of requests failed/.test(f.summary))).toEqual([]);
+  });
+});
+
+describe("a high error rate all window long", () => {
+  const window = { start: 0, end: 3_600_000, label: "last hour" };
+  const flat = (metric: string, value: number) => ({
+    metric,
+    query: `sum:${metric}{service:svc}`,
+    group: [],
+    interval_s: 60,
+    points: Array.from({ length: 60 }, (_, i): [number, number] => [i * 60_000, value]),
+  });
+  const today = [flat("trace.http.request.hits", 1000), flat("trace.http.request.errors", 60)];
+  const judge = (pastErrors?: number) =>
+    withErrorRates([], today, window, (s) =>
+      pastErrors === undefined
+        ? undefined
+        : { week: s.metric.endsWith("errors") ? flat(s.metric, pastErrors) : flat(s.metric, 1000) },
+    );
+
+  it("is a warning when nothing says it is usual", () => {
+    expect(judge()).toEqual([expect.objectContaining({ anomaly: "error_rate", severity: "warning" })]);
+    expect(judge(10)).toEqual([expect.objectContaining({ anomaly: "error_rate", severity: "warning" })]);
+  });
+
+  it("is context when as many failed a week earlier", () => {
+    const [finding] = judge(58);
+    expect(finding).toMatchObject({ anomaly: "error_rate", severity: "info" });
+    expect(finding?.summary).toMatch(/as 5\.8% did a week earlier: the service's usual error rate/);
+  });
+});
+
+describe("a chronic error rate asked about", () => {
+  it("stays the answer, said to be chronic", () => {
+    const window = { start: 0, end: 3_600_000, label: "last hour" };
+    const flat = (metric: string, value: number) => ({
+      metric,
+      query: `sum:${metric}{service:svc}`,
+      group: [],
+      interval_s: 60,
+      points: Array.from({ length: 60 }, (_, i): [number, number] => [i * 60_000, value]),
+    });
+    const [finding] = withErrorRates(
+      [],
+      [flat("trace.http.request.hits", 1000), flat("trace.http.request.errors", 90)],
+      window,
+      (s) => ({ week: flat(s.metric, s.metric.endsWith("errors") ? 90 : 1000) }),
+      true,
+    );
+    expect(finding).toMatchObject({ anomaly: "error_rate", severity: "warning" });
+    expect(finding?.summary).toMatch(/a chronic fault, not a new one/);
   });
 });

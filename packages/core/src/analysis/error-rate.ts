@@ -1,3 +1,4 @@
+import type { SeriesHistory } from "./history.js";
 import type { Series } from "../evidence.js";
 import type { TimeWindow } from "../time-window.js";
 import type { Detection } from "./detection.js";
@@ -88,6 +89,23 @@ function requestsOf(errs: Series, requests: readonly Series[]): Series | undefin
   return best.shared > 0 ? best.series : undefined;
 }
 
+/** The error rate a day or a week before the window, when history of both series was read. */
+function usualRate(
+  errors: SeriesHistory | undefined,
+  requests: SeriesHistory | undefined,
+  window: TimeWindow,
+): { rate: number; shift: "day" | "week"; when: string } | undefined {
+  for (const shift of ["week", "day"] as const) {
+    const e = errors?.[shift];
+    const r = requests?.[shift];
+    if (!e || !r) continue;
+    const past = rate(e, r, window.start, window.end, true);
+    if (past !== undefined)
+      return { rate: past, shift, when: shift === "week" ? "a week earlier" : "a day earlier" };
+  }
+  return undefined;
+}
+
 /**
  * Error rate = errors / requests where both series exist for the same group. Error findings
  * get the rate during and before the anomaly; a rate of 5 % or more is critical, one under
@@ -99,6 +117,9 @@ export function withErrorRates(
   detections: readonly Detection[],
   series: readonly Series[],
   window: TimeWindow,
+  historyOf: (s: Series) => SeriesHistory | undefined = () => undefined,
+  /** The question asks about errors: a chronic rate is still its answer, said to be chronic. */
+  errorsAsked = false,
 ): Detection[] {
   const requests = series.filter((s) => kindOf(s) === "requests");
   const out: Detection[] = [];
@@ -139,6 +160,31 @@ export function withErrorRates(
     if (!req) continue;
     const overall = rate(errs, req, window.start, window.end, true);
     if (overall === undefined || overall < 0.05) continue;
+    const usual = usualRate(historyOf(errs), historyOf(req), window);
+    const chronic = usual !== undefined && usual.rate >= 0.7 * overall;
+    if (usual !== undefined && chronic && !errorsAsked) {
+      // As many failed a day or a week earlier: the service's usual rate, context and no incident.
+      out.push({
+        key: labelOf(errs),
+        metric: errs.metric,
+        kind: "errors",
+        category: "errors",
+        severity: "info",
+        anomaly: "error_rate",
+        start: window.start,
+        end: window.end,
+        evidence: {
+          anomaly: "error_rate",
+          error_rate_pct: Math.round(overall * 10_000) / 100,
+          usual: usual.when,
+          [`${usual.shift}_before_error_rate_pct`]: Math.round(usual.rate * 10_000) / 100,
+        },
+        summary: `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window, as ${(usual.rate * 100).toFixed(1)}% did ${usual.when}: the service's usual error rate, not an incident`,
+        magnitude: 0,
+        priority: PRIORITY.error_rate,
+      });
+      continue;
+    }
     out.push({
       key: labelOf(errs),
       metric: errs.metric,
@@ -153,7 +199,7 @@ export function withErrorRates(
         error_rate_pct: Math.round(overall * 10_000) / 100,
         threshold_pct: 5,
       },
-      summary: `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window, above the 5% threshold`,
+      summary: `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window, above the 5% threshold${chronic ? `, as ${(usual.rate * 100).toFixed(1)}% did ${usual.when}: a chronic fault, not a new one` : ""}`,
       magnitude: Math.log(overall / 0.05 + 1),
       priority: PRIORITY.error_rate,
     });
