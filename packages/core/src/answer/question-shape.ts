@@ -1,6 +1,7 @@
 import type { SignalKind } from "../metric-catalog.js";
 import { mentionedKinds } from "../planner/classify-question.js";
 import { questionTerms, withoutService } from "../planner/question-terms.js";
+import { spellQuestion } from "../planner/question-spelling.js";
 
 /** What kind of answer a question wants first. */
 export type QuestionForm =
@@ -47,7 +48,7 @@ const BREAKDOWNS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Reads what kind of answer a question wants first, and about what. */
 export function questionShape(question: string, service?: string): QuestionShape {
-  const text = withoutService(question, service).trim();
+  const text = spellQuestion(withoutService(question, service)).trim();
   const kinds = mentionedKinds(text);
   const { concepts } = questionTerms(text);
   const base = { kinds, concepts };

@@ -8,6 +8,8 @@ describe("spellQuestion", () => {
     ["erors since the deploy", "errors since the deploy"],
     ["is the queue backlgo draining", "is the queue backlog draining"],
     ["what happend in the last 30 mintues", "what happened in the last 30 minutes"],
+    ["wihch zone is failing", "which zone is failing"],
+    ["why is it timnig out", "why is it timing out"],
   ])("corrects the slips of a fast typist: %s", (typed, read) => {
     expect(spellQuestion(typed)).toBe(read);
   });

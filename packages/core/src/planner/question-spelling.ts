@@ -23,6 +23,8 @@ const VOCABULARY: readonly string[] = [
   // when
   `minutes minute hours hour days weeks yesterday today overnight morning afternoon
   evening since after before during between`,
+  // what is asked for
+  `which where timing`,
 ].flatMap((list) => list.split(/\s+/));
 
 const KNOWN = new Set(VOCABULARY);
