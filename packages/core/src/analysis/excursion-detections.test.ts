@@ -49,6 +49,31 @@ describe("a climb on a daily cycle the window is too short to show", () => {
   });
 });
 
+describe("a drop at the top of a daily climb", () => {
+  it("is measured from the level just before it, not from the window's usual level", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "top",
+      service: "svc",
+      question: "How is it doing?",
+      window: "12h",
+      series: [
+        {
+          metric: "trace.http.request.hits",
+          baseline: 3000,
+          noise: 0.12,
+          integer: true,
+          seasonality: { amplitude: 0.6, peak_hour: 10 },
+          incidents: [{ type: "step", start: "-4h", factor: 0.35 }],
+        },
+      ],
+    });
+    const [drop] = analyzeEvidence({ evidence, plan }).findings;
+
+    expect(drop).toMatchObject({ category: "traffic", severity: "critical" });
+    expect(Number(drop?.evidence.change_pct)).toBeLessThanOrEqual(-60);
+  });
+});
+
 describe("an ongoing change", () => {
   it("lasts from its start to the latest point, as its 'since' reads at the window's end", () => {
     const { evidence, plan } = scenarioEvidence({

@@ -56,13 +56,24 @@ export function findLevelShifts(view: LevelView): Excursion[] {
   return out;
 }
 
-/** Adds the level shifts that no excursion already describes (one starting within a few points, same way). */
+/**
+ * Adds the level shifts that no excursion already describes (one starting within a few points,
+ * same way). A shift replaces such an excursion when it tells the move better: the excursion is
+ * brief, or gradual, or smaller because it was measured from the window's usual level rather
+ * than from the level just before (a drop at the top of a daily climb).
+ */
 export function withLevelShifts(found: readonly Excursion[], shifts: readonly Excursion[]): Excursion[] {
   const out = [...found];
   for (const shift of shifts) {
     const same = out.findIndex((e) => e.sign === shift.sign && Math.abs(e.start - shift.start) <= 3);
-    if (same < 0) out.push(shift);
-    else if (!(out[same]?.sustained ?? false)) out[same] = shift;
+    const e = out[same];
+    if (!e) out.push(shift);
+    else if (
+      !e.sustained ||
+      !(e.sharp || e.fast) ||
+      Math.abs(shift.after - shift.before) > Math.abs(e.after - e.before)
+    )
+      out[same] = shift;
   }
   return out.sort((a, b) => a.start - b.start);
 }
