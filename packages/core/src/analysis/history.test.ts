@@ -4,6 +4,8 @@ import { generateSeries } from "../scenario/scenario-generator.js";
 import { parseScenario, type ScenarioInput } from "../scenario/scenario-schema.js";
 import { degradedAgainstHistory, judgeAgainstHistory, judgeAgainstOwnWeeks } from "./history.js";
 import { detectSeries } from "./series-detections.js";
+import { analyzeEvidence } from "./analyze-evidence.js";
+import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 
 const ANCHOR = Date.UTC(2025, 2, 3, 14, 0); // a Monday
 const DAY = 86_400_000;
@@ -143,5 +145,33 @@ describe("judging a window against its history", () => {
       points: week.points.map(([t, v]): [number, number | null] => [t, v === null ? null : v * 3]),
     };
     expect(judgeAgainstHistory([whole], series, { week: other }, window)[0]?.severity).toBe("warning");
+  });
+});
+
+describe("a disk filling all through a two-week window", () => {
+  it("is no weekly rhythm, though each week climbs like the other", () => {
+    const { evidence, plan } = scenarioEvidence(
+      {
+        id: "fill",
+        service: "db",
+        question: "How fast is disk filling up?",
+        window: "14d",
+        series: [
+          {
+            metric: "system.disk.utilized",
+            baseline: 55,
+            noise: 0.01,
+            incidents: [{ type: "ramp", start: "-20160m", end: "0", to: 88 }],
+          },
+        ],
+      },
+      { intent: "capacity" },
+    );
+    const disk = analyzeEvidence({ evidence, plan }).findings.find(
+      (f) => f.metric === "system.disk.utilized",
+    );
+
+    expect(disk?.severity).not.toBe("info");
+    expect(disk?.evidence.rhythm).toBeUndefined();
   });
 });

@@ -96,11 +96,27 @@ function when(shift: Shift, at: number): string {
   return shift === "week" ? `last ${WEEKDAYS[new Date(at).getUTCDay()] ?? "week"}` : "yesterday";
 }
 
-const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 
 /** The series moved by `by` ms: its value at t is the series' value at t − by. */
 function shifted(series: Series, by: number): Series {
   return { ...series, points: series.points.map(([t, v]) => [t + by, v] as [number, number | null]) };
+}
+
+/**
+ * Something filling up (a leak, a disk on its trend line, a projected exhaustion): that it also
+ * climbed a week earlier makes it no less full, so history never makes it a rhythm.
+ */
+function fillsUp(d: Detection): boolean {
+  return (
+    d.category === "capacity" ||
+    d.anomaly === "leak" ||
+    d.anomaly === "trend" ||
+    d.evidence.fitted === "trend" ||
+    d.evidence.projected_full_h !== undefined ||
+    d.evidence.projected_exhaustion_h !== undefined
+  );
 }
 
 /**
@@ -122,7 +138,10 @@ export function judgeAgainstOwnWeeks(
       d.key !== labelOf(series) ||
       d.anomaly === "nodata" ||
       d.anomaly === "flatline" ||
-      d.anomaly === "zero"
+      d.anomaly === "zero" ||
+      fillsUp(d) ||
+      // A weekly rhythm's episodes are a weekend long at most; one that lasts most of a week is no rhythm.
+      d.end - d.start > 3 * DAY_MS
     )
       return d;
     const day = WEEKDAYS[new Date(d.start).getUTCDay()] ?? "day";
@@ -160,7 +179,8 @@ export function judgeAgainstHistory(
       d.key !== labelOf(series) ||
       d.anomaly === "nodata" ||
       d.anomaly === "flatline" ||
-      d.anomaly === "zero"
+      d.anomaly === "zero" ||
+      fillsUp(d)
     )
       return d;
     for (const shift of ["week", "day"] as const) {
