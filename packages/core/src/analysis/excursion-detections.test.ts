@@ -157,3 +157,30 @@ describe("a long burst in a short window", () => {
     expect(errors?.summary).not.toMatch(/still there/);
   });
 });
+
+describe("a burst of a small count on a daily cycle", () => {
+  it("is a burst, not a small step that began with it", () => {
+    // 500s counted per minute (Datadog's .as_count() of gunicorn's per-second rate): about 12 a
+    // minute, rising towards an evening peak, and a 15-minute burst of hundreds.
+    const { evidence, plan } = scenarioEvidence({
+      id: "burst",
+      service: "api",
+      question: "What happened to api earlier?",
+      window: "12h",
+      seed: 3,
+      series: [
+        {
+          metric: "gunicorn.request.status.500",
+          baseline: 12,
+          noise: 0.24,
+          seasonality: { amplitude: 0.22, peak_hour: 19.3 },
+          incidents: [{ type: "burst", start: "-242m", end: "-228m", to: 866 }],
+        },
+      ],
+    });
+    const [burst] = analyzeEvidence({ evidence, plan }).findings.filter((f) => f.severity !== "info");
+
+    expect(burst).toMatchObject({ category: "errors", state: "recovered" });
+    expect(burst?.evidence.anomaly).toBe("burst");
+  });
+});

@@ -71,11 +71,56 @@ interface Run {
  * judged apart from that drift. Segments stay in the core while they keep at least half the
  * peak's deviation or are short (the transition of a ramp, the fragments of a noisy dip).
  */
+/**
+ * Neighbouring fragments at about the same distance from the reference (within a factor of two)
+ * as one: noise on small counts cuts a burst into many short segments, and the burst, not each
+ * fragment, is what a peak is judged on. Segments of some length stay apart (a dip, then a
+ * weekend's lower level).
+ */
+function clusters(inside: readonly Segment[], reference: number, fragment: number): Segment[] {
+  const out: Segment[] = [];
+  let low = 0;
+  let high = 0;
+  let fragments = false;
+  for (const s of inside) {
+    const dev = Math.abs(s.mean - reference);
+    const last = out[out.length - 1];
+    const short = s.end - s.start < fragment;
+    if (
+      last &&
+      fragments &&
+      short &&
+      last.end === s.start &&
+      Math.min(low, dev) >= 0.5 * Math.max(high, dev)
+    ) {
+      const len = last.end - last.start + s.end - s.start;
+      out[out.length - 1] = {
+        ...last,
+        end: s.end,
+        mean: (last.mean * (last.end - last.start) + s.mean * (s.end - s.start)) / len,
+      };
+      low = Math.min(low, dev);
+      high = Math.max(high, dev);
+      continue;
+    }
+    out.push(s);
+    low = dev;
+    high = dev;
+    fragments = short;
+  }
+  return out;
+}
+
 function splitRuns(runs: Run[], segments: readonly Segment[], reference: number, sameLevel: number): Run[] {
   const out: Run[] = [];
   for (const run of runs) {
-    const inside = segments.filter(
-      (s) => s.start >= run.start && s.end <= run.end && Math.abs(s.mean - reference) > sameLevel,
+    // Segments shorter than a twentieth of the run are fragments (as for the peak below).
+    const inside = clusters(
+      segments.filter(
+        (s) => s.start >= run.start && s.end <= run.end && Math.abs(s.mean - reference) > sameLevel,
+      ),
+      reference,
+      Math.max(2, 0.05 * (run.end - run.start)),
     );
     if (inside.length < 2) {
       out.push(run);

@@ -92,6 +92,10 @@ export function flatLineDetections(p: PreparedSeries, windowMs: number): Detecti
   // not stuck. A CPU, latency or memory reading exactly 0 after varying is a reporter that stopped measuring.
   const util = utilisationOf(p);
   if (util && util.used(value) >= 0.999) return [];
+  // A pool or queue pinned at (about) the highest it has been is at its ceiling (max children, max
+  // connections), not a stuck reporter: the climb to it tells the story.
+  if (p.kind === "saturation" && from > 0 && value > 0 && value >= 0.9 * Math.max(...v.subarray(0, from)))
+    return [];
   if (value === 0 && (p.kind === undefined || QUIET_AT_ZERO.has(p.kind))) return [];
   // Work taken off a queue at 0 is no stuck reporter: the zero detection tells it (consumers stopped).
   if (value === 0 && p.kind === "requests" && isConsumedFlow(p.series.metric)) return [];
