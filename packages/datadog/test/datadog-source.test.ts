@@ -190,8 +190,11 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
       state_since: ANCHOR - 30 * 60_000,
     });
     expect(read.value.excluded).toEqual([]);
-    expect(fake.requests.map((r) => [r.path, r.query.query])).toEqual([
-      ["/api/v1/monitor/search", '(tag:"service:api-gateway") OR (scope:"service:api-gateway")'],
+    expect(fake.requests.map((r) => [r.path, r.query])).toEqual([
+      [
+        "/api/v1/monitor/search",
+        { query: '(tag:"service:api-gateway") OR (scope:"service:api-gateway")', page: "0", per_page: "100" },
+      ],
     ]);
   });
 
