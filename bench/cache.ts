@@ -21,6 +21,23 @@ interface BurstResult {
   readonly distinct_requests: number;
   readonly hit_ratio: number;
   readonly job_p50_ms: number;
+  /** Upstream calls per Datadog endpoint (`GET /api/v1/query`), most first. */
+  readonly by_endpoint: Readonly<Record<string, number>>;
+}
+
+/** The endpoint a request called, path parameters named as in Datadog's API reference. */
+export function endpointOf(method: string, path: string): string {
+  const template = path
+    .replace(/^\/api\/v1\/monitor\/\d+$/, "/api/v1/monitor/{monitor_id}")
+    .replace(/^\/api\/v1\/metrics\/[^/]+$/, "/api/v1/metrics/{metric_name}")
+    .replace(/^\/api\/v2\/metrics\/[^/]+\/all-tags$/, "/api/v2/metrics/{metric_name}/all-tags");
+  return `${method} ${template}`;
+}
+
+function histogram(keys: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 async function burst(stack: ServiceStack, datadog: FakeDatadog, bodies: readonly object[]) {
@@ -40,6 +57,7 @@ async function burst(stack: ServiceStack, datadog: FakeDatadog, bodies: readonly
     distinct_requests: distinct.size,
     hit_ratio: round(reads.filter((s) => s.cache === "hit").length / Math.max(1, reads.length), 3),
     job_p50_ms: round(median(ends.map((e) => Date.parse(e.finished_at) - t0)), 0),
+    by_endpoint: histogram(requests.map((r) => endpointOf(r.method, r.path))),
   };
   return { result, traces };
 }

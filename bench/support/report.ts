@@ -276,6 +276,17 @@ export function renderReport(r: BenchResults): string {
       "",
       `Execution phase (own work, median): uncached ${c.execution_ms.uncached_p50} ms, cached ${c.execution_ms.cached_p50} ms.`,
       "",
+      `Datadog requests of the distinct-services burst (cold investigations) by endpoint:`,
+      "",
+      table(
+        ["endpoint", "requests", "per investigation"],
+        Object.entries(c.distinct.by_endpoint).map(([endpoint, n]) => [
+          `\`${endpoint}\``,
+          n,
+          round(n / c.burst, 2),
+        ]),
+      ),
+      "",
     );
   }
   if (r.tokens) {

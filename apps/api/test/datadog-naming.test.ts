@@ -60,7 +60,7 @@ describe("a Datadog organisation behind an API URL, as clients see it", () => {
     expect(view.data_source).toBe("datadog");
     expect(trace.data_source).toBe("datadog");
     const failed = trace.steps.find((s) => s.status === "error" && s.error?.includes("monitor"));
-    expect(failed?.error).toMatch(/Datadog answered HTTP 500 on GET \/api\/v1\/monitor \(datadog\)/);
+    expect(failed?.error).toMatch(/Datadog answered HTTP 500 on GET \/api\/v1\/monitor\/search \(datadog\)/);
     expect(text).not.toContain(new URL(datadog.url).host);
     expect(text).not.toContain("127.0.0.1");
   });

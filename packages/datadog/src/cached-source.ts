@@ -22,6 +22,13 @@ const METADATA_TTL_SECONDS = 86_400;
 /** A metric's tags within a service: an hour in the cache. */
 const TAGS_TTL_SECONDS = 3600;
 
+/**
+ * The metrics a service reports, read for an hour-aligned window: kept until that hour is over
+ * (the key changes with it), not the minute of live data, so an alert storm on one service
+ * discovers once an hour, not once a minute.
+ */
+const DISCOVERY_TTL_SECONDS = 3600;
+
 /** The cache settings of config.datadog.cache. */
 export interface CacheSettings extends CacheTtls {
   readonly lock_ttl_ms: number;
@@ -110,7 +117,7 @@ export class CachedSource implements MetricsSource {
     const aligned = alignWindow(window, bucket);
     const tags = scopedTagList(scope);
     const produce: Produce<readonly string[]> = (s) => this.inner.discoverMetrics(scope, aligned, s);
-    return await this.read(["discover", tags], aligned, produce, signal, bucket);
+    return await this.read(["discover", tags], aligned, produce, signal, bucket, DISCOVERY_TTL_SECONDS);
   }
 
   async queryMetrics(

@@ -129,6 +129,28 @@ export function monitorInfo(monitor: v1.Monitor): MonitorInfo {
   };
 }
 
+/**
+ * A monitor as the monitor search returns it: `status` is its overall state, `last_triggered_ts`
+ * the latest trigger of its groups (epoch seconds), `overall_state_modified` when it entered its
+ * state — kept apart as in monitorInfo.
+ */
+export function monitorSearchInfo(result: v1.MonitorSearchResult): MonitorInfo {
+  const state = enumText(result.status) ?? "Unknown";
+  const type = enumText(result.type);
+  const triggered = finite(result.lastTriggeredTs) ?? 0;
+  const since = timeOf(result.additionalProperties?.overall_state_modified);
+  return {
+    id: result.id ?? 0,
+    name: result.name ?? "",
+    state,
+    ...(type ? { type } : {}),
+    tags: result.tags ?? [],
+    ...(result.query ? { query: result.query } : {}),
+    ...(triggered > 0 ? { last_triggered: triggered * 1000 } : {}),
+    ...(since !== undefined && since > 0 ? { state_since: since } : {}),
+  };
+}
+
 export function eventInfo(event: v1.Event): EventInfo {
   const tags = event.tags ?? [];
   const title = event.title ?? "";

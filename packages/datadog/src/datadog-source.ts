@@ -31,12 +31,13 @@ import {
 import { firstSightings } from "./first-sightings.js";
 import { createDatadogApis, type DatadogApis } from "./datadog-apis.js";
 import { MetricQueryBatcher } from "./metric-query-batch.js";
-import { findMonitors, MONITOR_LIMITS, type MonitorFilter } from "./monitor-listing.js";
+import { findMonitors, MONITOR_LIMITS } from "./monitor-listing.js";
 import type { RequestBudget } from "./redis-token-bucket.js";
 import {
   scopedLogSearch,
   scopedMetricName,
   scopedMetricQuery,
+  scopedMonitorSearch,
   scopedTagFilter,
   scopedTagList,
 } from "./scope-guard.js";
@@ -267,18 +268,16 @@ export class DatadogSource implements MetricsSource {
   }
 
   async monitors(scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorList>> {
-    const filter = scopedTagList(scope);
-    return await findMonitors(
-      (by: MonitorFilter, page: number) =>
-        this.call(
-          "GET /api/v1/monitor",
-          (api, o) =>
-            api.monitors.listMonitors({ ...by, groupStates: "all", page, pageSize: MONITOR_PAGE_SIZE }, o),
-          signal,
-        ),
-      scope,
-      filter,
-    );
+    // One search finds them by their tags or by their query's scope: one request, not a listing of each.
+    const query = scopedMonitorSearch(scope);
+    return await findMonitors(async (page: number) => {
+      const { value, calls } = await this.call(
+        "GET /api/v1/monitor/search",
+        (api, o) => api.monitors.searchMonitors({ query, page, perPage: MONITOR_PAGE_SIZE }, o),
+        signal,
+      );
+      return { value: value.monitors ?? [], calls };
+    }, scope);
   }
 
   async monitor(id: number, scope: ServiceScope, signal: AbortSignal): Promise<SourceRead<MonitorInfo>> {

@@ -9,6 +9,7 @@ export {
   checkScope,
   scopedLogSearch,
   scopedMetricQuery,
+  scopedMonitorSearch,
   scopedTagFilter,
   scopedTagList,
 } from "./scope-guard.js";

@@ -101,6 +101,23 @@ function monitor(raw: unknown): Json[] {
   ];
 }
 
+/** One result of the monitor search: its `status`, top-level `last_triggered_ts`, no groups. */
+function monitorSearchResult(raw: unknown): Json[] {
+  if (!isRecord(raw)) return [];
+  return [
+    defined({
+      id: num(raw.id),
+      name: str(raw.name) ?? "",
+      query: str(raw.query),
+      type: str(raw.type),
+      tags: strings(raw.tags),
+      status: monitorState(raw.status),
+      last_triggered_ts: num(raw.last_triggered_ts),
+      overall_state_modified: isoOf(raw.overall_state_modified),
+    }),
+  ];
+}
+
 function event(raw: unknown): Json[] {
   if (!isRecord(raw)) return [];
   const happened = epochMs(raw.date_happened);
@@ -216,14 +233,16 @@ const listOf = (body: unknown, key: string): unknown[] =>
   Array.isArray(body) ? body : isRecord(body) && Array.isArray(body[key]) ? body[key] : [];
 
 /**
- * The body of a 2xx answer to `endpoint` ("GET /api/v1/monitor", a gateway's path prefix
+ * The body of a 2xx answer to `endpoint` ("GET /api/v1/monitor/search", a gateway's path prefix
  * allowed), normalised for the SDK; bodies of other endpoints are returned as they are.
  */
 export function normaliseWireBody(endpoint: string, body: unknown): unknown {
   const [method = "", path = ""] = endpoint.split(" ");
   const is = (m: string, p: string) => method === m && path.replace(/\/+$/, "").endsWith(p);
-  if (is("GET", "/api/v1/monitor")) return listOf(body, "monitors").flatMap(monitor);
   if (method === "GET" && /\/api\/v1\/monitor\/\d+\/?$/.test(path)) return monitor(body)[0] ?? body;
+  if (is("GET", "/api/v1/monitor/search")) {
+    return { monitors: listOf(body, "monitors").flatMap(monitorSearchResult) };
+  }
   if (is("GET", "/api/v1/events")) {
     return { status: "ok", events: listOf(body, "events").flatMap(event) };
   }

@@ -44,6 +44,34 @@ export function scopedTagList(scope: ServiceScope): string {
 }
 
 /**
+ * The `query` of GET /api/v1/monitor/search that finds the scope's monitors by their own tags
+ * or by the scope of their query (the tags in `{…}`): `(tag:"service:x" AND tag:"env:prod") OR
+ * (scope:"service:x" AND scope:"env:prod")`, checked. Both branches name every scope tag and
+ * nothing else, so the OR joins two ways of naming the same service, never two services.
+ */
+export function scopedMonitorSearch(scope: ServiceScope): string {
+  scopedTagList(scope);
+  const every = (field: "tag" | "scope") => scope.tags.map((t) => `${field}:"${t}"`).join(" AND ");
+  const query = `(${every("tag")}) OR (${every("scope")})`;
+  // Scope tags are plain key:value (checkScope): none can close a quote or a parenthesis.
+  const branches = query.split(" OR ");
+  const named = (branch: string, field: string) =>
+    [...branch.matchAll(/(\w+):"([^"]*)"/g)].map((m) => (m[1] === field ? (m[2] ?? "") : "\u0000"));
+  const exact = (values: string[]) =>
+    values.length === scope.tags.length && values.every((v, i) => v === scope.tags[i]);
+  if (
+    branches.length !== 2 ||
+    !exact(named(branches[0] ?? "", "tag")) ||
+    !exact(named(branches[1] ?? "", "scope"))
+  ) {
+    throw new ScopeViolation(
+      `monitor search "${query}" does not name exactly the scope's tags; refusing to send it`,
+    );
+  }
+  return query;
+}
+
+/**
  * The scope as the `tag_filter` of GET /api/v1/metrics, checked. That parameter takes a tag
  * expression ("supports boolean and wildcard expressions"), so several scope tags are joined
  * with AND: "service:checkout AND env:prod".

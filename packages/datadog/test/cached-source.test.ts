@@ -130,6 +130,24 @@ describe("CachedSource over DatadogSource, against a real Redis and the fake Dat
     expect(pastTtl).toBeLessThanOrEqual(SETTINGS.ttl_past_seconds);
   });
 
+  it("discovers a service's metrics once an hour, not once a minute, for every worker", async () => {
+    // Two asks 40 minutes apart within one hour (an hour's start is where discovery's key changes).
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const lastHour = (end: number): TimeWindow => ({ start: end - 3_600_000, end, label: "last hour" });
+    const [a, b] = [worker(), worker()];
+
+    const first = await a.discoverMetrics(scope, lastHour(hour + 10 * 60_000), live());
+    const later = await b.discoverMetrics(scope, lastHour(hour + 50 * 60_000), live());
+
+    expect([first.cache, later.cache]).toEqual(["miss", "hit"]);
+    expect(fake.count("/api/v1/metrics")).toBe(1);
+    const [key] = await admin.keys("orch:dd:{cache}:v:*");
+    const ttl = await admin.ttl(key!);
+    // Far longer than a live window's minute; the hour-aligned key changes with the hour anyway.
+    expect(ttl).toBeGreaterThan(SETTINGS.ttl_live_seconds);
+    expect(ttl).toBeLessThanOrEqual(3600);
+  });
+
   it("keeps a metric's metadata a day, and Datadog's 404 as none, for every worker", async () => {
     fake.inject({
       kind: "respond",

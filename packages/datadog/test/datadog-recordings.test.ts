@@ -135,40 +135,43 @@ describe("DatadogSource on real recorded Datadog responses", () => {
     expect(fake.count("/api/v1/metrics/")).toBe(1);
   });
 
-  it("lists monitors with their type, and the time they entered their state apart from any trigger", async () => {
-    serve("/api/v1/monitor", "v1-monitor-list-page");
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [] });
-
-    const read = await source.monitors(scope, live());
-
-    expect(read.value.monitors.map((m) => [m.id, m.state, m.type])).toEqual([
-      [34822915, "No Data", "query alert"],
-      [34822916, "No Data", "query alert"],
-    ]);
-    expect(read.value.monitors[0]).toMatchObject({
-      name: "SLO Monitor: aws_alb_latency_p95 for splunk",
-      state_since: at("2021-05-03T13:06:23Z"),
-    });
-    expect(read.value.monitors[0]).not.toHaveProperty("last_triggered");
-  });
-
-  it("reads a monitor whose state change time is null, naming its service only in its log query", async () => {
-    // The monitor object Datadog answered its creation with, as one monitor of a listing.
-    const created = datadogRecording("v1-monitor-created").text;
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: `[${created}]`, times: 2 });
+  it("finds monitors with their status, type, trigger and state change times from the search", async () => {
+    serve("/api/v1/monitor/search", "v1-monitor-search");
 
     const read = await source.monitors(serviceScope("foo"), live());
 
-    expect(read.value.monitors).toEqual([
-      {
-        id: 48359620,
-        name: "Test-Monitors-1633350129",
-        state: "No Data",
-        type: "log alert",
-        tags: ["test:testmonitors1633350129", "env:ci"],
-        query: 'logs("service:foo AND type:error").index("main").rollup("count").by("source").last("5m") > 2',
-      },
-    ]);
+    // One page of 30 (fewer than asked for): nothing more to read, and none names another service.
+    expect(read.upstream_calls).toBe(1);
+    expect(read.value.monitors).toHaveLength(30);
+    expect(read.value.excluded).toEqual([]);
+    const byId = (id: number) => read.value.monitors.find((m) => m.id === id);
+    expect(byId(32104166)).toMatchObject({
+      state: "No Data",
+      type: "query alert",
+      state_since: 1615723744000,
+    });
+    expect(byId(32104166)).not.toHaveProperty("last_triggered");
+    expect(byId(35686777)).toMatchObject({
+      state: "OK",
+      type: "synthetics alert",
+      last_triggered: 1621727437000,
+      state_since: 1621727497000,
+    });
+  });
+
+  it("reads a monitor whose state change time is null, naming its service only in its log query", async () => {
+    serve("/api/v1/monitor/search", "v1-monitor-search");
+
+    const read = await source.monitors(serviceScope("foo"), live());
+
+    expect(read.value.monitors.find((m) => m.id === 35686885)).toEqual({
+      id: 35686885,
+      name: "Test-Go-TestMonitorPagination-1621436988",
+      state: "No Data",
+      type: "log alert",
+      tags: ["test", "client:go"],
+      query: 'logs("service:foo AND type:error").index("main").rollup("count").by("source").last("5m") > 2',
+    });
   });
 
   it("keeps an event id above 2^53 exactly, and reads the integration from `source`", async () => {

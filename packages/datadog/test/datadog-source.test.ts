@@ -109,7 +109,9 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
 
     expect(refused).toMatchObject({ code: "upstream_error" });
     expect(refused.message).toMatch(/^could not reach Datadog \(datadog\) .*ECONNREFUSED/);
-    expect(failed.message).toMatch(/^Datadog answered HTTP 500 on GET \/api\/v1\/monitor \(acme-prod\)/);
+    expect(failed.message).toMatch(
+      /^Datadog answered HTTP 500 on GET \/api\/v1\/monitor\/search \(acme-prod\)/,
+    );
     for (const text of [refused.message, failed.message, JSON.stringify(refused), JSON.stringify(failed)]) {
       expect(text).not.toContain("127.0.0.1");
       expect(text).not.toContain(new URL(closed).port);
@@ -174,7 +176,7 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
     });
   });
 
-  it("lists the service's monitors by their tags and by their query, each once, with type and times", async () => {
+  it("finds the service's monitors by their tags or by their query in one search, with type and times", async () => {
     const read = await source().monitors(scope, live());
 
     expect(read.value.monitors.map((m) => [m.name, m.state, m.type])).toEqual([
@@ -188,12 +190,23 @@ describe("DatadogSource on the real SDK against the fake Datadog", () => {
       state_since: ANCHOR - 30 * 60_000,
     });
     expect(read.value.excluded).toEqual([]);
-    expect(fake.requests.map((r) => r.query)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ monitor_tags: "service:api-gateway", group_states: "all" }),
-        expect.objectContaining({ tags: "service:api-gateway", group_states: "all" }),
-      ]),
-    );
+    expect(fake.requests.map((r) => [r.path, r.query])).toEqual([
+      [
+        "/api/v1/monitor/search",
+        { query: '(tag:"service:api-gateway") OR (scope:"service:api-gateway")', page: "0", per_page: "100" },
+      ],
+    ]);
+  });
+
+  it("searches the monitors of a service with an env by every scope tag, in both branches", async () => {
+    const read = await source().monitors(serviceScope("api-gateway", undefined, "prod"), live());
+
+    expect(fake.requests.map((r) => r.query.query)).toEqual([
+      '(tag:"service:api-gateway" AND tag:"env:prod") OR (scope:"service:api-gateway" AND scope:"env:prod")',
+    ]);
+    // The scenario's monitors carry no env tag and read no env: none is about env:prod.
+    expect(read.value.monitors).toEqual([]);
+    expect(read.upstream_calls).toBe(1);
   });
 
   it("finds a monitor that names the service only in its query, in Alert since long before", async () => {
@@ -382,8 +395,8 @@ describe("DatadogSource faults", () => {
 
     const read = await source({ maxRetries: 3 }).monitors(scope, live());
 
-    // Two listings (by tags, by query), two 503s among them, each retried until it succeeds.
-    expect(read.upstream_calls).toBe(4);
+    // One search, answered 503 twice, retried until it succeeds.
+    expect(read.upstream_calls).toBe(3);
     expect(read.value.monitors).toHaveLength(2);
   });
 
@@ -450,15 +463,23 @@ describe("DatadogSource faults", () => {
 describe("DatadogSource on wire formats other than our fake's", () => {
   let fake: FakeDatadog;
   let source: DatadogSource;
+  /** One result of the monitor search, as Datadog sends it. */
   const monitor = (id: number, extra: Record<string, unknown> = {}) => ({
     id,
     name: `monitor ${id}`,
     type: "query alert",
     query: `avg(last_5m):avg:system.cpu.user{service:api-gateway} > ${id}`,
     tags: ["service:api-gateway"],
-    overall_state: "OK",
+    status: "OK",
     ...extra,
   });
+  /** A page of the monitor search holding `monitors`. */
+  const found = (monitors: readonly unknown[], page = 0) => ({
+    counts: { status: [], muted: [], tag: [], type: [] },
+    monitors,
+    metadata: { total_count: monitors.length, page_count: monitors.length, page, per_page: 100 },
+  });
+  const SEARCH = "/api/v1/monitor/search";
 
   beforeAll(async () => {
     fake = await startFakeDatadog({ anchor: () => ANCHOR });
@@ -468,18 +489,17 @@ describe("DatadogSource on wire formats other than our fake's", () => {
   beforeEach(() => fake.reset());
 
   it("keeps every valid monitor when one lacks the query and type the SDK calls required", async () => {
-    const { query: _q, type: _t, ...bare } = monitor(1, { overall_state: "Alert" });
+    const { query: _q, type: _t, ...bare } = monitor(1, { status: "Alert" });
     fake.inject({
       kind: "respond",
-      path: "/api/v1/monitor",
-      times: 2,
-      body: [
+      path: SEARCH,
+      body: found([
         bare,
-        monitor(2, { overall_state: "Warn", priority: "high" }),
-        monitor(3, { overall_state: "no_data" }),
+        monitor(2, { status: "Warn", priority: "high" }),
+        monitor(3, { status: "no_data" }),
         "not a monitor",
         null,
-      ],
+      ]),
     });
 
     const read = await source.monitors(scope, live());
@@ -493,32 +513,33 @@ describe("DatadogSource on wire formats other than our fake's", () => {
 
   it("stops paging when the server answers the same page again, and lists each monitor once", async () => {
     const page = Array.from({ length: 100 }, (_, i) => monitor(i + 1));
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: page, times: Infinity });
+    fake.inject({ kind: "respond", path: SEARCH, body: found(page), times: Infinity });
 
     const read = await source.monitors(scope, live());
 
     expect(read.value.monitors).toHaveLength(100);
     expect(new Set(read.value.monitors.map((m) => m.id)).size).toBe(100);
-    // Each of the two listings stops at its second page, which brought nothing new.
-    expect(fake.count("/api/v1/monitor")).toBe(4);
+    // The search stops at its second page, which brought nothing new.
+    expect(fake.count(SEARCH)).toBe(2);
+    expect(fake.requests.map((r) => r.query.page)).toEqual(["0", "1"]);
   });
 
   it("reads when a monitor entered its state from overall_state_modified, apart from its last trigger", async () => {
-    const since = new Date(ANCHOR - 42 * 60_000).toISOString();
-    const longAgo = "2022-03-14T02:56:00+00:00";
+    // The search sends both as epoch seconds (or null).
+    const since = (ANCHOR - 42 * 60_000) / 1000;
+    const longAgo = Date.parse("2022-03-14T02:56:00+00:00") / 1000;
     fake.inject({
       kind: "respond",
-      path: "/api/v1/monitor",
-      times: 2,
-      body: [
-        monitor(1, { overall_state: "Alert", overall_state_modified: since }),
-        monitor(2, { overall_state: "OK", overall_state_modified: since }),
+      path: SEARCH,
+      body: found([
+        monitor(1, { status: "Alert", overall_state_modified: since, last_triggered_ts: null }),
+        monitor(2, { status: "OK", overall_state_modified: since }),
         monitor(3, {
-          overall_state: "Alert",
+          status: "Alert",
           overall_state_modified: longAgo,
-          state: { groups: { "host:a": { status: "Alert", last_triggered_ts: ANCHOR / 1000 - 60 } } },
+          last_triggered_ts: ANCHOR / 1000 - 60,
         }),
-      ],
+      ]),
     });
 
     const read = await source.monitors(scope, live());
@@ -530,25 +551,21 @@ describe("DatadogSource on wire formats other than our fake's", () => {
     // In Alert since 2022; its group re-triggered a minute ago: both are kept, neither replaces the other.
     expect(old).toMatchObject({
       id: 3,
-      state_since: Date.parse(longAgo),
+      state_since: Date.parse("2022-03-14T02:56:00+00:00"),
       last_triggered: ANCHOR - 60_000,
     });
   });
 
   it("caps the monitors a read keeps, keeps the troubled ones, and says how many it left out and why", async () => {
-    const many = Array.from({ length: 100 }, (_, i) =>
-      monitor(i + 1, { overall_state: i === 99 ? "Alert" : "OK" }),
-    );
+    const many = Array.from({ length: 100 }, (_, i) => monitor(i + 1, { status: i === 99 ? "Alert" : "OK" }));
     const nextPage = Array.from({ length: 100 }, (_, i) => monitor(i + 101));
     const elsewhere = monitor(500, {
       tags: ["service:billing"],
       query: "avg(last_5m):avg:system.cpu.user{service:billing} > 9",
     });
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: many });
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: many });
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [...nextPage.slice(0, 99), elsewhere] });
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [...nextPage.slice(0, 99), elsewhere] });
-    fake.inject({ kind: "respond", path: "/api/v1/monitor", body: [], times: 2 });
+    fake.inject({ kind: "respond", path: SEARCH, body: found(many) });
+    fake.inject({ kind: "respond", path: SEARCH, body: found([...nextPage.slice(0, 99), elsewhere], 1) });
+    fake.inject({ kind: "respond", path: SEARCH, body: found([], 2) });
     const capped = new DatadogSource({
       apiKey: fake.apiKey,
       appKey: fake.appKey,
@@ -566,9 +583,8 @@ describe("DatadogSource on wire formats other than our fake's", () => {
   it("keeps monitors and events without a service tag, and drops those naming another service", async () => {
     fake.inject({
       kind: "respond",
-      path: "/api/v1/monitor",
-      times: 2,
-      body: [
+      path: SEARCH,
+      body: found([
         monitor(1, { tags: [] }),
         monitor(2, {
           tags: ["service:billing"],
@@ -576,7 +592,7 @@ describe("DatadogSource on wire formats other than our fake's", () => {
         }),
         monitor(3, { tags: ["service:billing", "team:edge"] }),
         monitor(4, { tags: ["team:edge"], query: "avg(last_5m):avg:system.cpu.user{service:billing} > 9" }),
-      ],
+      ]),
     });
     const at = ANCHOR / 1000 - 600;
     fake.inject({

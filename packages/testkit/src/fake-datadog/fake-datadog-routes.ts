@@ -247,7 +247,7 @@ export function routeFakeRequest(req: FakeRequest, ctx: RouteContext): RouteResu
     case "GET /api/v1/monitor":
       return ok(listMonitors(req.query, ctx.scenarioFor, ctx.anchor));
     case "GET /api/v1/monitor/search":
-      return ok(searchMonitors(req.query, ctx.scenarioFor, ctx.anchor));
+      return searchMonitors(req.query, ctx.scenarioFor, ctx.anchor);
     case "GET /api/v1/events":
       return events(req, ctx);
     case "POST /api/v2/logs/analytics/aggregate":

@@ -286,6 +286,31 @@ describe("fake Datadog", () => {
     expect(names(search.body.monitors)).toEqual(["by query only"]);
   });
 
+  it("searches monitors with AND, OR, NOT and parentheses, across the services a query names", async () => {
+    type Found = { monitors: Array<{ name: string }>; metadata: { total_count: number } };
+    const search = (query: string) =>
+      json<Found>(`/api/v1/monitor/search?query=${encodeURIComponent(query)}&per_page=100`);
+    const names = (r: { body: Found }) => r.body.monitors.map((m) => m.name).sort();
+
+    const either = await search('(tag:"service:shapes") OR (scope:"service:shapes")');
+    const withEnv = await search(
+      '(tag:"service:shapes" AND tag:"env:prod") OR (scope:"service:shapes" AND scope:"env:prod")',
+    );
+    const tagsOnly = await search('tag:"service:shapes"');
+    const notAlerting = await search('scope:"service:shapes" NOT status:Alert');
+    const statuses = await search("scope:service:shapes status:(Alert OR Warn)");
+    const twoServices = await search('tag:"service:shapes" OR tag:"service:api-gateway"');
+    const broken = await search('(tag:"service:shapes"');
+
+    expect(names(either)).toEqual(["by query only", "tagged"]);
+    expect(names(withEnv)).toEqual(["by query only"]);
+    expect(names(tagsOnly)).toEqual(["tagged"]);
+    expect(names(notAlerting)).toEqual(["tagged"]);
+    expect(names(statuses)).toEqual(["by query only"]);
+    expect(names(twoServices)).toEqual(expect.arrayContaining(["tagged", "api-gateway 5xx error rate"]));
+    expect(broken.status).toBe(400);
+  });
+
   it("pages error logs with opaque cursors, and refuses a cursor it did not hand out", async () => {
     type Page = { data: Array<{ id: string }>; meta: { page?: { after: string } } };
     const search = (cursor?: string) =>

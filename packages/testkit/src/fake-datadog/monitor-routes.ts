@@ -1,6 +1,19 @@
 import { scenarioMonitors, type MonitorInfo, type Scenario } from "@orch/core";
 import { tagValue } from "./metric-query.js";
 import {
+  evaluateSearch,
+  parseMonitorSearch,
+  searchTerms,
+  type SearchExpression,
+  type SearchTerm,
+} from "./monitor-search-query.js";
+
+/** A status and body, as the routes answer. */
+interface RouteAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+import {
   monitorQuery,
   monitorResponse,
   monitorScopes,
@@ -61,21 +74,16 @@ export function listMonitors(
   return slice.map((l) => monitorResponse(l.monitor, l.service, anchor, groupStates));
 }
 
-/** Search terms: `key:value` (quotes allowed around the value) or free text. */
-function searchTerms(text: string): Array<{ key?: string; value: string }> {
-  return [...text.matchAll(/(?:([a-z_]+):)?("([^"]*)"|\S+)/gi)].map((m) => {
-    const value = (m[3] ?? m[2] ?? "").toLowerCase();
-    return m[1] ? { key: m[1].toLowerCase(), value } : { value };
-  });
-}
-
-function matchesTerm(l: Listed, term: { key?: string; value: string }): boolean {
+function matchesTerm(l: Listed, term: SearchTerm): boolean {
   const { monitor } = l;
   switch (term.key) {
     case "tag":
       return monitor.tags.some((t) => t.toLowerCase() === term.value);
     case "scope":
       return monitorScopes(l.query).some((t) => t.toLowerCase() === term.value);
+    case "service":
+    case "env":
+      return monitor.tags.some((t) => t.toLowerCase() === `${term.key}:${term.value}`);
     case "status":
       return monitor.state.toLowerCase() === term.value;
     case "type":
@@ -91,27 +99,37 @@ function matchesTerm(l: Listed, term: { key?: string; value: string }): boolean 
 }
 
 /**
- * GET /api/v1/monitor/search: `query` of terms that must all hold — `tag:"service:x"`,
- * `scope:service:x` (a tag of its query's `{…}` filter), `status:alert`, `type:metric`,
- * `id:123`, `title:text` or free text in the name — paged by `page` and `per_page`.
+ * GET /api/v1/monitor/search: a `query` of terms — `tag:"service:x"` (the monitor's own tags),
+ * `scope:service:x` (a tag of its query's `{…}` filter), `service:x`, `env:x`, `status:alert`,
+ * `type:metric`, `id:123`, `title:text` or free text in the name — joined by AND (or a space),
+ * OR, NOT and parentheses (see monitor-search-query.ts), paged by `page` and `per_page`; a
+ * query it cannot parse is a 400.
  */
 export function searchMonitors(
   query: Readonly<Record<string, string>>,
   scenarioFor: (service: string | undefined) => Scenario | undefined,
   anchor: number,
-) {
-  const terms = searchTerms(query.query ?? "");
-  const named = terms.filter((t) => t.key === "tag" || t.key === "scope").map((t) => t.value);
-  const service = serviceNamed(named) ?? "";
-  const matching = listed(scenarioFor(service || undefined), anchor).filter((l) =>
-    terms.every((t) => matchesTerm(l, t)),
+): RouteAnswer {
+  let expression: SearchExpression;
+  try {
+    expression = parseMonitorSearch(query.query ?? "");
+  } catch (error) {
+    return { status: 400, body: { errors: [error instanceof Error ? error.message : "invalid query"] } };
+  }
+  // The fake knows the monitors of the services a query names (in tag:, scope: or service: terms).
+  const services = new Set(
+    searchTerms(expression).flatMap((t) =>
+      t.key === "service"
+        ? [t.value]
+        : (t.key === "tag" || t.key === "scope") && t.value.startsWith("service:")
+          ? [t.value.slice("service:".length)]
+          : [],
+    ),
   );
+  const matching = [...services]
+    .flatMap((service) => listed(scenarioFor(service), anchor))
+    .filter((l) => evaluateSearch(expression, (term) => matchesTerm(l, term)));
   const perPage = Math.min(1000, Number(query.per_page ?? 30) || 30);
   const page = Number(query.page ?? 0) || 0;
-  return monitorSearchResponse(
-    matching.map((l) => l.monitor),
-    service,
-    page,
-    perPage,
-  );
+  return { status: 200, body: monitorSearchResponse(matching, page, perPage) };
 }

@@ -132,20 +132,20 @@ function countsBy(values: readonly (string | boolean)[]) {
 
 /** GET /api/v1/monitor/search: a page of results, the facet counts of all matches, and paging metadata. */
 export function monitorSearchResponse(
-  matches: readonly MonitorInfo[],
-  service: string,
+  matches: ReadonlyArray<{ readonly monitor: MonitorInfo; readonly service: string }>,
   page: number,
   perPage: number,
 ) {
   const shown = matches.slice(page * perPage, (page + 1) * perPage);
+  const monitors = matches.map((m) => m.monitor);
   return {
     counts: {
-      status: countsBy(matches.map((m) => m.state)),
-      muted: countsBy(matches.map(() => false)),
-      tag: countsBy(matches.flatMap((m) => m.tags)),
-      type: countsBy(matches.map((m) => classification(m.type ?? "query alert"))),
+      status: countsBy(monitors.map((m) => m.state)),
+      muted: countsBy(monitors.map(() => false)),
+      tag: countsBy(monitors.flatMap((m) => m.tags)),
+      type: countsBy(monitors.map((m) => classification(m.type ?? "query alert"))),
     },
-    monitors: shown.map((m) => monitorSearchResult(m, service)),
+    monitors: shown.map((m) => monitorSearchResult(m.monitor, m.service)),
     metadata: { total_count: matches.length, page_count: shown.length, page, per_page: perPage },
   };
 }
