@@ -81,6 +81,27 @@ describe("JobStore", () => {
     expect(await store.inFlight("carol")).toBe(0);
   });
 
+  it("tells each of concurrent submissions how many of the owner's jobs were in flight before it", async () => {
+    // Two connections, as two API instances would submit: the count and the add are one step.
+    const connection = redis.duplicate();
+    const other = new JobStore(connection, { retentionSeconds: 600, now: () => now });
+    const newJob = { owner: "dave", request: { service_id: "web-app", user_message: "hi" } };
+    try {
+      const created = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : store).createCounted({ ...newJob, deadlineMs: now + 60_000 }),
+        ),
+      );
+      expect(created.map((c) => c.inFlightBefore).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await store.inFlight("dave")).toBe(6);
+      // Jobs past their deadline are not counted.
+      now += 61_000;
+      expect((await store.createCounted({ ...newJob, deadlineMs: now + 60_000 })).inFlightBefore).toBe(0);
+    } finally {
+      connection.disconnect();
+    }
+  });
+
   it("runs a phase once: a second begin after completion reports it done", async () => {
     const id = await create();
     expect(await store.beginPhase(id, "planning", "planning")).toEqual({ state: "started", runs: 1 });
