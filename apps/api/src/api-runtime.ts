@@ -79,8 +79,8 @@ export async function startApiRuntime(
   const closing = new AbortController();
   // Every open event stream and long-wait listens to it.
   setMaxListeners(0, closing.signal);
-  // Queueing shares the fail-fast, auto-pipelined HTTP connection: a submit meets Redis errors
-  // as a 503 instead of hanging, and concurrent requests share one socket write per tick.
+  // Queueing shares the fail-fast HTTP connection: a submit meets Redis errors as a 503 instead
+  // of hanging.
   const queues = new PhaseQueues(redis, config.queue.prefix, phasePolicy(config));
   const events = new JobEvents(subscriber);
   await events.start();

@@ -235,7 +235,7 @@ export class PhaseRunner {
       const next = work.drill ? "execution" : nextPhase(phase);
       const steps = round > 1 ? work.steps.map((step) => ({ ...step, round })) : work.steps;
       // Encoded (compressed, off the event loop) before the round trip that saves and chains.
-      const output = await EncodedOutput.of(work.output);
+      const output = await EncodedOutput.of(work.output, job.schema);
       const save = () =>
         store.completePhase(
           id,

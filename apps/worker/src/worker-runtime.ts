@@ -54,9 +54,9 @@ export async function startWorkerRuntime(
   // An outage is logged when it starts and when it ends, with the errors counted between.
   const outage = new RedisOutageLog(log);
   // BullMQ's workers on one connection; records, cache, sessions and queueing the next phase on
-  // another that auto-pipelines, so the commands of all concurrent phases leave in shared writes.
+  // another (a save and the next phase's queueing go out in order on it).
   const connection = createRedis(redisUrl, "worker");
-  const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true });
+  const data = createRedis(redisUrl, "worker");
   const subscriber = createRedis(redisUrl, "subscriber");
   outage.watch(connection, "worker");
   outage.watch(data, "data");

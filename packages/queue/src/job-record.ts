@@ -42,6 +42,8 @@ export interface StoredJob {
   readonly started_at?: string;
   readonly finished_at?: string;
   readonly deadline_ms: number;
+  /** The record schema version it was created with (JOB_SCHEMA_VERSION then; absent: 1). */
+  readonly schema?: number;
   /** The outputs read with the job (see JobStore.get); a phase may be saved but not loaded. */
   readonly outputs: PhaseOutputs;
   /** Phases whose output is saved, in order. */

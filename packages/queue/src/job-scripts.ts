@@ -13,3 +13,4 @@ export const COMPLETE_PHASE = script("complete-phase");
 export const END_JOB = script("end-job");
 export const EMIT_EVENTS = script("emit-events");
 export const CREATE_JOB = script("create-job");
+export const INDEX_OWNER_JOB = script("index-owner-job");

@@ -108,7 +108,19 @@ export class JobStore {
    * Creates the record of a new job (status queued) and returns it as stored. The job also joins
    * the unqueued set until `markQueued`, so a submitter that dies before queueing it strands nothing.
    */
-  async create(job: NewJob, id = newJobId(this.now())): Promise<StoredJob> {
+  async create(job: NewJob, id?: string): Promise<StoredJob> {
+    return (await this.createCounted(job, id)).job;
+  }
+
+  /**
+   * `create`, also answering how many jobs of the owner were in flight before this one (counted
+   * in the same command that adds it to the owner's indexes, so concurrent submissions each see
+   * the ones before them).
+   */
+  async createCounted(
+    job: NewJob,
+    id = newJobId(this.now()),
+  ): Promise<{ readonly job: StoredJob; readonly inFlightBefore: number }> {
     const now = this.now();
     const at = new Date(now).toISOString();
     const ttl = Math.ceil((job.deadlineMs - now) / 1000) + this.options.retentionSeconds;
@@ -124,18 +136,16 @@ export class JobStore {
     };
     if (job.callbackUrl) fields.callback_url = job.callbackUrl;
     const queuedEvent = JSON.stringify({ status: "queued", at });
-    // The job's own keys change atomically in one script (one slot); the global indexes live on
-    // other Redis Cluster slots. All are sent in one tick: one socket write on a pipelining connection.
-    const inFlight = globalKeys.inFlight(job.owner);
-    await Promise.all([
+    // The job's own keys change atomically in one script (one slot), the owner's indexes in another
+    // (the owner's slot); the global indexes live on other Redis Cluster slots. All are sent in one
+    // turn of the event loop: one round trip.
+    const [, , , inFlightBefore] = await Promise.all([
       CREATE_JOB.run(this.redis, this.keys(id), [ttl, queuedEvent, ...Object.entries(fields).flat()]),
       this.redis.zadd(globalKeys.deadlines, job.deadlineMs, id),
       this.redis.zadd(globalKeys.unqueued, now, id),
-      this.redis.zadd(inFlight, job.deadlineMs, id),
-      this.redis.expire(inFlight, Math.ceil((job.deadlineMs - now) / 1000) + 60),
-      this.owners.add(job.owner, id, now, ttl),
+      this.owners.add({ owner: job.owner, id, deadlineMs: job.deadlineMs }, now, ttl),
     ]);
-    return {
+    const stored: StoredJob = {
       id,
       owner: job.owner,
       status: "queued",
@@ -143,6 +153,7 @@ export class JobStore {
       created_at: at,
       updated_at: at,
       deadline_ms: job.deadlineMs,
+      schema: JOB_SCHEMA_VERSION,
       outputs: {},
       saved: [],
       usage: { ...EMPTY_USAGE },
@@ -154,6 +165,7 @@ export class JobStore {
       step_count: 0,
       ...(job.callbackUrl ? { callback_url: job.callbackUrl } : {}),
     };
+    return { job: stored, inFlightBefore };
   }
 
   /** Takes back a job just created and never queued (refused after the fact): its keys and indexes. */
@@ -355,13 +367,12 @@ export class JobStore {
    */
   private async ended(end: JobEnd): Promise<void> {
     const evidenceTtl = this.options.evidenceRetentionSeconds;
+    // Plain commands rather than a pipeline: ioredis copies every script of the connection (BullMQ's
+    // included) onto each pipeline it builds, which costs more than the writes it would save.
     await Promise.all([
-      this.redis
-        .pipeline()
-        .zrem(globalKeys.deadlines, end.id)
-        .zrem(globalKeys.unqueued, end.id)
-        .zrem(globalKeys.inFlight(end.owner), end.id)
-        .exec(),
+      this.redis.zrem(globalKeys.deadlines, end.id),
+      this.redis.zrem(globalKeys.unqueued, end.id),
+      this.redis.zrem(globalKeys.inFlight(end.owner), end.id),
       evidenceTtl !== undefined && evidenceTtl < this.options.retentionSeconds
         ? Promise.all(
             [jobKeys.output(end.id, "execution"), ...roundEvidenceKeys(end.id)].map((key) =>

@@ -50,7 +50,8 @@ export class LuaScript {
         ...keys,
         ...args,
       );
-    // Once defined, the call joins this turn's auto-pipeline like any command.
+    // Once defined, the call goes out in order with the turn's other commands (in its auto-pipeline
+    // on a connection that has one).
     return this.ready.has(redis) ? call() : this.define(redis).then(call);
   }
 

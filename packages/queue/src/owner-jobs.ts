@@ -3,6 +3,7 @@ import type { JobStatus } from "@orch/core";
 import { globalKeys } from "./job-keys.js";
 import type { StoredJob } from "./job-record.js";
 import { newJobId } from "./job-id.js";
+import { INDEX_OWNER_JOB } from "./job-scripts.js";
 
 /** What GET /jobs asks for: a page after a position, optionally filtered. */
 export interface OwnerJobsQuery {
@@ -37,17 +38,25 @@ export class OwnerJobs {
   constructor(
     private readonly redis: Redis,
     private readonly retentionSeconds: number,
-  ) {}
+  ) {
+    void INDEX_OWNER_JOB.define(redis);
+  }
 
-  /** Adds a new job to its owner's index (sent with the record's own writes). */
-  add(owner: string, id: string, now: number, ttlSeconds: number): Promise<unknown> {
-    const key = globalKeys.ownerJobs(owner);
+  /**
+   * Adds a new job to its owner's index and in-flight set (sent with the record's own writes) and
+   * resolves to the owner's jobs in flight before it: one command, one script on the owner's slot.
+   */
+  add(
+    job: { owner: string; id: string; deadlineMs: number },
+    now: number,
+    ttlSeconds: number,
+  ): Promise<number> {
     const oldest = newJobId(now - this.retentionSeconds * 1000).slice(0, 9);
-    return Promise.all([
-      this.redis.zadd(key, 0, id),
-      this.redis.zremrangebylex(key, "-", `(${oldest}`),
-      this.redis.expire(key, ttlSeconds),
-    ]);
+    return INDEX_OWNER_JOB.run(
+      this.redis,
+      [globalKeys.inFlight(job.owner), globalKeys.ownerJobs(job.owner)],
+      [now, job.id, job.deadlineMs, Math.ceil((job.deadlineMs - now) / 1000) + 60, oldest, ttlSeconds],
+    ) as Promise<number>;
   }
 
   remove(owner: string, id: string): Promise<unknown> {

@@ -5,8 +5,9 @@ import { AppError, PHASES } from "@orch/core";
  * The version of the job record's layout this code writes and reads. Raise it with any change a
  * older process would misread (a field renamed, an output reshaped); records without a version
  * are version 1. A process meets newer records during a rolling deploy: it leaves them alone.
+ * Version 2: outputs may be brotli-compressed (see output-codec.ts).
  */
-export const JOB_SCHEMA_VERSION = 1;
+export const JOB_SCHEMA_VERSION = 2;
 
 const STATUSES = [
   "queued",

@@ -63,6 +63,7 @@ export function parseStoredJob(
     ...(hash.started_at ? { started_at: hash.started_at } : {}),
     ...(hash.finished_at ? { finished_at: hash.finished_at } : {}),
     deadline_ms: Number(hash.deadline_ms ?? 0),
+    schema: Number(hash.schema ?? 1),
     outputs: parsed as PhaseOutputs,
     saved: PHASES.filter((p) => hash[`saved:${p}`] !== undefined),
     ...(hash.error ? { error: JSON.parse(hash.error) as JobError } : {}),

@@ -2,7 +2,15 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StepDraft } from "@orch/core";
 import { startRedis, type RedisServer } from "@orch/testkit";
-import { JobEvents, JobStore, jobKeys } from "../src/index.js";
+import { gunzipSync, gzipSync } from "node:zlib";
+import {
+  BROTLI_FROM_SCHEMA,
+  EncodedOutput,
+  JobEvents,
+  JobStore,
+  decodeOutput,
+  jobKeys,
+} from "../src/index.js";
 
 const step = (name: string): StepDraft => ({
   kind: "tool",
@@ -71,6 +79,27 @@ describe("JobStore", () => {
     expect(await store.inFlight("carol")).toBe(1);
     now += 61_000;
     expect(await store.inFlight("carol")).toBe(0);
+  });
+
+  it("tells each of concurrent submissions how many of the owner's jobs were in flight before it", async () => {
+    // Two connections, as two API instances would submit: the count and the add are one step.
+    const connection = redis.duplicate();
+    const other = new JobStore(connection, { retentionSeconds: 600, now: () => now });
+    const newJob = { owner: "dave", request: { service_id: "web-app", user_message: "hi" } };
+    try {
+      const created = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : store).createCounted({ ...newJob, deadlineMs: now + 60_000 }),
+        ),
+      );
+      expect(created.map((c) => c.inFlightBefore).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await store.inFlight("dave")).toBe(6);
+      // Jobs past their deadline are not counted.
+      now += 61_000;
+      expect((await store.createCounted({ ...newJob, deadlineMs: now + 60_000 })).inFlightBefore).toBe(0);
+    } finally {
+      connection.disconnect();
+    }
   });
 
   it("runs a phase once: a second begin after completion reports it done", async () => {
@@ -199,7 +228,7 @@ describe("JobStore", () => {
     }
   });
 
-  it("stores a large output gzip-compressed, reads it back whole, and still reads plain outputs", async () => {
+  it("stores a large output brotli-compressed, reads it back whole, and still reads gzip and plain outputs", async () => {
     const id = await create();
     const evidence = {
       window: { start: 0, end: 1, label: "x" },
@@ -219,12 +248,27 @@ describe("JobStore", () => {
     await store.completePhase(id, "execution", evidence, [], {}, "synthesizing");
 
     const stored = await redis.getBuffer(jobKeys.output(id, "execution"));
-    expect(stored?.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(stored?.subarray(0, 2)).toEqual(Buffer.from([0x00, 0x62]));
     expect(stored!.length).toBeLessThan(JSON.stringify(evidence).length / 3);
     expect((await store.get(id, ["execution"]))?.outputs.execution).toEqual(evidence);
-    // Records written before compression hold plain JSON: still read.
+    // Outputs of records an older version created are gzip-compressed or plain JSON: still read.
+    await redis.set(jobKeys.output(id, "execution"), gzipSync(JSON.stringify(evidence)));
+    expect((await store.get(id, ["execution"]))?.outputs.execution).toEqual(evidence);
     await redis.set(jobKeys.output(id, "execution"), JSON.stringify(evidence));
     expect((await store.get(id, ["execution"]))?.outputs.execution).toEqual(evidence);
+  });
+
+  it("compresses with gzip the outputs of a record an older version created, which it can still read", async () => {
+    const evidence = {
+      results: Array.from({ length: 50 }, (_, i) => ({ step_id: `m${i}`, points: [[i, i]] })),
+    };
+    const older = await EncodedOutput.of(evidence, BROTLI_FROM_SCHEMA - 1);
+    expect(Buffer.from(older.data).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(JSON.parse(gunzipSync(older.data).toString("utf8"))).toEqual(evidence);
+    const current = await EncodedOutput.of(evidence);
+    expect(JSON.parse(await decodeOutput(Buffer.from(current.data)))).toEqual(evidence);
+    // Small outputs stay plain JSON, whatever the version.
+    expect((await EncodedOutput.of({ a: 1 })).data).toBe('{"a":1}');
   });
 
   it("keeps an ended job's evidence for less time than its answer", async () => {

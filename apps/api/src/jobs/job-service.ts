@@ -67,20 +67,17 @@ export class JobService {
       ...(body.monitor_id !== undefined ? { monitor_id: body.monitor_id } : {}),
     };
     const deadlineMs = this.now() + this.deps.config.orchestrator.job_deadline_seconds * 1000;
-    // The owner's jobs in flight are counted in the same round trip as the record is written (the
-    // count runs first, so it does not include this job); over the cap, the record is taken back.
-    const [inFlight, job] = await Promise.all([
-      this.deps.store.inFlight(principal.owner),
-      this.deps.store.create(
-        {
-          owner: principal.owner,
-          request,
-          deadlineMs,
-          ...(body.callback_url ? { callbackUrl: body.callback_url } : {}),
-        },
-        id,
-      ),
-    ]);
+    // The owner's jobs in flight are counted by the command that adds this one to the owner's
+    // indexes (so the count does not include it); over the cap, the record is taken back.
+    const { job, inFlightBefore: inFlight } = await this.deps.store.createCounted(
+      {
+        owner: principal.owner,
+        request,
+        deadlineMs,
+        ...(body.callback_url ? { callbackUrl: body.callback_url } : {}),
+      },
+      id,
+    );
     const capped = inFlightCapError(inFlight, this.deps.config.api.max_jobs_in_flight);
     if (capped) {
       await this.deps.store.discard(job);
@@ -121,12 +118,16 @@ export class JobService {
     return job;
   }
 
-  /** Waits up to `seconds` for the job to end and returns it as it is then. */
+  /**
+   * Waits up to `seconds` for the job to end and returns it as it is then, with the outputs of
+   * `load` (by default the plan and the answer).
+   */
   async waitForEnd(
     principal: Principal,
     job: StoredJob,
     seconds: number,
     signal?: AbortSignal,
+    load?: readonly Phase[],
   ): Promise<StoredJob> {
     if (isTerminal(job.status) || seconds <= 0) return job;
     // Every wait (GET ?wait, POST /orchestrate) ends early when the server shuts down.
@@ -146,7 +147,7 @@ export class JobService {
     } finally {
       for (const source of sources) source.removeEventListener("abort", abort);
     }
-    return this.get(principal, job.id);
+    return this.get(principal, job.id, load);
   }
 
   /**

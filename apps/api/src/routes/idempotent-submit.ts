@@ -31,6 +31,9 @@ export async function submitIdempotently(
   route: string,
   body: CreateJobBody,
 ): Promise<StoredJob> {
+  const principal = ctx.state.principal;
+  // Most submissions carry no key: Node's distinct view of the headers is built only for those that do.
+  if (ctx.headers["idempotency-key"] === undefined) return deps.jobs.submit(principal, body);
   // Repeated headers arrive as two lines or joined with ", " (by Node or by the client); a key
   // itself has no spaces, so either way the client sent more than one.
   const sent = ctx.req.headersDistinct["idempotency-key"] ?? [];
@@ -44,7 +47,6 @@ export async function submitIdempotently(
     "header",
   );
   const key = headers["idempotency-key"];
-  const principal = ctx.state.principal;
   if (key === undefined) return deps.jobs.submit(principal, body);
   const { job, replayed } = await deps.idempotency.submitOnce(
     principal.owner,

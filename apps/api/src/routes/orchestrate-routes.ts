@@ -68,7 +68,10 @@ export function orchestrateRoutes(deps: OrchestrateRouterDeps): ApiRoute<AuthedS
       const body = validate(orchestrateSchema, ctx.request.body, "body");
       const principal = ctx.state.principal;
       const submitted = await submitIdempotently(ctx, deps, "POST /orchestrate", body);
-      const job = await deps.jobs.waitForEnd(principal, submitted, deps.timeoutSeconds, clientGone(ctx));
+      // The answer and the trace summary need only the feedback's output, not the plan.
+      const job = await deps.jobs.waitForEnd(principal, submitted, deps.timeoutSeconds, clientGone(ctx), [
+        "feedback",
+      ]);
       const links = jobLinks(job.id);
 
       if (job.status === "completed" && job.outputs.feedback) {
