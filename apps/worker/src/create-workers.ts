@@ -13,7 +13,7 @@ import {
 } from "@orch/queue";
 import type { JobEndHooks } from "./job-end-hooks.js";
 import { JobSweeper } from "./job-sweeper.js";
-import { DeadWorkerLocks, workerName } from "./dead-worker-locks.js";
+import { DeadWorkerLocks } from "./dead-worker-locks.js";
 import { PhaseRunner, type PhaseHandler, type PhaseObserver } from "./phase-runner.js";
 import type { PhaseDeps } from "./phases/phase-deps.js";
 import { planningPhase } from "./phases/planning-phase.js";
@@ -28,8 +28,13 @@ export interface WorkerOptions {
 }
 
 export interface CreateWorkersInput {
-  /** Blocking connection for BullMQ workers (maxRetriesPerRequest: null). */
+  /**
+   * Blocking connection for BullMQ workers (maxRetriesPerRequest: null), named
+   * `liveConnectionName(workerName)`: while it is connected, this process's jobs are its own.
+   */
   readonly connection: Redis;
+  /** This process's worker name (see `workerName`), the one `connection` carries. */
+  readonly workerName: string;
   /** A dedicated connection for the job-events subscription (cancellation). */
   readonly subscriber: Redis;
   readonly store: JobStore;
@@ -97,7 +102,7 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
     ...(input.observer ? { observer: input.observer } : {}),
   });
   // One name for the process's workers: a job whose `pb` no live connection carries is a dead one's.
-  const name = workerName();
+  const name = input.workerName;
   const workers = PHASES.map((phase) => {
     const handler = HANDLERS[phase](input.deps);
     const worker = new Worker<PhasePayload>(

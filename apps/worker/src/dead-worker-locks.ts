@@ -22,6 +22,16 @@ export function workerName(): string {
   return `orch-${process.pid}-${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * The Redis connection name that shows the process named `name` alive: its BullMQ connection
+ * carries it (ioredis sets it again on every reconnection, and BullMQ's duplicates inherit it),
+ * from before its workers take a job until after they finished their last one. (BullMQ's own
+ * blocking connection, named after the worker too, closes first when a worker drains.)
+ */
+export function liveConnectionName(name: string): string {
+  return `orch-live:${name}`;
+}
+
 export interface DeadWorkerLocksOptions {
   readonly redis: Redis;
   /** BullMQ's key prefix (`{orch}`). */
@@ -35,10 +45,10 @@ export interface DeadWorkerLocksOptions {
 
 /**
  * A worker process killed outright leaves its phase jobs locked until the locks expire
- * (`lock_duration_ms`). Its Redis connections close with it, though: every worker names its
- * BullMQ workers after its process (the `name` option, which BullMQ puts on the blocking
- * connection and on each job it takes as `pb`), so a job whose `pb` no connection carries in two
- * looks in a row belongs to a dead process. Its lock is released at once and the stalled check
+ * (`lock_duration_ms`). Its Redis connections close with it, though: every worker process names
+ * its BullMQ workers (the `name` option, which BullMQ writes on each job it takes as `pb`) and
+ * its connection after itself (`liveConnectionName`), so a job whose `pb` no connection carries
+ * in two looks in a row belongs to a dead process. Its lock is released at once and the stalled check
  * hands it to a live worker within `stalled_interval_ms`. A worker cut off from Redis for longer
  * than two looks may lose its jobs the same way; the record's guards make the repeat harmless.
  */
@@ -67,7 +77,7 @@ export class DeadWorkerLocks {
     try {
       const list = (await redis.client("LIST")) as string;
       const live = new Set<string>();
-      for (const match of list.matchAll(/ name=\S*:w:(\S+)/g)) live.add(match[1]!);
+      for (const match of list.matchAll(/ name=orch-live:(\S+)/g)) live.add(match[1]!);
       const active = await Promise.all(queues.map((q) => redis.lrange(`${prefix}:${q}:active`, 0, -1)));
       const jobs = queues.flatMap((queue, i) => active[i]!.map((id) => ({ queue, id })));
       const holders = await Promise.all(

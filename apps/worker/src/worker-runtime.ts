@@ -21,6 +21,7 @@ import { Registry } from "prom-client";
 import { createAlertAdmissionWorker } from "./alert-admission-worker.js";
 import { CapacityReporter } from "./capacity-reporter.js";
 import { createWorkers, type WorkerSet } from "./create-workers.js";
+import { liveConnectionName, workerName } from "./dead-worker-locks.js";
 import { SlackSender } from "./slack/slack-sender.js";
 import { slackRouteFor } from "./slack/slack-route.js";
 import { JobEndHooks, type EndHook } from "./job-end-hooks.js";
@@ -55,7 +56,9 @@ export async function startWorkerRuntime(
   const outage = new RedisOutageLog(log);
   // BullMQ's workers on one connection; records, cache, sessions and queueing the next phase on
   // another that auto-pipelines, so the commands of all concurrent phases leave in shared writes.
-  const connection = createRedis(redisUrl, "worker");
+  // The BullMQ connection carries the process's name: other workers see from it that it is alive.
+  const name = workerName();
+  const connection = createRedis(redisUrl, "worker", { connectionName: liveConnectionName(name) });
   const data = createRedis(redisUrl, "worker", { enableAutoPipelining: true });
   const subscriber = createRedis(redisUrl, "subscriber");
   outage.watch(connection, "worker");
@@ -124,6 +127,7 @@ export async function startWorkerRuntime(
 
   const workers = await createWorkers({
     connection,
+    workerName: name,
     subscriber,
     store,
     queues,
