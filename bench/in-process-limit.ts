@@ -33,12 +33,19 @@ function memoised(source: MetricsSource): MetricsSource {
   };
 }
 
+export interface InProcessLimit {
+  /** Jobs a second. */
+  readonly perSecond: number;
+  /** CPU time a job (user + system of this process), ms. */
+  readonly cpuMsPerJob: number;
+}
+
 /**
  * The in-process limit: the same phase functions a worker runs (planning, execution, feedback
  * with the offline reasoner, the six demo questions), called one job after another in this
- * process on one thread, data from a warm in-memory cache. Jobs a second.
+ * process on one thread, data from a warm in-memory cache.
  */
-export async function inProcessLimit(jobs: number): Promise<number> {
+export async function inProcessLimit(jobs: number): Promise<InProcessLimit> {
   const anchor = Math.ceil(Date.now() / 60_000) * 60_000;
   const now = () => anchor - 30_000;
   const source = memoised(new DemoSource({ anchor: () => anchor, now }));
@@ -62,6 +69,11 @@ export async function inProcessLimit(jobs: number): Promise<number> {
   // Warm-up: the cache and the JIT.
   for (let i = 0; i < 60; i++) await one(i);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < jobs; i++) await one(i);
-  return jobs / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: jobs / ((performance.now() - started) / 1000),
+    cpuMsPerJob: (used.user + used.system) / 1000 / jobs,
+  };
 }

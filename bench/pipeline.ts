@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { startRedis, type RedisServer } from "@orch/testkit";
 import { inProcessLimit } from "./in-process-limit.js";
 import type { BenchSettings } from "./support/bench-settings.js";
-import { settledRssMiB, spawnProcess, type ServiceProcess } from "./support/service-process.js";
+import { cpuMsOf, settledRssMiB, spawnProcess, type ServiceProcess } from "./support/service-process.js";
 import { startServiceStack, type ServiceStack } from "./support/service-stack.js";
 import { submitJobs } from "./support/submit-jobs.js";
 import { round, until } from "./support/stats.js";
@@ -26,10 +26,29 @@ export interface PipelineResult {
   readonly two_processes_per_s: number;
   /** Two processes ÷ the best batch of one. */
   readonly scale_ratio: number;
+  /**
+   * CPU time per job (user + system, libuv's pool included) while a backlog drains: what the
+   * throughput ratios are made of, and steadier than them on a shared machine.
+   */
+  readonly cpu_ms_per_job: CpuPerJob;
   /** Best service batch ÷ the original description's 50 req/s. */
   readonly vs_original: number;
   readonly failed_jobs: number;
   readonly memory: MemoryResult;
+}
+
+export interface CpuPerJob {
+  /** The in-process limit's thread. */
+  readonly in_process: number;
+  /** The worker process, one-process batches (the lower of the two). */
+  readonly worker: number;
+  /** Both worker processes together, the two-process batch. */
+  readonly two_workers: number;
+  /** redis-server, one-process batches (the lower of the two) and the two-process batch. */
+  readonly redis: number;
+  readonly redis_two_workers: number;
+  /** The API process while the backlog drains (it was filled before the timing started). */
+  readonly api: number;
 }
 
 export interface MemoryResult {
@@ -50,18 +69,24 @@ export interface MemoryResult {
   readonly redis_kib_per_job: { readonly just_finished: number; readonly retained: number };
 }
 
-/** Runs `count` jobs through a paused queue: all queued first, then timed from resume to the last end. */
+/**
+ * Runs `count` jobs through a paused queue: all queued first, then timed from resume to the last
+ * end. Returns the seconds, and the CPU ms each of `pids` used meanwhile.
+ */
 async function timedBacklog(
   queue: Queue,
   fill: () => Promise<void>,
   remaining: () => Promise<number>,
-): Promise<number> {
+  pids: readonly number[] = [],
+): Promise<{ seconds: number; cpuMs: number[] }> {
   await queue.pause();
   await fill();
+  const cpu = pids.map(cpuMsOf);
   const t0 = performance.now();
   await queue.resume();
   await until(async () => (await remaining()) === 0, "the backlog to drain", 600_000, 20);
-  return (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, cpuMs: pids.map((pid, i) => cpuMsOf(pid) - cpu[i]!) };
 }
 
 /** The bare BullMQ chain: chains/s for `count` chains queued at once. */
@@ -77,7 +102,7 @@ async function baselineRun(redis: RedisServer, settings: BenchSettings, count: n
   const retention = { removeOnComplete: { age: 3600, count: 10_000 } };
   try {
     let batch = 0;
-    const run = async (n: number): Promise<number> => {
+    const run = async (n: number): Promise<{ seconds: number }> => {
       batch += 1;
       const start = Number((await connection.get("bare:done")) ?? 0);
       return timedBacklog(
@@ -100,7 +125,7 @@ async function baselineRun(redis: RedisServer, settings: BenchSettings, count: n
     // The first chain also waits for the worker process to start.
     await run(1);
     await run(200);
-    return count / (await run(count));
+    return count / (await run(count)).seconds;
   } finally {
     await queue.close();
     connection.disconnect();
@@ -131,6 +156,7 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
     const idle = { api: await rss(api), worker: await rss(worker) };
     const planning = new Queue("planning", { connection, prefix: "{orch}" });
     const inFlight = () => connection.zcard("orch:inflight:{bench}");
+    const redisPid = redis.process.pid ?? -1;
     const batch = (n: number) =>
       timedBacklog(
         planning,
@@ -138,6 +164,7 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
           await submitJobs(stack!, n);
         },
         inFlight,
+        [redisPid, api.pid, ...stack!.workers.map((w) => w.pid)],
       );
     await batch(200);
     const usedMemory = async () => {
@@ -147,8 +174,11 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
     const memoryBefore = await usedMemory();
     const perSecond: number[] = [];
     const after: Array<{ api: number; worker: number }> = [];
+    const cpuOne: number[][] = [];
     for (let i = 0; i < 2; i++) {
-      perSecond.push(round(settings.batchJobs / (await batch(settings.batchJobs)), 1));
+      const timed = await batch(settings.batchJobs);
+      perSecond.push(round(settings.batchJobs / timed.seconds, 1));
+      cpuOne.push(timed.cpuMs.map((ms) => ms / settings.batchJobs));
       after.push({ api: await rss(api), worker: await rss(worker) });
     }
     const memoryAfter = await usedMemory();
@@ -158,7 +188,10 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
     const memoryRetained = await usedMemory();
     const perJob = (bytes: number) => round(bytes / (2 * settings.batchJobs) / 1024, 1);
     await stack.addWorker();
-    const two = settings.batchJobs / (await batch(settings.batchJobs));
+    const twoTimed = await batch(settings.batchJobs);
+    const two = settings.batchJobs / twoTimed.seconds;
+    const [redisTwo = 0, , ...workersTwo] = twoTimed.cpuMs.map((ms) => ms / settings.batchJobs);
+    const lowest = (i: number) => round(Math.min(...cpuOne.map((c) => c[i]!)), 2);
     await planning.close();
     const statuses = await countStatuses(connection);
     const best = Math.max(...perSecond);
@@ -169,10 +202,21 @@ export async function benchPipeline(settings: BenchSettings): Promise<PipelineRe
       baseline_per_s: round(baseline, 1),
       service_per_s: perSecond,
       ratio: round(best / baseline, 2),
-      in_process_per_s: round(inProcess, 1),
-      in_process_ratio: round(best / inProcess, 2),
+      in_process_per_s: round(inProcess.perSecond, 1),
+      in_process_ratio: round(best / inProcess.perSecond, 2),
       two_processes_per_s: round(two, 1),
       scale_ratio: round(two / best, 2),
+      cpu_ms_per_job: {
+        in_process: round(inProcess.cpuMsPerJob, 2),
+        worker: lowest(2),
+        two_workers: round(
+          workersTwo.reduce((a, b) => a + b, 0),
+          2,
+        ),
+        redis: lowest(0),
+        redis_two_workers: round(redisTwo, 2),
+        api: lowest(1),
+      },
       vs_original: round(best / 50, 1),
       failed_jobs: statuses.failed,
       memory: {

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { benchAddedLatency } from "./added-latency.js";
 import { benchCache } from "./cache.js";
+import { benchCrashStorm } from "./crash-storm.js";
 import { benchEnqueue } from "./enqueue.js";
 import { benchPipeline } from "./pipeline.js";
 import { benchTokens } from "./tokens.js";
@@ -16,6 +17,7 @@ import { renderReport, targets, type BenchResults } from "./support/report.js";
 const BENCHES = {
   enqueue: benchEnqueue,
   pipeline: benchPipeline,
+  crash_storm: benchCrashStorm,
   added_latency: benchAddedLatency,
   cache: benchCache,
   tokens: benchTokens,

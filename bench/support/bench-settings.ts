@@ -13,10 +13,34 @@ export interface BenchSettings {
   readonly burst: number;
   /** BullMQ concurrency per phase queue, for the service and the bare chain alike. */
   readonly concurrency: number;
+  /** Jobs of each run of the crash-storm benchmark (no faults, then a SIGKILL storm). */
+  readonly stormJobs: number;
+  /** Seconds between two SIGKILLs of a worker process in the storm. */
+  readonly killEverySeconds: number;
 }
 
 export function benchSettings(quick: boolean): BenchSettings {
   return quick
-    ? { quick, rounds: 1, loadSeconds: 4, batchJobs: 500, latencyRequests: 40, burst: 20, concurrency: 8 }
-    : { quick, rounds: 3, loadSeconds: 10, batchJobs: 5000, latencyRequests: 200, burst: 50, concurrency: 8 };
+    ? {
+        quick,
+        rounds: 1,
+        loadSeconds: 4,
+        batchJobs: 500,
+        latencyRequests: 40,
+        burst: 20,
+        concurrency: 8,
+        stormJobs: 400,
+        killEverySeconds: 5,
+      }
+    : {
+        quick,
+        rounds: 3,
+        loadSeconds: 10,
+        batchJobs: 5000,
+        latencyRequests: 200,
+        burst: 50,
+        concurrency: 8,
+        stormJobs: 1500,
+        killEverySeconds: 5,
+      };
 }

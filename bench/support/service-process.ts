@@ -11,8 +11,10 @@ export interface ServiceProcess {
   readonly pid: number;
   /** Resident set size now, in MiB (from /proc). */
   rssMiB(): number;
+  /** CPU time used so far (user + system, all threads: libuv's pool included), in ms (from /proc). */
+  cpuMs(): number;
   /** The last lines it wrote to stderr (for error messages). */
-  stderrTail(): string;
+  stderrTail(lines?: number): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -32,6 +34,17 @@ function rssOf(pid: number): number {
   return kib / 1024;
 }
 
+/** Clock ticks a second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time of a process (user + system of all its threads), in ms. */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
 /** Starts a process; the caller waits for its readiness (HTTP health, a metrics port). */
 export function spawnProcess(options: SpawnOptions): ServiceProcess {
   const script = `${ROOT}${options.script}`;
@@ -46,14 +59,15 @@ export function spawnProcess(options: SpawnOptions): ServiceProcess {
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+    stderr = (stderr + chunk.toString()).slice(-16000);
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     name: options.name,
     pid: child.pid ?? -1,
     rssMiB: () => rssOf(child.pid ?? -1),
-    stderrTail: () => stderr.trim().split("\n").slice(-8).join("\n"),
+    cpuMs: () => cpuMsOf(child.pid ?? -1),
+    stderrTail: (lines = 8) => stderr.trim().split("\n").slice(-lines).join("\n"),
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);

@@ -13,6 +13,7 @@ import {
 } from "@orch/queue";
 import type { JobEndHooks } from "./job-end-hooks.js";
 import { JobSweeper } from "./job-sweeper.js";
+import { DeadWorkerLocks } from "./dead-worker-locks.js";
 import { PhaseRunner, type PhaseHandler, type PhaseObserver } from "./phase-runner.js";
 import type { PhaseDeps } from "./phases/phase-deps.js";
 import { planningPhase } from "./phases/planning-phase.js";
@@ -27,8 +28,13 @@ export interface WorkerOptions {
 }
 
 export interface CreateWorkersInput {
-  /** Blocking connection for BullMQ workers (maxRetriesPerRequest: null). */
+  /**
+   * Blocking connection for BullMQ workers (maxRetriesPerRequest: null), named
+   * `liveConnectionName(workerName)`: while it is connected, this process's jobs are its own.
+   */
   readonly connection: Redis;
+  /** This process's worker name (see `workerName`), the one `connection` carries. */
+  readonly workerName: string;
   /** A dedicated connection for the job-events subscription (cancellation). */
   readonly subscriber: Redis;
   readonly store: JobStore;
@@ -51,6 +57,8 @@ export interface WorkerSet {
   /** The process's job-events subscription (cancellations, ends). */
   readonly events: JobEvents;
   readonly sweeper: JobSweeper;
+  /** This process's BullMQ worker name (`pb` on the jobs it takes). */
+  readonly name: string;
   /** Stops taking jobs, lets running phases finish, and closes. */
   close(): Promise<void>;
 }
@@ -93,6 +101,8 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
     ...(input.endHooks ? { endHooks: input.endHooks } : {}),
     ...(input.observer ? { observer: input.observer } : {}),
   });
+  // One name for the process's workers: a job whose `pb` no live connection carries is a dead one's.
+  const name = input.workerName;
   const workers = PHASES.map((phase) => {
     const handler = HANDLERS[phase](input.deps);
     const worker = new Worker<PhasePayload>(
@@ -101,6 +111,7 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
       {
         connection: input.connection,
         prefix: input.options.prefix,
+        name,
         concurrency: input.options.concurrency[phase],
         lockDuration: input.options.lockDurationMs,
         stalledInterval: input.options.stalledIntervalMs,
@@ -135,12 +146,22 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
     ...(input.outage ? { outage: input.outage } : {}),
   });
   sweeper.start();
+  const deadLocks = new DeadWorkerLocks({
+    redis: input.connection,
+    prefix: input.options.prefix,
+    queues: PHASES,
+    log: input.log,
+    ...(input.outage ? { outage: input.outage } : {}),
+  });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  deadLocks.start();
   return {
     workers,
     events,
     sweeper,
+    name,
     async close() {
+      deadLocks.stop();
       await Promise.all(workers.map((w) => w.close()));
       runner.close();
       await sweeper.stop();

@@ -21,6 +21,7 @@ import { Registry } from "prom-client";
 import { createAlertAdmissionWorker } from "./alert-admission-worker.js";
 import { CapacityReporter } from "./capacity-reporter.js";
 import { createWorkers, type WorkerSet } from "./create-workers.js";
+import { liveConnectionName, workerName } from "./dead-worker-locks.js";
 import { SlackSender } from "./slack/slack-sender.js";
 import { slackRouteFor } from "./slack/slack-route.js";
 import { JobEndHooks, type EndHook } from "./job-end-hooks.js";
@@ -54,8 +55,11 @@ export async function startWorkerRuntime(
   // An outage is logged when it starts and when it ends, with the errors counted between.
   const outage = new RedisOutageLog(log);
   // BullMQ's workers on one connection; records, cache, sessions and queueing the next phase on
-  // another (a save and the next phase's queueing go out in order on it).
-  const connection = createRedis(redisUrl, "worker");
+  // another (a save and the next phase's queueing go out in order on it; no auto-pipelining:
+  // ioredis copies every script BullMQ defines onto each auto-pipeline it opens).
+  // The BullMQ connection carries the process's name: other workers see from it that it is alive.
+  const name = workerName();
+  const connection = createRedis(redisUrl, "worker", { connectionName: liveConnectionName(name) });
   const data = createRedis(redisUrl, "worker");
   const subscriber = createRedis(redisUrl, "subscriber");
   outage.watch(connection, "worker");
@@ -124,6 +128,7 @@ export async function startWorkerRuntime(
 
   const workers = await createWorkers({
     connection,
+    workerName: name,
     subscriber,
     store,
     queues,

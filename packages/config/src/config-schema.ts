@@ -108,7 +108,7 @@ export const fileConfigSchema = z
         // BullMQ renews a running phase's lock every half lock: 10 s survives 5 s event-loop stalls,
         // and a killed worker's phase is taken over within lock + stalled interval (about 15 s, not 60).
         lock_duration_ms: int(1000, 600_000, 10_000),
-        stalled_interval_ms: int(1000, 600_000, 5_000),
+        stalled_interval_ms: int(1000, 600_000, 2_000),
       })
       .strict()
       .prefault({}),
