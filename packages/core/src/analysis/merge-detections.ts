@@ -8,6 +8,20 @@ function better(a: Detection, b: Detection): Detection {
   return a.magnitude >= b.magnitude ? a : b;
 }
 
+/** Which way a detection moved its series: up (1), down (-1), or 0 when it says no level (a flat line, a gap). */
+function direction(d: Detection): number {
+  const { baseline, level } = d.evidence;
+  if (typeof baseline !== "number" || typeof level !== "number" || baseline === level) return 0;
+  return level > baseline ? 1 : -1;
+}
+
+/** Whether `d`, moving `way`, ends beyond where `c` (moving the other way) began. */
+function beyond(d: Detection, c: Detection, way: number): boolean {
+  const level = d.evidence.level;
+  const start = c.evidence.baseline;
+  return typeof level === "number" && typeof start === "number" && way * (level - start) > 0;
+}
+
 const UP = new Set(["spike", "burst"]);
 const DOWN = new Set(["dip", "drop"]);
 /** Bursts closer than this, relative to their length, are one flapping episode. */
@@ -63,7 +77,15 @@ export function mergeDetections(
     let groupEnd = Number.NEGATIVE_INFINITY;
     for (const d of sorted) {
       const current = groups[groups.length - 1];
-      if (current && d.start <= groupEnd + slackMs) {
+      // A rise and a later fall past where the rise began (a morning climb, then traffic dropping
+      // below the night's level) are two episodes, however they overlap: each is judged, and
+      // dated, on its own. A fall back part of the way is the same episode ending.
+      const way = direction(d);
+      const opposed =
+        way !== 0 &&
+        current !== undefined &&
+        current.some((c) => !c.supporting && direction(c) === -way && beyond(d, c, way));
+      if (current && !opposed && d.start <= groupEnd + slackMs) {
         current.push(d);
         groupEnd = Math.max(groupEnd, d.end);
       } else {

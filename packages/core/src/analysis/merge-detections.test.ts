@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import type { Detection } from "./detection.js";
+import { mergeDetections } from "./merge-detections.js";
+
+const H = 3_600_000;
+const detection = (
+  start: number,
+  end: number,
+  baseline: number,
+  level: number,
+  anomaly: Detection["anomaly"],
+) =>
+  ({
+    key: "hits",
+    metric: "hits",
+    kind: "requests",
+    category: "traffic",
+    severity: "warning",
+    anomaly,
+    start,
+    end,
+    evidence: { anomaly, baseline, level },
+    summary: `${anomaly} from ${baseline} to ${level}`,
+    magnitude: Math.abs(Math.log(level / baseline)),
+    priority: 5,
+  }) satisfies Detection;
+
+describe("merging the detections of one series", () => {
+  it("keeps a climb and a later fall below where the climb began as two episodes", () => {
+    const climb = detection(0, 24 * H, 7_000, 10_800, "ramp");
+    const fall = detection(10 * H, 24 * H, 13_000, 1_800, "step");
+
+    const merged = mergeDetections([climb, fall], 60_000);
+
+    expect(merged.map((d) => [d.anomaly, d.start])).toEqual([
+      ["ramp", 0],
+      ["step", 10 * H],
+    ]);
+  });
+
+  it("keeps a rise and its partial return as one episode", () => {
+    const rise = detection(0, 6 * H, 100, 900, "step");
+    const back = detection(4 * H, 6 * H, 900, 400, "step");
+
+    expect(mergeDetections([rise, back], 60_000)).toHaveLength(1);
+  });
+});
