@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { parseApiTokens, type ApiToken } from "./api-tokens.js";
 import { ConfigError } from "./config-error.js";
 import { envSchema, fileConfigSchema, type FileConfig } from "./config-schema.js";
+import { parseRedisTarget } from "./redis-target.js";
 
 export interface DatadogConfig extends Readonly<FileConfig["datadog"]> {
   readonly apiKey?: string;
@@ -106,6 +107,20 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     throw new ConfigError(
       "env WEBHOOK_SECRET: required when webhooks.allowed_hosts is set (callbacks are signed with it)",
     );
+  }
+  const redisTarget = env.REDIS_URL !== undefined ? parseRedisTarget(env.REDIS_URL) : undefined;
+  if (redisTarget?.kind === "cluster") {
+    // BullMQ's scripts touch several keys of a queue at once: they must share a slot.
+    if (!/\{[^}]+\}/.test(fileConfig.queue.prefix)) {
+      throw new ConfigError(
+        `queue.prefix: "${fileConfig.queue.prefix}" has no hash tag; Redis Cluster needs one, e.g. "{orch}"`,
+      );
+    }
+    if (fileConfig.queue.replica_acks > 0) {
+      throw new ConfigError(
+        "queue.replica_acks: not supported with redis-cluster:// (set it to 0; Cluster replicates asynchronously)",
+      );
+    }
   }
   const mode =
     env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { isTerminal, type JobStatus } from "@orch/core";
 import { globalKeys } from "./job-keys.js";
 
@@ -40,7 +40,7 @@ export class JobEvents {
   private started: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly subscriber: Redis) {}
+  constructor(private readonly subscriber: RedisClient) {}
 
   /** Subscribes once; safe to call many times. */
   start(): Promise<void> {
