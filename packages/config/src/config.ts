@@ -190,6 +190,18 @@ export function configSecrets(config: Config): string[] {
     ...Object.values(config.services).flatMap((s) => [s.api_key, s.app_key]),
     ...config.alerts.datadog.integrations.map((i) => i.secret),
     ...config.slack.routes.map((r) => r.webhook_url),
+    ...redisSecrets(config.redisUrl),
   ];
   return secrets.filter((s): s is string => typeof s === "string" && s.length > 0);
+}
+
+/** The passwords in REDIS_URL (a server's, a Sentinel's). */
+function redisSecrets(url: string | undefined): Array<string | undefined> {
+  if (url === undefined) return [];
+  const target = parseRedisTarget(url);
+  if (target.kind === "single") {
+    const password = new URL(url).password;
+    return [password ? decodeURIComponent(password) : undefined];
+  }
+  return [target.password, target.kind === "sentinel" ? target.sentinelPassword : undefined];
 }

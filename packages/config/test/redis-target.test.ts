@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseRedisTarget, redactRedisUrl } from "@orch/config";
+import { ConfigError, configSecrets, loadConfig, parseRedisTarget, redactRedisUrl } from "@orch/config";
 
 describe("REDIS_URL", () => {
   it("names one server with redis:// or rediss://", () => {
@@ -107,6 +107,17 @@ describe("loadConfig with a Sentinel or Cluster REDIS_URL", () => {
     expect(error.message).toMatch(
       /queue.prefix: "orch" has no hash tag; Redis Cluster needs one, e.g. "\{orch\}"/,
     );
+  });
+
+  it("lists REDIS_URL's passwords among the secrets the logger masks", () => {
+    const env = (url: string) => ({ env: { REDIS_URL: url }, cwd: dir });
+    expect(configSecrets(loadConfig(env("redis://:s%40cret@h:6379")))).toEqual(["s@cret"]);
+    expect(
+      configSecrets(
+        loadConfig(env("redis-sentinel://u:master-pw@s1,s2/m?sentinel_password=sentinel-pw")),
+      ).sort(),
+    ).toEqual(["master-pw", "sentinel-pw"]);
+    expect(configSecrets(loadConfig(env("redis-cluster://:cluster-pw@n1:7000")))).toEqual(["cluster-pw"]);
   });
 
   it("refuses replica acknowledgements with a Cluster, and accepts them with Sentinel", () => {
