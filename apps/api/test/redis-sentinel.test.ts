@@ -93,18 +93,25 @@ describe.runIf(tools.length === 0)(
 
         const views = await Promise.all(accepted.map((id) => waitForJob(h, id, 90)));
         const ended = Date.now();
+        // Jobs accepted before the kill that were still running when the master died.
+        const inFlightAtKill = views
+          .slice(0, before)
+          .filter((v) => Date.parse(String(v.finished_at)) > killedAt).length;
         const unfinished = views.filter(
           (v) =>
             v.status !== "completed" ||
             !(v.result as { answer_markdown?: string } | undefined)?.answer_markdown,
         );
         console.info(
-          `Sentinel failover: ${accepted.length} jobs accepted (${before} before the kill), ${refused} refused during it; ` +
+          `Sentinel failover: ${accepted.length} jobs accepted (${before} before the kill, ${inFlightAtKill} of them ` +
+            `still running at it), ${refused} refused during it; ` +
             `replica promoted ${promotedAt - killedAt} ms after the SIGKILL, first job accepted after it at ` +
             `${(firstAcceptedAfterKill ?? NaN) - killedAt} ms; all ended ${ended - killedAt} ms after the kill; ` +
             `not completed: ${unfinished.length}`,
         );
         expect(unfinished.map((v) => [v.job_id, v.status, v.error])).toEqual([]);
+        // The kill met work in progress, or the test proved nothing.
+        expect(inFlightAtKill).toBeGreaterThan(0);
         expect(accepted.length).toBe(before + 15);
         expect(await setup.masterPort()).not.toBe(oldMaster);
       },
