@@ -9,6 +9,7 @@ import {
   type RedisClusterServer,
 } from "@orch/testkit";
 import { startHarness, submitJob, waitForJob, type Harness } from "./support/orchestrator-harness.js";
+
 import { pipelineSuite } from "./support/pipeline-suite.js";
 
 const tools = ["redis-server", "redis-cli"].filter((tool) => spawnSync(tool, ["--version"]).status !== 0);

@@ -116,11 +116,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         `queue.prefix: "${fileConfig.queue.prefix}" has no hash tag; Redis Cluster needs one, e.g. "{orch}"`,
       );
     }
-    if (fileConfig.queue.replica_acks > 0) {
-      throw new ConfigError(
-        "queue.replica_acks: not supported with redis-cluster:// (set it to 0; Cluster replicates asynchronously)",
-      );
-    }
   }
   const mode =
     env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";

@@ -120,18 +120,12 @@ describe("loadConfig with a Sentinel or Cluster REDIS_URL", () => {
     expect(configSecrets(loadConfig(env("redis-cluster://:cluster-pw@n1:7000")))).toEqual(["cluster-pw"]);
   });
 
-  it("refuses replica acknowledgements with a Cluster, and accepts them with Sentinel", () => {
+  it("takes replica acknowledgements with Sentinel and Cluster alike", () => {
     const overrides = { queue: { replica_acks: 1 } };
-    expect(
-      failure(() => loadConfig({ env: { REDIS_URL: "redis-cluster://n1:7000" }, cwd: dir, overrides }))
-        .message,
-    ).toMatch(/queue.replica_acks: not supported with redis-cluster/);
-    const config = loadConfig({
-      env: { REDIS_URL: "redis-sentinel://s1:26379/mymaster" },
-      cwd: dir,
-      overrides,
-    });
-    expect(config.queue.replica_acks).toBe(1);
-    expect(config.queue.replica_ack_timeout_ms).toBe(1000);
+    for (const url of ["redis-sentinel://s1:26379/mymaster", "redis-cluster://n1:7000"]) {
+      const config = loadConfig({ env: { REDIS_URL: url }, cwd: dir, overrides });
+      expect(config.queue.replica_acks).toBe(1);
+      expect(config.queue.replica_ack_timeout_ms).toBe(1000);
+    }
   });
 });

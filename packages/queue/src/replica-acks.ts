@@ -25,17 +25,19 @@ export class ReplicaAcks {
   constructor(
     private readonly redis: RedisClient,
     private readonly options: ReplicaAcksOptions,
-  ) {
-    if (options.replicas > 0 && isCluster(redis)) {
-      throw new Error("queue.replica_acks is not supported with Redis Cluster (WAIT has no key to route by)");
-    }
-  }
+  ) {}
 
   /** Waits until the configured replicas hold this connection's writes, or the timeout; returns how many did. */
   async confirm(): Promise<number> {
     const { replicas, timeoutMs, onShortfall } = this.options;
-    if (replicas <= 0 || isCluster(this.redis)) return 0;
-    const acked = await this.redis.wait(replicas, timeoutMs);
+    if (replicas <= 0) return 0;
+    // In a Cluster a job's writes land on several masters (its record's slot, the queues' slot,
+    // its owner's): WAIT on each master's connection, which is the one those writes went through.
+    const acked = isCluster(this.redis)
+      ? Math.min(
+          ...(await Promise.all(this.redis.nodes("master").map((node) => node.wait(replicas, timeoutMs)))),
+        )
+      : await this.redis.wait(replicas, timeoutMs);
     if (acked < replicas) {
       this.shortfalls += 1;
       const now = Date.now();

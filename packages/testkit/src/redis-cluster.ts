@@ -9,17 +9,28 @@ export interface RedisClusterServer {
   stop(): Promise<void>;
 }
 
+export interface StartRedisClusterOptions {
+  /** Replicas per master (default 0). */
+  readonly replicas?: number;
+  /** `cluster-node-timeout`: how long a master may be silent before its replica takes over (default 5000 ms). */
+  readonly nodeTimeoutMs?: number;
+}
+
 /**
- * Starts `masters` cluster-enabled redis-servers, joins them with `redis-cli --cluster create`
- * (slots split evenly, no replicas) and resolves once every node reports `cluster_state:ok`.
+ * Starts `masters` × (1 + replicas) cluster-enabled redis-servers, joins them with `redis-cli
+ * --cluster create` (slots split evenly) and resolves once every node reports `cluster_state:ok`.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterServer> {
+export async function startRedisCluster(
+  masters = 3,
+  options: StartRedisClusterOptions = {},
+): Promise<RedisClusterServer> {
+  const replicas = options.replicas ?? 0;
   const nodes: RedisServer[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
   };
   try {
-    for (let i = 0; i < masters; i += 1) {
+    for (let i = 0; i < masters * (1 + replicas); i += 1) {
       nodes.push(
         await startRedis({
           args: [
@@ -28,7 +39,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterServer
             "--cluster-config-file",
             "nodes.conf",
             "--cluster-node-timeout",
-            "5000",
+            String(options.nodeTimeoutMs ?? 5000),
           ],
         }),
       );
@@ -38,7 +49,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterServer
       "create",
       ...nodes.map((n) => `127.0.0.1:${n.port}`),
       "--cluster-replicas",
-      "0",
+      String(replicas),
       "--cluster-yes",
     ]);
     for (const node of nodes) {
