@@ -1,17 +1,18 @@
 import Koa from "koa";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { Config } from "@orch/config";
 import { NotFound } from "@orch/core";
 import {
   AlertLedger,
+  ReplicaAcks,
   type AlertQueue,
   type JobEvents,
   type JobStore,
   type PhaseQueues,
   type SessionStore,
   type WebhookQueue,
+  type RedisClient,
 } from "@orch/queue";
 import { AlertIntake } from "./alerts/alert-intake.js";
 import { webhookSecret, type IntakeState } from "./alerts/webhook-secret.js";
@@ -46,7 +47,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly log: Logger;
   /** A fail-fast connection for the HTTP path. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly store: JobStore;
   readonly queues: PhaseQueues;
   readonly events: JobEvents;
@@ -83,8 +84,18 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Behind a reverse proxy the client address (for the auth-failure limit) is in X-Forwarded-For.
   const app = new Koa<AppState>({ proxy: config.api.trust_proxy });
   const metrics = deps.metrics ?? new ApiMetrics(new Registry(), deps.queues);
+  const replicas = new ReplicaAcks(deps.redis, {
+    replicas: config.queue.replica_acks,
+    timeoutMs: config.queue.replica_ack_timeout_ms,
+    onShortfall: (shortfall) =>
+      deps.log.warn(
+        shortfall,
+        "Redis replicas did not confirm new jobs in time (queue.replica_acks); accepted them anyway",
+      ),
+  });
   const jobs = new JobService({
     config,
+    replicas,
     metrics,
     ...(deps.closing ? { closing: deps.closing } : {}),
     ...(deps.admission ? { admission: deps.admission } : {}),
@@ -147,6 +158,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       retentionSeconds: config.orchestrator.job_retention_seconds,
     }),
     queue: deps.alertQueue,
+    replicas,
     ...(deps.now ? { now: deps.now } : {}),
   });
   const alerts = alertsRoutes(intake, [

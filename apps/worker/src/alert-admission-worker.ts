@@ -1,5 +1,4 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
   ALERT_QUEUE,
@@ -12,13 +11,14 @@ import {
   type PhaseQueues,
   isConnectionError,
   type RedisOutageLog,
+  type RedisClient,
 } from "@orch/queue";
 
 export interface AlertAdmissionInput {
   /** Blocking connection (maxRetriesPerRequest: null). */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** The data connection (records, queueing). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly store: JobStore;
   readonly queues: PhaseQueues;
   readonly events: JobEvents;

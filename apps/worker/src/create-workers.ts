@@ -1,5 +1,4 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { PHASES, type Phase } from "@orch/core";
 import {
@@ -10,6 +9,7 @@ import {
   type PhaseQueues,
   isConnectionError,
   type RedisOutageLog,
+  type RedisClient,
 } from "@orch/queue";
 import type { JobEndHooks } from "./job-end-hooks.js";
 import { JobSweeper } from "./job-sweeper.js";
@@ -32,11 +32,11 @@ export interface CreateWorkersInput {
    * Blocking connection for BullMQ workers (maxRetriesPerRequest: null), named
    * `liveConnectionName(workerName)`: while it is connected, this process's jobs are its own.
    */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** This process's worker name (see `workerName`), the one `connection` carries. */
   readonly workerName: string;
   /** A dedicated connection for the job-events subscription (cancellation). */
-  readonly subscriber: Redis;
+  readonly subscriber: RedisClient;
   readonly store: JobStore;
   readonly queues: PhaseQueues;
   readonly deps: PhaseDeps;

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { isConnectionError, LuaScript, type RedisOutageLog } from "@orch/queue";
+import { isCluster, isConnectionError, LuaScript, type RedisClient, type RedisOutageLog } from "@orch/queue";
 
 /**
  * Releases the lock of an active BullMQ job still marked as processed by `ARGV[1]` and marks it
@@ -33,7 +32,7 @@ export function liveConnectionName(name: string): string {
 }
 
 export interface DeadWorkerLocksOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** BullMQ's key prefix (`{orch}`). */
   readonly prefix: string;
   readonly queues: readonly string[];
@@ -75,7 +74,11 @@ export class DeadWorkerLocks {
   async look(): Promise<number> {
     const { redis, prefix, queues, log } = this.options;
     try {
-      const list = (await redis.client("LIST")) as string;
+      // In a Cluster a process is connected to several masters: it is alive if any lists it.
+      const lists = isCluster(redis)
+        ? await Promise.all(redis.nodes("master").map((node) => node.client("LIST") as Promise<string>))
+        : [(await redis.client("LIST")) as string];
+      const list = lists.join("\n");
       const live = new Set<string>();
       for (const match of list.matchAll(/ name=orch-live:(\S+)/g)) live.add(match[1]!);
       const active = await Promise.all(queues.map((q) => redis.lrange(`${prefix}:${q}:active`, 0, -1)));

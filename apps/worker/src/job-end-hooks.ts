@@ -1,7 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isTerminal } from "@orch/core";
-import { LuaScript, globalKeys, type JobStore, type StoredJob } from "@orch/queue";
+import { LuaScript, globalKeys, type JobStore, type StoredJob, type RedisClient } from "@orch/queue";
 
 /** A side effect of a job ending (its session, its webhook, the backend). It may run more than once. */
 export interface EndHook {
@@ -16,7 +15,7 @@ export const PENDING_END_HOOKS_KEY = globalKeys.pendingEndHooks;
 const CLAIM = LuaScript.fromFile(new URL("./lua/claim-end-hooks.lua", import.meta.url));
 
 export interface JobEndHooksOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly store: JobStore;
   /** Run in order; each must be idempotent (keyed by the job id). */
   readonly hooks: readonly EndHook[];

@@ -1,15 +1,14 @@
-import type { Redis } from "ioredis";
 import type { DatadogConfig, ServiceConfig } from "@orch/config";
 import { serviceScope, type StepDraft } from "@orch/core";
 import type { ServiceDirectory, ServiceInfo } from "@orch/backend";
 import { createMetricsSourceProvider, type MetricsSourceProvider, type SourceLogger } from "@orch/datadog";
-import type { StoredJob } from "@orch/queue";
+import type { StoredJob, RedisClient } from "@orch/queue";
 import type { ServiceContext } from "./phases/phase-deps.js";
 
 export interface ServiceResolverOptions {
   readonly datadog: DatadogConfig;
   readonly services: Readonly<Record<string, ServiceConfig>>;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The backend's service info, when BACKEND_API_URL is set. */
   readonly directory?: ServiceDirectory;
   readonly logger?: SourceLogger;

@@ -1,5 +1,4 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isTerminal } from "@orch/core";
 import type { SlackRoute } from "@orch/config";
@@ -12,6 +11,7 @@ import {
   type WebhookPayload,
   isConnectionError,
   type RedisOutageLog,
+  type RedisClient,
 } from "@orch/queue";
 import { slackMessage } from "./slack/slack-message.js";
 import { slackRouteFor } from "./slack/slack-route.js";
@@ -20,7 +20,7 @@ import type { DeliveryOutcome, WebhookSender } from "./webhook-sender.js";
 
 export interface WebhookWorkerInput {
   /** Blocking connection (maxRetriesPerRequest: null). */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly store: JobStore;
   /** Signed callbacks (callback_url); absent when webhooks are not configured. */
   readonly sender?: WebhookSender;

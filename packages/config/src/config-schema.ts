@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseWindowDuration } from "@orch/core";
+import { redisUrlProblem } from "./redis-target.js";
 
 /**
  * List prices of a few OpenAI models, USD per million tokens (prompt, cached prompt, completion),
@@ -200,6 +201,12 @@ export const fileConfigSchema = z
           .regex(/^[A-Za-z0-9{}_-]+$/)
           .default("{orch}")
           .describe("BullMQ prefix; keep the hash tag for Redis Cluster"),
+        replica_acks: int(0, 5, 0).describe(
+          "replicas that must hold a new job's writes (Redis WAIT) before the API accepts it; 0 waits for none",
+        ),
+        replica_ack_timeout_ms: int(10, 4000, 1000).describe(
+          "how long the API waits for those replicas before accepting anyway (and logging a warning)",
+        ),
       })
       .strict()
       .prefault({}),
@@ -316,7 +323,15 @@ export const envSchema = z.object({
       .optional(),
   ),
   HOST: optionalText,
-  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .superRefine((url, ctx) => {
+        const problem = redisUrlProblem(url);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
+  ),
   API_TOKENS: optionalText,
   LOG_LEVEL: optionalText.pipe(
     z

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { parseApiTokens, type ApiToken } from "./api-tokens.js";
 import { ConfigError } from "./config-error.js";
 import { envSchema, fileConfigSchema, type FileConfig } from "./config-schema.js";
+import { parseRedisTarget } from "./redis-target.js";
 
 export interface DatadogConfig extends Readonly<FileConfig["datadog"]> {
   readonly apiKey?: string;
@@ -107,6 +108,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       "env WEBHOOK_SECRET: required when webhooks.allowed_hosts is set (callbacks are signed with it)",
     );
   }
+  const redisTarget = env.REDIS_URL !== undefined ? parseRedisTarget(env.REDIS_URL) : undefined;
+  if (redisTarget?.kind === "cluster") {
+    // BullMQ's scripts touch several keys of a queue at once: they must share a slot.
+    if (!/\{[^}]+\}/.test(fileConfig.queue.prefix)) {
+      throw new ConfigError(
+        `queue.prefix: "${fileConfig.queue.prefix}" has no hash tag; Redis Cluster needs one, e.g. "{orch}"`,
+      );
+    }
+  }
   const mode =
     env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
 
@@ -175,6 +185,18 @@ export function configSecrets(config: Config): string[] {
     ...Object.values(config.services).flatMap((s) => [s.api_key, s.app_key]),
     ...config.alerts.datadog.integrations.map((i) => i.secret),
     ...config.slack.routes.map((r) => r.webhook_url),
+    ...redisSecrets(config.redisUrl),
   ];
   return secrets.filter((s): s is string => typeof s === "string" && s.length > 0);
+}
+
+/** The passwords in REDIS_URL (a server's, a Sentinel's). */
+function redisSecrets(url: string | undefined): Array<string | undefined> {
+  if (url === undefined) return [];
+  const target = parseRedisTarget(url);
+  if (target.kind === "single") {
+    const password = new URL(url).password;
+    return [password ? decodeURIComponent(password) : undefined];
+  }
+  return [target.password, target.kind === "sentinel" ? target.sentinelPassword : undefined];
 }

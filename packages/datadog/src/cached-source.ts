@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@orch/queue";
 import type {
   EventInfo,
   LogSummary,
@@ -36,7 +36,7 @@ export interface CacheSettings extends CacheTtls {
 }
 
 export interface CachedSourceOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly cache: CacheSettings;
   /** Separates entries of different Datadog orgs with the same source id; default the source id. */
   readonly namespace?: string;

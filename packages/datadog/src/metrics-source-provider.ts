@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@orch/queue";
 import type { DatadogConfig, ServiceConfig } from "@orch/config";
 import { serviceScope, type MetricsSource, type Scenario, type ServiceScope } from "@orch/core";
 import { CachedSource } from "./cached-source.js";
@@ -14,7 +14,7 @@ const RETIRE_ANCHORED_MS = 2 * 3_600_000;
 
 export interface MetricsSourceProviderOptions {
   readonly config: DatadogConfig & { readonly services: Readonly<Record<string, ServiceConfig>> };
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The demo scenario of a service; default the built-in ones. */
   readonly scenarios?: (serviceId: string) => Scenario;
   /**

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { AppError, UpstreamError, type CacheStatus, type ErrorCode } from "@orch/core";
 import { abortError, untilAborted } from "@orch/core";
-import { LuaScript } from "@orch/queue";
+import { LuaScript, duplicateRedis, type RedisClient } from "@orch/queue";
 
 export interface SingleFlightOptions {
   /** Key prefix with a hash tag, e.g. "orch:dd:{cache}". */
@@ -73,11 +72,11 @@ export class RedisSingleFlight {
   >();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly channel: string;
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribed: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: SingleFlightOptions,
   ) {
     this.channel = `${options.prefix}:done`;
@@ -226,7 +225,7 @@ export class RedisSingleFlight {
   /** Subscribes to announcements; waits at most a moment for it, polling covers the rest. */
   private async listen(signal: AbortSignal): Promise<void> {
     if (!this.subscribed) {
-      const subscriber = this.redis.duplicate({ enableOfflineQueue: true });
+      const subscriber = duplicateRedis(this.redis, { enableOfflineQueue: true });
       // Polling covers a subscriber that cannot connect; its errors are not ours to raise.
       subscriber.on("error", () => undefined);
       subscriber.on("message", (_channel: string, key: string) => this.wake(key));

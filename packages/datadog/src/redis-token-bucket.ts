@@ -1,8 +1,7 @@
-import type { Redis } from "ioredis";
 import { UpstreamError } from "@orch/core";
 import { abortError } from "@orch/core";
 import { delay } from "./abortable-delay.js";
-import { LuaScript } from "@orch/queue";
+import { LuaScript, type RedisClient } from "@orch/queue";
 
 /** A request budget consulted before every upstream call. */
 export interface RequestBudget {
@@ -93,7 +92,7 @@ export class RedisTokenBucket implements RequestBudget {
   private readonly maxWaitMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: RedisTokenBucketOptions,
   ) {
     this.capacity = options.capacity ?? Math.max(1, options.ratePerSecond);

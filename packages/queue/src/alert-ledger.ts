@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { jobKeys } from "./job-keys.js";
 import { LuaScript } from "./lua-script.js";
 
@@ -20,7 +20,7 @@ const SET_IF_EXISTS = LuaScript.fromFile(new URL("./lua/set-if-exists.lua", impo
  */
 export class AlertLedger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: AlertLedgerOptions,
   ) {
     void SET_IF_EXISTS.define(redis);

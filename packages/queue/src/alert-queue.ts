@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { z } from "zod";
 import { jobKeys } from "./job-keys.js";
 import { LuaScript } from "./lua-script.js";
@@ -22,7 +22,7 @@ export const alertJobId = (id: string): string => `${id}-alert`;
 export class AlertQueue {
   readonly queue: Queue<AlertPayload>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue<AlertPayload>(ALERT_QUEUE, { connection, prefix });
     this.queue.on("error", () => undefined);
   }
@@ -61,7 +61,7 @@ export type Admission = "admitted" | "running" | "ended" | "missing";
  * own deadline starts when it is admitted (the deadline index follows).
  */
 export async function admitAlertJob(
-  redis: Redis,
+  redis: RedisClient,
   id: string,
   deadlineMs: number,
   now: number,

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { z } from "zod";
 import { PHASES, type Phase } from "@orch/core";
 
@@ -40,7 +40,7 @@ export interface CapacitySummary {
  * forgotten once its report is stale.
  */
 export class CapacityBoard {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async report(processId: string, capacity: WorkerCapacity): Promise<void> {
     await this.redis.hset(CAPACITY_KEY, processId, JSON.stringify(capacity));

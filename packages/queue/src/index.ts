@@ -23,3 +23,5 @@ export * from "./capacity-board.js";
 export * from "./record-schema.js";
 export * from "./redis-outage-log.js";
 export * from "./output-codec.js";
+export * from "./redis-memory.js";
+export * from "./replica-acks.js";

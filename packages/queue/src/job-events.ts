@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { isCluster, type RedisClient } from "./redis-connection.js";
 import { isTerminal, type JobStatus } from "@orch/core";
 import { globalKeys } from "./job-keys.js";
 
@@ -40,7 +40,7 @@ export class JobEvents {
   private started: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly subscriber: Redis) {}
+  constructor(private readonly subscriber: RedisClient) {}
 
   /** Subscribes once; safe to call many times. */
   start(): Promise<void> {
@@ -63,6 +63,12 @@ export class JobEvents {
       }
       await this.subscriber.subscribe(globalKeys.eventsChannel);
       this.subscriber.on("ready", () => void this.resync());
+      // A Cluster moves its subscription to another node when a node leaves, without a `ready`:
+      // a change of nodes is when notices may have been missed.
+      if (isCluster(this.subscriber)) {
+        this.subscriber.on("-node", () => void this.resync());
+        this.subscriber.on("+node", () => void this.resync());
+      }
     })();
     return this.started;
   }

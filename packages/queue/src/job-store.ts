@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import {
   EMPTY_USAGE,
   PHASES,
@@ -80,7 +80,7 @@ export class JobStore {
   private readonly owners: OwnerJobs;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: JobStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -368,7 +368,8 @@ export class JobStore {
   private async ended(end: JobEnd): Promise<void> {
     const evidenceTtl = this.options.evidenceRetentionSeconds;
     // Plain commands rather than a pipeline: ioredis copies every script of the connection (BullMQ's
-    // included) onto each pipeline it builds, which costs more than the writes it would save.
+    // included) onto each pipeline it builds, which costs more than the writes it would save; and
+    // in Redis Cluster these keys live on different slots.
     await Promise.all([
       this.redis.zrem(globalKeys.deadlines, end.id),
       this.redis.zrem(globalKeys.unqueued, end.id),

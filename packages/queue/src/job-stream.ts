@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { jobKeys } from "./job-keys.js";
 
 /** One entry of a job's event stream: a status change, a step, a phase saved, a retry, the end. */
@@ -18,7 +18,7 @@ export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
  * most `count`. A plain XRANGE on a shared connection: readers never block a connection.
  */
 export async function readJobEvents(
-  redis: Redis,
+  redis: RedisClient,
   id: string,
   after: string | undefined,
   count = 500,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Redis } from "ioredis";
+import type { Cluster } from "ioredis";
+import { isCluster, type RedisClient } from "./redis-connection.js";
 
 type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
 
@@ -22,14 +23,16 @@ function readLua(file: URL, including: readonly string[] = []): string {
 export class LuaScript {
   /** The command's name on a connection. */
   readonly name: string;
-  private readonly ready = new WeakSet<Redis>();
-  private readonly defining = new WeakMap<Redis, Promise<void>>();
+  private readonly sha: string;
+  private readonly ready = new WeakSet<RedisClient>();
+  private readonly defining = new WeakMap<RedisClient, Promise<void>>();
 
   constructor(
     readonly source: string,
     name?: string,
   ) {
-    this.name = name ?? `lua_${createHash("sha1").update(source).digest("hex")}`;
+    this.sha = createHash("sha1").update(source).digest("hex");
+    this.name = name ?? `lua_${this.sha}`;
   }
 
   /** The script in `file` (e.g. `new URL("./lua/begin-phase.lua", import.meta.url)`), named after it. */
@@ -42,7 +45,8 @@ export class LuaScript {
     return new LuaScript(readLua(file), `orch_${base.replace(/\W/g, "_")}`);
   }
 
-  run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+  run(redis: RedisClient, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    if (isCluster(redis)) return this.runOnCluster(redis, keys, args);
     const call = () =>
       (redis as unknown as Record<string, ScriptCommand>)[this.name]!.call(
         redis,
@@ -56,10 +60,28 @@ export class LuaScript {
   }
 
   /**
+   * In a Cluster, a defined command is auto-pipelined by its first argument (the key count), not
+   * its first key, and lands in the wrong node's pipeline: EVALSHA is routed by its keys.
+   */
+  private async runOnCluster(
+    redis: Cluster,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  /**
    * Defines the command on `redis` (once); the returned promise settles a turn later, when calls
    * may use it. Stores define their scripts when built, so calls never wait for it.
    */
-  define(redis: Redis): Promise<void> {
+  define(redis: RedisClient): Promise<void> {
+    if (isCluster(redis)) return Promise.resolve();
     let defining = this.defining.get(redis);
     if (!defining) {
       redis.defineCommand(this.name, { lua: this.source });

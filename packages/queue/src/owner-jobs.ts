@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import type { JobStatus } from "@orch/core";
 import { globalKeys } from "./job-keys.js";
 import type { StoredJob } from "./job-record.js";
@@ -36,7 +36,7 @@ const SCAN_LIMIT = 1000;
  */
 export class OwnerJobs {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly retentionSeconds: number,
   ) {
     void INDEX_OWNER_JOB.define(redis);

@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { PHASES, type Phase } from "@orch/core";
 import { JOB_CATALOG, phaseJobOptions, type PhaseJobPolicy, type PhasePayload } from "./job-catalog.js";
 
@@ -8,7 +8,7 @@ export class PhaseQueues {
   readonly queues: Readonly<Record<Phase, Queue<PhasePayload>>>;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly prefix: string,
     private readonly policy: PhaseJobPolicy,
   ) {

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { parseRedisTarget, redactRedisUrl, type RedisTarget } from "@orch/config";
 
 /**
  * What a connection is for decides its options: BullMQ workers and blocking readers must retry
@@ -15,17 +16,31 @@ export type RedisRole = "worker" | "http" | "subscriber";
 /** Reports connection errors; called at most once per `quietMs` so an outage is one line, not thousands. */
 export type RedisErrorReporter = (error: Error, role: RedisRole) => void;
 
+/** A connection to one server (or a master found through Sentinel), or to a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** True for a Redis Cluster client. */
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return redis.isCluster;
+}
+
+/**
+ * Opens a connection for `role` to REDIS_URL: `redis://` / `rediss://` (one server),
+ * `redis-sentinel://` (the master its Sentinels name, followed across failovers) or
+ * `redis-cluster://` (an ioredis Cluster; the role's options apply to each node's connection).
+ */
 export function createRedis(
   url: string,
   role: RedisRole,
   extra: RedisOptions = {},
   onError?: RedisErrorReporter,
   quietMs = 10_000,
-): Redis {
+): RedisClient {
+  const retry = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000);
   const base: RedisOptions = {
     lazyConnect: false,
     connectionName: `orch-${role}`,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    retryStrategy: retry,
   };
   const byRole: RedisOptions =
     role === "http"
@@ -36,7 +51,9 @@ export function createRedis(
           commandTimeout: 5000,
         }
       : { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  const redis = new Redis(url, { ...base, ...byRole, ...extra });
+  const options: RedisOptions = { ...base, ...byRole, ...extra };
+  const target = parseRedisTarget(url);
+  const redis = connect(target, options, retry);
   // Without a listener ioredis prints every reconnect failure to stderr; it reconnects by itself,
   // and failed commands surface as errors where they are used.
   let last = 0;
@@ -49,8 +66,49 @@ export function createRedis(
   return redis;
 }
 
+/** After a failover the old master may come back as a replica: reconnect (through Sentinel) and resend. */
+const reconnectOnReadOnly = (error: Error) => (error.message.startsWith("READONLY") ? 2 : false);
+
+function connect(target: RedisTarget, options: RedisOptions, retry: (times: number) => number): RedisClient {
+  if (target.kind === "single") return new Redis(target.url, options);
+  const credentials = {
+    ...(target.username !== undefined ? { username: target.username } : {}),
+    ...(target.password !== undefined ? { password: target.password } : {}),
+  };
+  if (target.kind === "sentinel") {
+    return new Redis({
+      ...options,
+      ...credentials,
+      sentinels: target.sentinels.map((node) => ({ ...node })),
+      name: target.name,
+      role: "master",
+      ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
+      ...(target.db !== undefined ? { db: target.db } : {}),
+      sentinelRetryStrategy: retry,
+      // Subscribes to the Sentinels' +switch-master, so a failover is followed at once.
+      failoverDetector: true,
+      reconnectOnError: reconnectOnReadOnly,
+    });
+  }
+  const { retryStrategy: _, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...nodeOptions } = options;
+  return new Cluster(
+    target.nodes.map((node) => ({ ...node })),
+    {
+      redisOptions: { ...nodeOptions, ...credentials, reconnectOnError: reconnectOnReadOnly },
+      clusterRetryStrategy: retry,
+      ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+      ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
+      // Writes and reads go to masters: replicas lag, and a job read right after its write must see it.
+      scaleReads: "master",
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 200,
+    },
+  );
+}
+
 /** Resolves once the connection is ready, or rejects with a message that says where Redis was expected. */
-export async function waitForRedis(redis: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+export async function waitForRedis(redis: RedisClient, url: string, timeoutMs = 10_000): Promise<void> {
   if (redis.status === "ready") return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -69,13 +127,17 @@ export async function waitForRedis(redis: Redis, url: string, timeoutMs = 10_000
   });
 }
 
-/** A Redis URL without its password, for logs and errors. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(invalid url)";
-  }
+export { redactRedisUrl };
+
+/** A new connection like `redis` (for a subscriber or a blocking reader), with `options` on top. */
+export function duplicateRedis(
+  redis: RedisClient,
+  options: Pick<RedisOptions, "enableOfflineQueue" | "connectionName"> = {},
+): RedisClient {
+  if (!isCluster(redis)) return redis.duplicate(options);
+  const { enableOfflineQueue, ...nodeOptions } = options;
+  return redis.duplicate([], {
+    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    redisOptions: { ...redis.options.redisOptions, ...nodeOptions },
+  });
 }

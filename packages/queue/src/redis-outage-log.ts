@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 
 /** The slice of a pino logger the outage log writes to. */
 export interface OutageLogger {
@@ -22,7 +22,7 @@ export function isConnectionError(error: unknown): boolean {
  * with the errors counted in between — not a line per error per connection per retry.
  */
 export class RedisOutageLog {
-  private readonly watched = new Set<Redis>();
+  private readonly watched = new Set<RedisClient>();
   private outage?: { since: number; errors: number; sources: Set<string> };
 
   constructor(
@@ -31,7 +31,7 @@ export class RedisOutageLog {
   ) {}
 
   /** Counts `redis`'s errors toward outages; its return to ready may end one. */
-  watch(redis: Redis, role: string): void {
+  watch(redis: RedisClient, role: string): void {
     this.watched.add(redis);
     redis.on("error", (error: Error) => this.error(error, role));
     redis.on("ready", () => this.ready());

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import type { ConversationMessage } from "@orch/core";
 import { globalKeys } from "./job-keys.js";
 import { LuaScript } from "./lua-script.js";
@@ -21,7 +21,7 @@ export class SessionStore {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: SessionStoreOptions,
   ) {
     this.now = options.now ?? Date.now;

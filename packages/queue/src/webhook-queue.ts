@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.js";
 import { z } from "zod";
 import type { JobEnd } from "./job-store.js";
 import { jobKeys } from "./job-keys.js";
@@ -31,7 +31,7 @@ export class WebhookQueue {
   readonly queue: Queue<WebhookPayload>;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     prefix: string,
     private readonly policy: WebhookJobPolicy,
   ) {
@@ -71,7 +71,7 @@ export class WebhookQueue {
  * The JobStore `onEnd` hook of a process: queues a delivery when the job that just ended asked
  * for a callback. Both the API (cancellations) and the worker (completions, failures) install it.
  */
-export function webhookOnEnd(redis: Redis, queue: WebhookQueue): (end: JobEnd) => Promise<void> {
+export function webhookOnEnd(redis: RedisClient, queue: WebhookQueue): (end: JobEnd) => Promise<void> {
   return async (end) => {
     const url = await redis.hget(jobKeys.record(end.id), "callback_url");
     if (url) await queue.enqueue(end.id);

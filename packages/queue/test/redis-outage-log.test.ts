@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Redis } from "ioredis";
+
 import { startRedis, type RedisServer } from "@orch/testkit";
-import { createRedis, RedisOutageLog, waitForRedis } from "@orch/queue";
+import { createRedis, RedisOutageLog, waitForRedis, type RedisClient } from "@orch/queue";
 
 describe("RedisOutageLog", () => {
   let server: RedisServer | undefined;
-  let clients: Redis[] = [];
+  let clients: RedisClient[] = [];
 
   afterEach(async () => {
     for (const c of clients) c.disconnect();

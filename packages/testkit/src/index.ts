@@ -4,3 +4,6 @@ export * from "./fake-datadog/index.js";
 export * from "./fake-openai/index.js";
 export * from "./fake-backend/index.js";
 export * from "./datadog-recordings/index.js";
+export * from "./redis-cli.js";
+export * from "./redis-cluster.js";
+export * from "./redis-sentinel.js";

@@ -19,6 +19,8 @@ export interface StartRedisOptions {
   readonly binary?: string;
   /** Append-only file on (for crash tests); off by default. */
   readonly appendOnly?: boolean;
+  /** More arguments (e.g. `--cluster-enabled yes`, `--replicaof 127.0.0.1 6379`). */
+  readonly args?: readonly string[];
 }
 
 function ping(port: number): Promise<boolean> {
@@ -42,7 +44,7 @@ function ping(port: number): Promise<boolean> {
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "orch-redis-"));
-  const child = spawn(
+  return launchRedis(
     options.binary ?? "redis-server",
     [
       "--port",
@@ -59,18 +61,33 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       "noeviction",
       "--loglevel",
       "warning",
+      ...(options.args ?? []),
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    port,
+    dir,
   );
+}
+
+/**
+ * Runs `binary argv` (a redis-server or a Sentinel listening on `port`), resolves once it answers
+ * PING; `stop()` ends it and removes `dir`.
+ */
+export async function launchRedis(
+  binary: string,
+  argv: readonly string[],
+  port: number,
+  dir: string,
+): Promise<RedisServer> {
+  const child = spawn(binary, argv, { stdio: ["ignore", "ignore", "pipe"] });
   let failed: Error | undefined;
   child.once("error", (error) => {
     failed = error;
   });
   const deadline = Date.now() + 10_000;
   while (!(await ping(port))) {
-    if (failed) throw new Error(`could not start redis-server: ${failed.message}`);
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error("redis-server did not answer within 10 s");
+    if (failed) throw new Error(`could not start ${binary}: ${failed.message}`);
+    if (child.exitCode !== null) throw new Error(`${binary} exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${binary} did not answer within 10 s`);
     await new Promise((r) => setTimeout(r, 25));
   }
   return {

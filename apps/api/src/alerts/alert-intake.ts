@@ -9,6 +9,8 @@ export interface AlertIntakeDeps {
   readonly ledger: AlertLedger;
   readonly queue: AlertQueue;
   readonly now?: () => number;
+  /** Waits for replicas to hold a started job's writes before the answer (ReplicaAcks). */
+  readonly replicas?: { confirm(): Promise<unknown> };
 }
 
 /** What the intake did with a notification (the body of its answer). */
@@ -134,6 +136,7 @@ export class AlertIntake {
       // Not awaited, as for POST /jobs: a lost write only makes the sweeper queue it again.
       store.markQueued(job.id).catch(() => undefined);
       await Promise.all([ledger.bind(owner, notification, id), ledger.rememberJob(owner, n.alert_id, id)]);
+      await this.deps.replicas?.confirm();
     } catch (error) {
       await ledger.releaseMonitor(owner, n.alert_id, id).catch(() => undefined);
       if (created) {

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
 import { AppError, Conflict, sleep } from "@orch/core";
-import { LuaScript, globalKeys, newJobId, type JobStore, type StoredJob } from "@orch/queue";
+import {
+  LuaScript,
+  globalKeys,
+  newJobId,
+  type JobStore,
+  type StoredJob,
+  type RedisClient,
+} from "@orch/queue";
 
 export interface IdempotencyOptions {
   /** How long a key keeps answering with its job; 24 h by default. */
@@ -65,7 +71,7 @@ export class Idempotency {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly store: JobStore,
     options: IdempotencyOptions = {},
   ) {

@@ -31,6 +31,8 @@ export interface JobServiceDeps {
   readonly closing?: AbortSignal;
   /** Load shedding for the whole deployment (503); absent, every job within its owner's limits is taken. */
   readonly admission?: { check(): AppError | undefined; accepted(): void };
+  /** Waits for replicas to hold the job's writes before it is accepted (ReplicaAcks); none when absent. */
+  readonly replicas?: { confirm(): Promise<unknown> };
 }
 
 /** Submitting, reading and waiting on jobs, for the HTTP routes. */
@@ -100,6 +102,7 @@ export class JobService {
     // Not awaited: the job is accepted once queued; if this write is lost, the workers' sweeper
     // re-adds the planning job (a no-op while it is still queued).
     this.deps.store.markQueued(job.id).catch(() => undefined);
+    await confirmReplicated(this.deps.replicas);
     this.deps.admission?.accepted();
     this.deps.metrics?.jobSubmitted();
     return job;
@@ -176,5 +179,26 @@ export class JobService {
     const at = ended.finished_at ?? ended.updated_at;
     const detail = `Job ${id} already ${ended.status} at ${at}; only a job that has not ended can be cancelled.`;
     throw new Conflict(detail, { job_id: id, job_status: ended.status, finished_at: at });
+  }
+}
+
+/**
+ * Waits for the replicas (queue.replica_acks) to hold a new job's writes. If Redis cannot even
+ * answer, the job may be gone with its master: the caller is told to retry (an Idempotency-Key
+ * makes the retry find the same job).
+ */
+export async function confirmReplicated(
+  replicas: { confirm(): Promise<unknown> } | undefined,
+): Promise<void> {
+  if (!replicas) return;
+  try {
+    await replicas.confirm();
+  } catch (error) {
+    throw new AppError(
+      "unavailable",
+      "The job was queued but Redis did not confirm it was stored; retry with the same Idempotency-Key.",
+      {},
+      { cause: error },
+    );
   }
 }

@@ -32,8 +32,15 @@ function fromHttpError(error: HttpishError): Problem | undefined {
   return undefined;
 }
 
-const REDIS_DOWN =
-  /Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request/i;
+// The second line: a Sentinel or Cluster failover in progress (a moved slot, a demoted master,
+// no master yet), which passes like an outage.
+const REDIS_DOWN = new RegExp(
+  [
+    "Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request",
+    "^MOVED \\d|^ASK \\d|CLUSTERDOWN|^TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|^READONLY |MASTERDOWN|^LOADING |All sentinels are unreachable",
+  ].join("|"),
+  "i",
+);
 
 /** ioredis failures that mean the store is out of reach (not a bug): the client should retry. */
 function redisUnavailable(error: unknown): Problem | undefined {

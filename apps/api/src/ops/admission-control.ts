@@ -1,7 +1,12 @@
-import type { Redis } from "ioredis";
 import { Counter, Gauge, type Registry } from "prom-client";
 import { AppError, PHASES } from "@orch/core";
-import type { CapacityBoard, CapacitySummary, PhaseQueues } from "@orch/queue";
+import {
+  readRedisMemory,
+  type CapacityBoard,
+  type CapacitySummary,
+  type PhaseQueues,
+  type RedisClient,
+} from "@orch/queue";
 import { sharedMetric } from "@orch/runtime";
 
 /** What admission control is told by configuration. */
@@ -17,7 +22,7 @@ export interface AdmissionSettings {
 }
 
 export interface AdmissionControlDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly queues: PhaseQueues;
   readonly board: CapacityBoard;
   readonly settings: AdmissionSettings;
@@ -125,18 +130,16 @@ export class AdmissionControl {
     const [depths, capacity, memory] = await Promise.all([
       this.deps.queues.depths(),
       this.deps.board.read(this.now()),
-      this.deps.redis.info("memory"),
+      readRedisMemory(this.deps.redis),
     ]);
     const backlog = PHASES.reduce((total, phase) => {
       const d = depths[phase];
       return total + (d.waiting ?? 0) + (d.active ?? 0) + (d.delayed ?? 0) + (d.prioritized ?? 0);
     }, 0);
-    const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(memory)?.[1] ?? 0);
-    const max = field("maxmemory");
     const sample: AdmissionSample = {
       backlog,
       capacity,
-      redisMemoryRatio: max > 0 ? field("used_memory") / max : null,
+      redisMemoryRatio: memory.maxBytes > 0 ? memory.usedBytes / memory.maxBytes : null,
     };
     this.sample = sample;
     this.acceptedSince = 0;

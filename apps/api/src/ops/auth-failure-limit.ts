@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@orch/queue";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { ApiToken } from "@orch/config";
 import { AppError } from "@orch/core";
@@ -12,7 +12,7 @@ const MAX_TRUSTED = 10_000;
 
 export interface AuthFailureLimitOptions {
   /** The API's fail-fast connection; counters live in Redis, so every API instance shares them. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** 0 turns the limit off. */
   readonly perMinute?: number;
   readonly onLimited?: () => void;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@orch/queue";
 import type { Middleware } from "koa";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@orch/core";
@@ -6,7 +6,7 @@ import type { AppState } from "../app-state.js";
 
 export interface RateLimitOptions {
   /** The API's fail-fast connection; the counters live in Redis so every API instance shares them. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly perMinute: number;
   readonly onLimited?: () => void;
 }

@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import { isTerminal } from "@orch/core";
-import { readJobEvents, type JobEvents, type JobStore } from "@orch/queue";
+import { readJobEvents, type JobEvents, type JobStore, type RedisClient } from "@orch/queue";
 import type { AuthedState } from "../app-state.js";
 import type { ApiRoute } from "../contract/api-route.js";
 import { emptyResponse, textResponse } from "../contract/responses.js";
@@ -13,7 +12,7 @@ export interface EventsRouterDeps {
   readonly jobs: JobService;
   readonly store: JobStore;
   readonly events: JobEvents;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly heartbeatMs: number;
   /** Fires when the server shuts down: open streams end and clients reconnect elsewhere. */
   readonly closing?: AbortSignal;

@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@orch/queue";
 import type { AppState } from "../app-state.js";
 import type { ApiRoute } from "../contract/api-route.js";
 import { jsonResponse } from "../contract/responses.js";
 
 /** Liveness (the process answers) and readiness (Redis answers within a second). */
-export function healthRoutes(redis: Redis): ApiRoute<AppState>[] {
+export function healthRoutes(redis: RedisClient): ApiRoute<AppState>[] {
   return [
     {
       method: "get",

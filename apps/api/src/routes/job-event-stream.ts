@@ -1,13 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { readJobEvents, toJobView, type JobEvents, type JobStore } from "@orch/queue";
-import type { Redis } from "ioredis";
+import { readJobEvents, toJobView, type JobEvents, type JobStore, type RedisClient } from "@orch/queue";
 
 export interface JobEventStreamDeps {
   readonly store: JobStore;
   readonly events: JobEvents;
   /** The shared HTTP-path connection: every stream reads with plain XRANGE on it. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly heartbeatMs: number;
   readonly log: Logger;
 }

@@ -14,22 +14,28 @@ export const TOKEN = "test-token-alice-0123456789";
 export const OTHER_TOKEN = "test-token-bob-9876543210";
 export const ADMIN_TOKEN = "test-token-admin-5555555555";
 
-export interface HarnessOptions {
+/** Where the harness's Redis is: a server it started, or a Cluster or Sentinel setup a test started. */
+export interface RedisEndpoint {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions<R extends RedisEndpoint = RedisServer> {
   /** Extra env (e.g. OPENAI_API_KEY, DATADOG_API_URL). */
   readonly env?: Record<string, string>;
   /** config.json content merged over the test defaults. */
   readonly config?: Record<string, unknown>;
   /** Start in-process workers (default true). */
   readonly workers?: boolean;
-  /** Reuse a Redis instead of starting one. */
-  readonly redis?: RedisServer;
+  /** Reuse a Redis (or a Cluster, or a Sentinel setup) instead of starting one. */
+  readonly redis?: R;
   /** The built web console to serve at `/` (the browser tests build one). */
   readonly consoleDir?: string;
 }
 
-export interface Harness {
+export interface Harness<R extends RedisEndpoint = RedisServer> {
   readonly base: string;
-  readonly redis: RedisServer;
+  readonly redis: R;
   readonly config: Config;
   readonly configFile: string;
   readonly env: Record<string, string>;
@@ -72,8 +78,11 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
 }
 
 /** A real orchestrator for a test file: its own redis-server, the API on a free port, in-process workers. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const redis = options.redis ?? (await startRedis());
+export async function startHarness<R extends RedisEndpoint = RedisServer>(
+  options: HarnessOptions<R> = {},
+): Promise<Harness<R>> {
+  // Without a Redis of the test's own, R is RedisServer (its default).
+  const redis = options.redis ?? ((await startRedis()) as unknown as R);
   const dir = mkdtempSync(join(tmpdir(), "orch-test-"));
   const configFile = join(dir, "config.json");
   writeFileSync(configFile, JSON.stringify(merge(TEST_CONFIG, options.config ?? {})));
@@ -105,7 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const wrong = (await conformance).violation(method, path, res.status, body);
     if (wrong) throw new Error(`error response of ${method} ${path} breaks the contract: ${wrong}`);
   };
-  const harness: Harness = {
+  const harness: Harness<R> = {
     base,
     redis,
     config,
@@ -140,7 +149,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** POSTs a job and returns its id. */
-export async function submitJob(h: Harness, body: Record<string, unknown>, token?: string): Promise<string> {
+export async function submitJob(
+  h: Harness<RedisEndpoint>,
+  body: Record<string, unknown>,
+  token?: string,
+): Promise<string> {
   const res = await h.request("/jobs", {
     method: "POST",
     body: JSON.stringify(body),
@@ -152,7 +165,7 @@ export async function submitJob(h: Harness, body: Record<string, unknown>, token
 
 /** Long-polls a job until it ends (or the deadline passes) and returns its view. */
 export async function waitForJob(
-  h: Harness,
+  h: Harness<RedisEndpoint>,
   id: string,
   seconds = 60,
   token?: string,
