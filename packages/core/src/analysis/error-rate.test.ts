@@ -66,18 +66,19 @@ describe("an error rate", () => {
   });
 });
 
+const hour = { start: 0, end: 3_600_000, label: "last hour" };
+const flat = (metric: string, value: number) => ({
+  metric,
+  query: `sum:${metric}{service:svc}`,
+  group: [],
+  interval_s: 60,
+  points: Array.from({ length: 60 }, (_, i): [number, number] => [i * 60_000, value]),
+});
+
 describe("a high error rate all window long", () => {
-  const window = { start: 0, end: 3_600_000, label: "last hour" };
-  const flat = (metric: string, value: number) => ({
-    metric,
-    query: `sum:${metric}{service:svc}`,
-    group: [],
-    interval_s: 60,
-    points: Array.from({ length: 60 }, (_, i): [number, number] => [i * 60_000, value]),
-  });
   const today = [flat("trace.http.request.hits", 1000), flat("trace.http.request.errors", 60)];
   const judge = (pastErrors?: number) =>
-    withErrorRates([], today, window, (s) =>
+    withErrorRates([], today, hour, (s) =>
       pastErrors === undefined
         ? undefined
         : { week: s.metric.endsWith("errors") ? flat(s.metric, pastErrors) : flat(s.metric, 1000) },
@@ -97,18 +98,10 @@ describe("a high error rate all window long", () => {
 
 describe("a chronic error rate asked about", () => {
   it("stays the answer, said to be chronic", () => {
-    const window = { start: 0, end: 3_600_000, label: "last hour" };
-    const flat = (metric: string, value: number) => ({
-      metric,
-      query: `sum:${metric}{service:svc}`,
-      group: [],
-      interval_s: 60,
-      points: Array.from({ length: 60 }, (_, i): [number, number] => [i * 60_000, value]),
-    });
     const [finding] = withErrorRates(
       [],
       [flat("trace.http.request.hits", 1000), flat("trace.http.request.errors", 90)],
-      window,
+      hour,
       (s) => ({ week: flat(s.metric, s.metric.endsWith("errors") ? 90 : 1000) }),
       true,
     );

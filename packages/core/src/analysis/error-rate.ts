@@ -162,45 +162,30 @@ export function withErrorRates(
     if (overall === undefined || overall < 0.05) continue;
     const usual = usualRate(historyOf(errs), historyOf(req), window);
     const chronic = usual !== undefined && usual.rate >= 0.7 * overall;
-    if (usual !== undefined && chronic && !errorsAsked) {
-      // As many failed a day or a week earlier: the service's usual rate, context and no incident.
-      out.push({
-        key: labelOf(errs),
-        metric: errs.metric,
-        kind: "errors",
-        category: "errors",
-        severity: "info",
-        anomaly: "error_rate",
-        start: window.start,
-        end: window.end,
-        evidence: {
-          anomaly: "error_rate",
-          error_rate_pct: Math.round(overall * 10_000) / 100,
-          usual: usual.when,
-          [`${usual.shift}_before_error_rate_pct`]: Math.round(usual.rate * 10_000) / 100,
-        },
-        summary: `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window, as ${(usual.rate * 100).toFixed(1)}% did ${usual.when}: the service's usual error rate, not an incident`,
-        magnitude: 0,
-        priority: PRIORITY.error_rate,
-      });
-      continue;
-    }
+    const pct = (r: number) => Math.round(r * 10_000) / 100;
+    const failed = `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window`;
+    const as = usual ? `as ${(usual.rate * 100).toFixed(1)}% did ${usual.when}` : "";
+    // As many failed a day or a week earlier: the service's usual rate, context unless errors are asked about.
+    const context = chronic && !errorsAsked;
     out.push({
       key: labelOf(errs),
       metric: errs.metric,
       kind: "errors",
       category: "errors",
-      severity: overall >= 0.1 ? "critical" : "warning",
+      severity: context ? "info" : overall >= 0.1 ? "critical" : "warning",
       anomaly: "error_rate",
       start: window.start,
       end: window.end,
       evidence: {
         anomaly: "error_rate",
-        error_rate_pct: Math.round(overall * 10_000) / 100,
+        error_rate_pct: pct(overall),
         threshold_pct: 5,
+        ...(usual ? { usual: usual.when, [`${usual.shift}_before_error_rate_pct`]: pct(usual.rate) } : {}),
       },
-      summary: `${labelOf(errs)}: ${(overall * 100).toFixed(1)}% of requests failed across the whole window, above the 5% threshold${chronic ? `, as ${(usual.rate * 100).toFixed(1)}% did ${usual.when}: a chronic fault, not a new one` : ""}`,
-      magnitude: Math.log(overall / 0.05 + 1),
+      summary: context
+        ? `${failed}, ${as}: the service's usual error rate, not an incident`
+        : `${failed}, above the 5% threshold${chronic ? `, ${as}: a chronic fault, not a new one` : ""}`,
+      magnitude: context ? 0 : Math.log(overall / 0.05 + 1),
       priority: PRIORITY.error_rate,
     });
   }
