@@ -31,6 +31,7 @@ describe("phases run inline", () => {
     (phase: Phase): PhaseHandler =>
     async ({ job }) => {
       calls[phase].push(job.id);
+      await Promise.resolve();
       if (phase === "execution" && flaky.delete(job.id)) throw new Error("transient");
       return {
         output: phase === "feedback" ? { answer_markdown: "ok" } : { phase },
