@@ -136,16 +136,21 @@ describe("end hooks when the worker that completed the job is killed", () => {
       "feedback to ask for the answer",
     );
     expect((await h.request(`/jobs/${id}`, { method: "DELETE" })).status).toBe(200);
-    // Until the feedback phase's BullMQ job has finished: the model's reply and anything the phase
-    // would do with it are behind us.
+    // Until the BullMQ job feedback ran in has finished (its own, or the planning job it ran inline
+    // in): the model's reply and anything the phase would do with it are behind us.
+    const planning = new Queue("planning", { connection: redis, prefix: h.config.queue.prefix });
     const feedback = new Queue("feedback", { connection: redis, prefix: h.config.queue.prefix });
+    const ended = ["completed", "failed"];
     try {
       await eventually(
-        async () => ["completed", "failed"].includes(await feedback.getJobState(`${id}-feedback`)),
+        async () =>
+          ended.includes(await planning.getJobState(`${id}-planning`)) &&
+          [...ended, "unknown"].includes(await feedback.getJobState(`${id}-feedback`)),
         60_000,
         "the feedback phase to finish",
       );
     } finally {
+      await planning.close();
       await feedback.close();
     }
     expect((await h.request(`/sessions/${session}/messages`)).status).toBe(404);

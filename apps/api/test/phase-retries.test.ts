@@ -118,6 +118,11 @@ describe("a phase that fails", () => {
       for (const phase of PHASES) {
         const queue = new Queue(phase, { connection, prefix: h.config.queue.prefix });
         const job = await queue.getJob(`${id}-${phase}`);
+        // A phase after planning usually runs inline, in the planning job: it has no job of its own.
+        if (phase !== "planning" && !job) {
+          await queue.close();
+          continue;
+        }
         expect(await job?.getState(), phase).toBe("completed");
         expect(job?.opts).toMatchObject({
           attempts: 3,

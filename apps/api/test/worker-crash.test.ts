@@ -72,6 +72,10 @@ describe("a worker killed with SIGKILL", () => {
         60_000,
         `${phase} to be in progress`,
       );
+      // Execution and feedback run inline, in the planning job (no queue hop): the kill lands in an
+      // inline phase, and its job reaches a queue only when the redelivered planning job queues it.
+      const queued = (p: Phase) => redis.exists(`{orch}:${p}:${id}-${p}`);
+      if (phase !== "planning") expect(await queued(phase)).toBe(0);
       await first.kill("SIGKILL");
 
       const second = spawnWorker(h.env);
@@ -84,6 +88,8 @@ describe("a worker killed with SIGKILL", () => {
         phase
       ];
       expect(runs).toEqual(expected);
+      // The phase killed inline was queued after the redelivery (a phase after it ran inline again).
+      if (phase !== "planning") expect(await queued(phase)).toBe(1);
       // Counted at the model: the plan is asked again only if planning was the killed phase.
       expect(asked(question, "plan")).toBe(phase === "planning" ? 2 : 1);
       expect(asked(question, "answer")).toBe(phase === "feedback" ? 2 : 1);

@@ -25,6 +25,8 @@ export interface WorkerOptions {
   readonly concurrency: Readonly<Record<Phase, number>>;
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
+  /** Run a job's next phase inline when this process has room for it (default); false: always queue it. */
+  readonly inline?: boolean;
 }
 
 export interface CreateWorkersInput {
@@ -93,18 +95,42 @@ function describeFailure(error: Error): string {
 export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSet> {
   const events = new JobEvents(input.subscriber);
   await events.start();
-  const runner = new PhaseRunner({
+  const handlers = Object.fromEntries(PHASES.map((phase) => [phase, HANDLERS[phase](input.deps)])) as Record<
+    Phase,
+    PhaseHandler
+  >;
+  const byPhase = new Map<Phase, Worker<PhasePayload>>();
+  const runner: PhaseRunner = new PhaseRunner({
     store: input.store,
     queues: input.queues,
     events,
     log: input.log,
     ...(input.endHooks ? { endHooks: input.endHooks } : {}),
     ...(input.observer ? { observer: input.observer } : {}),
+    // A phase runs inline in its predecessor's job while this process's worker of that phase runs
+    // (not closing) with a slot free; the predecessor's slot stays taken, so the process never runs
+    // more phases at once than its workers' concurrencies add up to.
+    ...(input.options.inline === false
+      ? {}
+      : {
+          inline: {
+            handlers,
+            canRun: (phase: Phase) => {
+              const worker = byPhase.get(phase);
+              return (
+                worker !== undefined &&
+                worker.isRunning() &&
+                worker.closing === undefined &&
+                runner.inFlight(phase) < input.options.concurrency[phase]
+              );
+            },
+          },
+        }),
   });
   // One name for the process's workers: a job whose `pb` no live connection carries is a dead one's.
   const name = input.workerName;
   const workers = PHASES.map((phase) => {
-    const handler = HANDLERS[phase](input.deps);
+    const handler = handlers[phase];
     const worker = new Worker<PhasePayload>(
       phase,
       (job: Job<PhasePayload>, token?: string) => runner.run(phase, job, handler, token),
@@ -118,6 +144,7 @@ export async function createWorkers(input: CreateWorkersInput): Promise<WorkerSe
         maxStalledCount: 3,
       },
     );
+    byPhase.set(phase, worker);
     worker.on("failed", (job, error) => {
       // Failed for good outside the runner's own handling (stalled too often, BullMQ's deferred
       // failure): the record must say so now, not at the deadline. When the runner failed the

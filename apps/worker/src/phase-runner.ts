@@ -77,6 +77,23 @@ export interface PhaseRunnerDeps {
   /** What follows a job's end (session, webhook, backend), run at least once by whoever ends it. */
   readonly endHooks?: Pick<JobEndHooks, "ending" | "settleIfPending">;
   readonly observer?: PhaseObserver;
+  /**
+   * Runs the next phase of a job inline, in the BullMQ job of the phase that just saved, when
+   * `canRun(next)` says this process has room for it (see `PhaseRunner.inFlight`); otherwise, or
+   * when it fails to start, the next phase is queued as usual.
+   */
+  readonly inline?: {
+    readonly handlers: Readonly<Record<Phase, PhaseHandler>>;
+    readonly canRun: (phase: Phase) => boolean;
+  };
+}
+
+/** The BullMQ side of one run: a queued phase job, or a phase run inline in its predecessor's job. */
+interface RunContext {
+  readonly bullJob: Job<PhasePayload>;
+  readonly token: string | undefined;
+  /** Run inline after the phase before it saved: its failures fall back to queueing it. */
+  readonly inline: boolean;
 }
 
 /** How long a phase queued ahead of its predecessor's save waits before it looks again. */
@@ -104,6 +121,7 @@ function retryable(error: unknown): boolean {
  */
 export class PhaseRunner {
   private readonly running = new Map<string, AbortController>();
+  private readonly active: Record<Phase, number> = { planning: 0, execution: 0, feedback: 0 };
   private readonly now: () => number;
   private readonly offCancel: () => void;
   private readonly offResync: () => void;
@@ -139,9 +157,32 @@ export class PhaseRunner {
   async run(phase: Phase, bullJob: Job<PhasePayload>, handler: PhaseHandler, token?: string): Promise<void> {
     const parsed = phasePayloadSchema.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${phase} payload: ${parsed.error.message}`);
-    const id = parsed.data.job_id;
-    const round = parsed.data.round ?? 1;
-    const log = this.deps.log.child({ jobId: id, phase, ...(round > 1 ? { round } : {}) });
+    await this.attempt(phase, parsed.data.job_id, parsed.data.round ?? 1, handler, {
+      bullJob,
+      token,
+      inline: false,
+    });
+  }
+
+  /** Phases of this process running now, queued or inline. */
+  inFlight(phase: Phase): number {
+    return this.active[phase];
+  }
+
+  private async attempt(
+    phase: Phase,
+    id: string,
+    round: number,
+    handler: PhaseHandler,
+    ctx: RunContext,
+  ): Promise<void> {
+    const { bullJob, token } = ctx;
+    const log = this.deps.log.child({
+      jobId: id,
+      phase,
+      ...(round > 1 ? { round } : {}),
+      ...(ctx.inline ? { inline: true } : {}),
+    });
     const { store } = this.deps;
 
     // The record is read in the same round trip as the claim (Redis runs them in order); it is
@@ -154,6 +195,11 @@ export class PhaseRunner {
       }),
     ]);
     if (begin.state === "missing") return;
+    if (ctx.inline && (begin.state === "newer" || begin.state === "waiting")) {
+      // Not for this process to run now (a newer record, or a save it cannot see): queue it.
+      await this.deps.queues.enqueue(phase, id, round);
+      return;
+    }
     if (begin.state === "newer") {
       // A rolling deploy: a newer process wrote this record. Leave it, unclaimed, for one that reads
       // it, without spending an attempt; its deadline still applies (the sweeper ends it).
@@ -213,6 +259,8 @@ export class PhaseRunner {
     );
     const started = this.now();
     const run = begin.runs;
+    let then: { phase: Phase; round: number } | undefined;
+    this.active[phase] += 1;
     const live = new LiveSteps((steps) =>
       store
         .emitMany(
@@ -254,11 +302,20 @@ export class PhaseRunner {
       // The next phase is queued in the same round trip as the save (Redis runs them in order; if
       // the save fails, the next phase waits for its retry). The last phase's save completes the
       // job: its end hooks (session, webhook) follow it.
-      const saving = next ? save() : this.ending(id, save);
-      const chaining = this.chain(phase, id, round, work.drill);
-      const [saved] = await Promise.all([saving, chaining]);
+      const nextRound = work.drill ? work.drill.round : round;
+      let saved: boolean;
+      if (next && this.deps.inline?.canRun(next)) {
+        // Run inline after this run ends, in this BullMQ job, only once the save has landed: a crash
+        // from here on redelivers this job, which finds its output saved and queues the next phase.
+        saved = await save();
+        if (saved) then = { phase: next, round: nextRound };
+      } else {
+        const saving = next ? save() : this.ending(id, save);
+        const chaining = this.chain(phase, id, round, work.drill);
+        [saved] = await Promise.all([saving, chaining]);
+      }
       log.info({ ms: workMs, steps: work.steps.length, saved }, "phase finished");
-      this.observe(bullJob, { phase, job, work, outcome: saved ? "completed" : "discarded" }, started);
+      this.observe(ctx, { phase, job, work, outcome: saved ? "completed" : "discarded" }, started);
     } catch (error) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
       const outcome =
@@ -267,7 +324,7 @@ export class PhaseRunner {
           : reason instanceof DeadlineExceeded
             ? "deadline_exceeded"
             : "error";
-      this.observe(bullJob, { phase, job, outcome }, started);
+      this.observe(ctx, { phase, job, outcome }, started);
       if (reason instanceof Cancelled) {
         log.info("phase stopped: job cancelled");
         return;
@@ -277,12 +334,19 @@ export class PhaseRunner {
         return;
       }
       const attempts = bullJob.opts.attempts ?? 1;
-      const last = bullJob.attemptsMade + 1 >= attempts;
+      const last = !ctx.inline && bullJob.attemptsMade + 1 >= attempts;
       const message = describeError(reason);
+      if (ctx.inline && retryable(reason)) {
+        // What a queued run would retry: queued now, with the queue's own attempts.
+        log.warn({ err: reason }, "inline phase failed; queueing it");
+        await this.deps.queues.enqueue(phase, id, round);
+        return;
+      }
       if (!retryable(reason) || last) {
         const code = reason instanceof AppError ? reason.code : "internal";
         log.error({ err: reason, attempt: bullJob.attemptsMade + 1 }, "phase failed");
         await this.fail(id, { code, message: `${phase} failed: ${message}`, phase });
+        if (ctx.inline) return;
         throw new UnrecoverableError(message);
       }
       log.warn({ err: reason, attempt: bullJob.attemptsMade + 1, attempts }, "phase will be retried");
@@ -291,6 +355,25 @@ export class PhaseRunner {
     } finally {
       clearTimeout(timer);
       this.running.delete(id);
+      this.active[phase] -= 1;
+    }
+    if (then) await this.runInline(then.phase, id, then.round, ctx);
+  }
+
+  /** The next phase, inline; if it cannot even start (Redis), it is queued as usual. */
+  private async runInline(phase: Phase, id: string, round: number, ctx: RunContext): Promise<void> {
+    const handler = this.deps.inline?.handlers[phase];
+    if (!handler) {
+      await this.deps.queues.enqueue(phase, id, round);
+      return;
+    }
+    try {
+      await this.attempt(phase, id, round, handler, { ...ctx, inline: true });
+    } catch (error) {
+      // A failure outside the phase's own handling: queue it (if that fails too, this job is
+      // retried, finds its output saved and queues it then).
+      this.deps.log.warn({ err: error, jobId: id, phase }, "inline phase could not run; queueing it");
+      await this.deps.queues.enqueue(phase, id, round);
     }
   }
 
@@ -308,12 +391,13 @@ export class PhaseRunner {
   }
 
   private observe(
-    bullJob: Job<PhasePayload>,
+    ctx: RunContext,
     seen: Omit<PhaseObservation, "seconds" | "waitedSeconds">,
     started: number,
   ): void {
     if (!this.deps.observer) return;
-    const waitedMs = (bullJob.processedOn ?? started) - bullJob.timestamp;
+    // A phase run inline did not wait in a queue.
+    const waitedMs = ctx.inline ? 0 : (ctx.bullJob.processedOn ?? started) - ctx.bullJob.timestamp;
     try {
       this.deps.observer({
         ...seen,
