@@ -166,9 +166,13 @@ describe("drill-down rounds", () => {
     expect(view.status, second.output()).toBe("completed");
     expect(view.round).toBe(2);
     expect(view.result.direct_answer).toContain("POST /charge");
-    // Round 1 ran once; round 2's execution twice (killed, then redelivered); one feedback saved one answer.
+    // Round 1 ran once. Round 2's phases run inline one after the other, so under load the kill can
+    // land in its execution (run again on redelivery), in its feedback, or just after both: at most
+    // one of them runs twice, and one answer is saved.
     expect(await record(id, "runs:planning", "runs:execution", "runs:feedback")).toEqual(["1", "1", "1"]);
-    expect(await record(id, "runs:execution-2", "runs:feedback-2")).toEqual(["2", "1"]);
+    const round2 = (await record(id, "runs:execution-2", "runs:feedback-2")).map(Number);
+    expect(round2.every((n) => n === 1 || n === 2)).toBe(true);
+    expect(round2[0]! + round2[1]!).toBeLessThanOrEqual(3);
     const events = await redis.xrange(`orch:job:{${id}}:events`, "-", "+");
     expect(events.filter(([, fields]) => fields[1] === "end")).toHaveLength(1);
     datadog.reset();
