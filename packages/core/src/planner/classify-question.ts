@@ -123,6 +123,12 @@ const SLOW_PROBLEMS: ReadonlyArray<readonly [RegExp, string, number]> = [
     "memory growth",
     3 * DAY_MS,
   ],
+  // What holds memory, growing: "is the container growing?", "the jvm keeps ballooning".
+  [
+    /\b(containers?|process(es)?|pods?|jvms?|workers?)\b[^.?!]{0,30}\b(grow\w*|balloon\w*|bloat\w*|swell\w*|getting (bigger|larger|fatter))\b/,
+    "memory growth",
+    3 * DAY_MS,
+  ],
   [
     /\b(disk|storage|volume|filesystem|inodes?)\b[^.?!]{0,40}\b(fill\w*|full|grow\w*|space|running out|left)\b|\bfill(s|ing)? up\b|\b(disk|storage|volume|filesystem|inodes?)\b/,
     "a filling disk",

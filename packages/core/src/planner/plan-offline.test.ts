@@ -162,6 +162,8 @@ describe("slowProblemOf", () => {
     ["heap keeps climbing", "memory growth"],
     ["Why does the heap keep going up?", "memory growth"],
     ["RSS ballooning on the workers", "memory growth"],
+    ["Is the container on indexer growing?", "memory growth"],
+    ["the jvm keeps getting bigger", "memory growth"],
     ["Is the disk filling up?", "a filling disk"],
     ["Analyze current resource utilization and predict scaling needs", "a capacity trend"],
     ["CPU trends please", "a trend"],
@@ -169,12 +171,14 @@ describe("slowProblemOf", () => {
     expect(slowProblemOf(question)?.words).toBe(problem);
   });
 
-  it.each(["Investigate recent 5xx errors", "Why did checkout get slower?", "How is the service doing?"])(
-    "hears none in %j",
-    (question) => {
-      expect(slowProblemOf(question)).toBeUndefined();
-    },
-  );
+  it.each([
+    "Investigate recent 5xx errors",
+    "Why did checkout get slower?",
+    "How is the service doing?",
+    "Why are the workers failing?",
+  ])("hears none in %j", (question) => {
+    expect(slowProblemOf(question)).toBeUndefined();
+  });
 });
 
 describe("planWindow", () => {
