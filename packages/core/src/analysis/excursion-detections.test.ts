@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ScenarioInput } from "../scenario/scenario-schema.js";
 import { SCENARIO_ANCHOR } from "../../test/support/scenario-evidence.js";
 import { analyzeEvidence } from "./analyze-evidence.js";
+import { detectSeries } from "./series-detections.js";
 import { scenarioEvidence } from "../../test/support/scenario-evidence.js";
 
 type Incident = NonNullable<ScenarioInput["series"][number]["incidents"]>[number];
@@ -182,5 +183,24 @@ describe("a burst of a small count on a daily cycle", () => {
 
     expect(burst).toMatchObject({ category: "errors", state: "recovered" });
     expect(burst?.evidence.anomaly).toBe("burst");
+  });
+});
+
+describe("errors counted every 20 seconds", () => {
+  it("rising from about none to two a point (six a minute) is news, though each point holds few", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 3 * 3_600_000;
+    const after = [2, 3, 1, 2, 4, 2, 3, 1, 2, 2];
+    const points = Array.from({ length: 540 }, (_, i): [number, number] => [
+      start + i * 20_000,
+      i < 316 ? (i % 17 === 0 ? 1 : 0) : (after[i % after.length] ?? 2),
+    ]);
+    const series = { metric: "trace.servlet.request.errors", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "last 3 hours" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ category: "errors", state: "ongoing" })]);
   });
 });

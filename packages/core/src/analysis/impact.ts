@@ -95,8 +95,13 @@ export const CHANGE_THRESHOLDS = {
   },
 } as const satisfies Readonly<Record<string, RatioThresholds>>;
 
-/** Error counts: a quiet counter going from 0 to 2 is no burst; at least this many more errors per point. */
+/**
+ * Error counts: a quiet counter going from 0 to 2 is no burst; at least this many more errors per
+ * point of a minute or more. Points shorter than a minute need proportionally fewer: 2 more errors
+ * every 20 s is 6 more a minute.
+ */
 const MIN_EXTRA_ERRORS = 3;
+const minExtraErrors = (p: PreparedSeries): number => MIN_EXTRA_ERRORS * Math.min(1, p.intervalMs / 60_000);
 /** Restarts: one more restart is a warning, three a crash loop. */
 const RESTARTS = { warn: 1, crit: 3 } as const;
 /** Share-of-capacity rises (in points of the share) that matter below and above a resource's thresholds. */
@@ -137,14 +142,14 @@ export function changeSeverity(p: PreparedSeries, baseline: number, level: numbe
     case "errors": {
       // Counts: the +1 keeps a quiet counter (0 → 2 errors) from reading as a 200 % jump.
       const countRatio = p.isCount ? (level + 1) / (baseline + 1) : ratio;
-      if (p.isCount && level - baseline < MIN_EXTRA_ERRORS) return undefined;
+      if (p.isCount && level - baseline < minExtraErrors(p)) return undefined;
       return byRatio(countRatio, CHANGE_THRESHOLDS.errors);
     }
     case "requests":
     case "network": {
       // Packets dropped, retransmitted or in error are failures: judged like errors, at most a warning.
       if (p.kind === "network" && !movesBytes(p)) {
-        if (level - baseline < MIN_EXTRA_ERRORS) return undefined;
+        if (level - baseline < minExtraErrors(p)) return undefined;
         return ratio >= CHANGE_THRESHOLDS.errors.warn ? "warning" : undefined;
       }
       // Traffic matters both ways: a fall by the same factor as a surge.
