@@ -104,7 +104,7 @@ export {
   scenarioMonitors,
 } from "./scenario/scenario-generator.js";
 export { offsetMs } from "./scenario/scenario-offset.js";
-export { seriesForQuery } from "./scenario/series-for-query.js";
+export { isRateSeries, seriesForQuery } from "./scenario/series-for-query.js";
 export { DEMO_SCENARIOS, demoScenarioFor } from "./scenario/demo-scenarios.js";
 export { renderQuestion } from "./scenario/scenario-question.js";
 export { regexOf, textMatches } from "./scenario/text-matcher.js";

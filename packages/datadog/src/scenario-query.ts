@@ -1,7 +1,7 @@
 import {
   SHIFT_MS,
   autoInterval,
-  classifyMetric,
+  isRateSeries,
   generateSeries,
   seriesForQuery,
   type MetricQuery,
@@ -25,16 +25,6 @@ export function scenarioUnit(
 ): SourceUnit | undefined {
   if (!series?.unit) return undefined;
   return series.per_unit ? { name: series.unit, per: series.per_unit } : { name: series.unit };
-}
-
-/**
- * Whether Datadog stores the series as a rate (a per-second value the Agent submits): its
- * `.as_count()` then multiplies each point by the interval, giving the count in that interval.
- * The scenario's metric_type decides, else the integration's published type.
- */
-function isRateType(series: ScenarioSeries): boolean {
-  if (series.cumulative) return false;
-  return (series.metric_type ?? classifyMetric(series.metric)?.type) === "rate";
 }
 
 function combine(aggregator: MetricQuery["aggregator"], values: ReadonlyArray<number | null>): number | null {
@@ -79,7 +69,7 @@ export function scenarioQuery(
       ),
     ]);
     let unit = scenarioUnit(members[0]);
-    if (query.as_count && members[0] && isRateType(members[0])) {
+    if (query.as_count && members[0] && isRateSeries(members[0])) {
       for (const p of points) if (p[1] !== null) p[1] *= interval;
       unit = unit ? { name: unit.name } : undefined;
     }

@@ -52,11 +52,15 @@ function subjectWords(shape: QuestionShape): string {
 }
 
 /**
- * A finding that shows something running out of room: a capacity projection, or saturation
- * moving the bad way (space left falling, evictions, waiting clients, a pool filling, a limit near).
+ * Whether a finding shows a concept the question asks about, whatever its metric is named:
+ * "full" by anything running out of room (a capacity projection, or saturation moving the bad
+ * way: space left falling, evictions, waiting clients, a pool filling, a limit near); "cache" by
+ * a cache integration's series or its evictions.
  */
-function showsRunningOut(f: Finding): boolean {
-  return f.category === "capacity" || f.category === "saturation";
+function showsConcept(f: Finding, concept: string): boolean {
+  if (concept === "full") return f.category === "capacity" || f.category === "saturation";
+  if (concept === "cache") return CACHE_METRIC.test(f.metric.toLowerCase());
+  return false;
 }
 
 /** Whether the question names the integration a finding's metric comes from ("is pgbouncer maxed out?", "is mongo ok?"). */
@@ -81,9 +85,7 @@ function isAbout(
   if (readForQuestion.has(f.metric)) return true;
   if (namesNamespace(f, words)) return true;
   // "Is it full?", "maxed out?": whatever shows room running out answers it, whatever it is named.
-  if (shape.concepts.includes("full") && showsRunningOut(f)) return true;
-  if (shape.concepts.includes("cache") && CACHE_METRIC.test(f.metric.toLowerCase())) return true;
-  return false;
+  return shape.concepts.some((c) => showsConcept(f, c));
 }
 
 /** What was checked, for an all-clear: "7 series (latency, errors, traffic, CPU), 4 monitors (none alerting), no deploys". */
@@ -184,12 +186,7 @@ export function directAnswer(input: AnswerInput): DirectAnswer {
   const words = spellQuestion(withoutService(input.question, service)).match(/[a-z][a-z0-9_]+/g) ?? [];
   // A concept the metric names did not match is still settled by a finding that shows it.
   const settles = (concept: string) =>
-    analysis.findings.some(
-      (f) =>
-        f.severity !== "info" &&
-        ((concept === "full" && showsRunningOut(f)) ||
-          (concept === "cache" && CACHE_METRIC.test(f.metric.toLowerCase()))),
-    );
+    analysis.findings.some((f) => f.severity !== "info" && showsConcept(f, concept));
   const unsettled = (plan.coverage?.unmatched ?? []).filter((c) => !settles(c));
   const tail =
     unsettled.length > 0

@@ -1,3 +1,4 @@
+import { classifyMetric } from "../metric-catalog.js";
 import { PERCENTILE_AGGREGATORS } from "../plan.js";
 import type { ScenarioSeries } from "./scenario-schema.js";
 
@@ -22,4 +23,15 @@ export function seriesForQuery<S extends Pick<ScenarioSeries, "metric" | "percen
   if (plain.length > 0 || ofMetric.length === 0) return plain;
   const median = PERCENTILE_AGGREGATORS.find((p) => ofMetric.some((s) => s.percentile === p));
   return ofMetric.filter((s) => s.percentile === median);
+}
+
+/**
+ * Whether Datadog stores a scenario series as a RATE (per second, as the Agent submits
+ * integration counters): `.as_count()` then multiplies each rolled-up point by the interval
+ * (Datadog's "Metric Type Modifiers"). The scenario's metric_type decides, else the
+ * integration's published type. The demo source and the fake Datadog both answer by this rule.
+ */
+export function isRateSeries(series: Pick<ScenarioSeries, "metric" | "metric_type" | "cumulative">): boolean {
+  if (series.cumulative) return false;
+  return (series.metric_type ?? classifyMetric(series.metric)?.type) === "rate";
 }

@@ -1,6 +1,6 @@
 import {
   autoInterval,
-  classifyMetric,
+  isRateSeries,
   generateSeries,
   seriesForQuery,
   type Scenario,
@@ -34,16 +34,6 @@ function combine(
     default:
       return present.reduce((a, b) => a + b, 0) / present.length;
   }
-}
-
-/**
- * Whether Datadog stores the series as a RATE (per second, as the Agent submits integration
- * counters): `.as_count()` then multiplies each rolled-up point by the interval (Datadog's
- * "Metric Type Modifiers"). The scenario's metric_type decides, else the integration's type.
- */
-function isRateType(series: ScenarioSeries): boolean {
-  if (series.cumulative) return false;
-  return (series.metric_type ?? classifyMetric(series.metric)?.type) === "rate";
 }
 
 /** Whether a series passes the filter: service/env name the scenario, other tags its group. */
@@ -96,7 +86,7 @@ export function scenarioSeriesForQuery(
       ),
     ]);
     const { unit, per_unit: perUnit } = members[0] ?? {};
-    const asCount = query.asCount && members[0] !== undefined && isRateType(members[0]);
+    const asCount = query.asCount && members[0] !== undefined && isRateSeries(members[0]);
     if (asCount) for (const p of points) if (p[1] !== null) p[1] *= interval;
     const per_unit = asCount ? undefined : perUnit;
     return {
