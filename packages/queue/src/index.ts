@@ -1,4 +1,5 @@
 export * from "./redis-connection.js";
+export * from "./guarded-cluster.js";
 export * from "./job-keys.js";
 export * from "./job-catalog.js";
 export * from "./job-record.js";

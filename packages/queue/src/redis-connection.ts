@@ -1,5 +1,6 @@
-import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { Redis, type Cluster, type RedisOptions } from "ioredis";
 import { parseRedisTarget, redactRedisUrl, type RedisTarget } from "@orch/config";
+import { GuardedCluster } from "./guarded-cluster.js";
 
 /**
  * What a connection is for decides its options: BullMQ workers and blocking readers must retry
@@ -91,7 +92,7 @@ function connect(target: RedisTarget, options: RedisOptions, retry: (times: numb
     });
   }
   const { retryStrategy: _, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...nodeOptions } = options;
-  return new Cluster(
+  return new GuardedCluster(
     target.nodes.map((node) => ({ ...node })),
     {
       redisOptions: { ...nodeOptions, ...credentials, reconnectOnError: reconnectOnReadOnly },

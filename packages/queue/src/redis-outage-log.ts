@@ -36,6 +36,14 @@ export class RedisOutageLog {
     redis.on("error", (error: Error) => this.error(error, role));
     redis.on("ready", () => this.ready());
     redis.once("end", () => this.watched.delete(redis));
+    // A Redis Cluster connection (or a duplicate of it) that ioredis left half-closed: rare, and
+    // worth a line each time (see GuardedCluster).
+    redis.on("repaired", (what: string) =>
+      this.log.warn(
+        { source: role, state: what },
+        "a Redis Cluster connection was left half-closed by ioredis; the guard moved it on",
+      ),
+    );
   }
 
   /** An error from a connection or a client that uses one (a BullMQ worker). */
