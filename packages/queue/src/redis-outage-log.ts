@@ -23,7 +23,7 @@ export function isConnectionError(error: unknown): boolean {
  */
 export class RedisOutageLog {
   private readonly watched = new Set<RedisClient>();
-  private outage?: { since: number; errors: number; sources: Set<string> };
+  private outage?: { since: number; errors: number; repairs: number; sources: Set<string> };
 
   constructor(
     private readonly log: OutageLogger,
@@ -36,13 +36,22 @@ export class RedisOutageLog {
     redis.on("error", (error: Error) => this.error(error, role));
     redis.on("ready", () => this.ready());
     redis.once("end", () => this.watched.delete(redis));
-    // A Redis Cluster connection (or a duplicate of it) that ioredis left half-closed: rare, and
-    // worth a line each time (see GuardedCluster).
-    redis.on("repaired", (what: string) =>
-      this.log.warn(
-        { source: role, state: what },
-        "a Redis Cluster connection was left half-closed by ioredis; the guard moved it on",
-      ),
+    redis.on("repaired", (what: string) => this.repaired(what, role));
+  }
+
+  /**
+   * A Redis Cluster connection (or a duplicate of it) that ioredis left half-closed and the guard
+   * moved on (see GuardedCluster): counted during an outage (a failover brings a dozen or so), a
+   * line of its own otherwise.
+   */
+  private repaired(what: string, source: string): void {
+    if (this.outage) {
+      this.outage.repairs += 1;
+      return;
+    }
+    this.log.warn(
+      { source, state: what },
+      "a Redis Cluster connection was left half-closed by ioredis; the guard moved it on",
     );
   }
 
@@ -53,7 +62,7 @@ export class RedisOutageLog {
       this.outage.sources.add(source);
       return;
     }
-    this.outage = { since: this.now(), errors: 1, sources: new Set([source]) };
+    this.outage = { since: this.now(), errors: 1, repairs: 0, sources: new Set([source]) };
     this.log.warn(
       { err: error, source },
       "Redis connection lost; reconnecting (further errors are counted, not logged, until it is back)",
@@ -68,6 +77,7 @@ export class RedisOutageLog {
     this.log.info(
       {
         errors: outage.errors,
+        ...(outage.repairs > 0 ? { half_closed_repaired: outage.repairs } : {}),
         seconds: Math.round((this.now() - outage.since) / 100) / 10,
         sources: [...outage.sources],
       },

@@ -33,6 +33,8 @@ describe("RedisOutageLog", () => {
     const port = server.port;
     await server.stop();
     await vi.waitFor(() => expect(errors).toBeGreaterThanOrEqual(6), { timeout: 20_000, interval: 50 });
+    // A Cluster connection the guard moved on during the outage is counted, not logged.
+    clients[0]!.emit("repaired", "close");
     server = await startRedis({ port });
     await vi.waitFor(() => expect(lines.map((l) => l.message)).toContain("Redis connection back"), {
       timeout: 20_000,
@@ -43,6 +45,7 @@ describe("RedisOutageLog", () => {
     expect(lines[0]?.message).toMatch(/^Redis connection lost/);
     const back = lines.find((l) => l.message === "Redis connection back");
     expect(back?.details.errors).toBeGreaterThanOrEqual(6);
+    expect(back?.details.half_closed_repaired).toBe(1);
     expect(lines).toHaveLength(2);
   });
 });
