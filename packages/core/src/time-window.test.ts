@@ -71,6 +71,30 @@ describe("parseTimeframe", () => {
     expect(parseTimeframe("the last few hours", "1h", NOW).label).toBe("last 3 hours");
   });
 
+  it.each([
+    ["errors in the last half hour", 30 * 60_000, "last 30 minutes"],
+    ["anything odd in the past half an hour?", 30 * 60_000, "last 30 minutes"],
+    ["latency over the last fortnight", 14 * 86_400_000, "last 2 weeks"],
+    ["what happened in the last two and a half days", 2.5 * 86_400_000, "last 2.5 days"],
+  ])("reads durations said in words: %j", (question, ms, label) => {
+    const window = parseTimeframe(question, "1h", NOW);
+    expect(window.end - window.start).toBe(ms);
+    expect(window.label).toBe(label);
+  });
+
+  it.each([
+    ["why did latency spike 2 hours ago?", 4 * 3600_000, "last 4 hours (around 2 hours ago)"],
+    ["errors since the deploy an hour and a half ago", 3 * 3600_000, "last 3 hours (around 90 minutes ago)"],
+    ["throughput dropped 20 minutes ago", 3600_000, "last hour (around 20 minutes ago)"],
+    ["the disk filled up 3 days ago", 6 * 86_400_000, "last 6 days (around 3 days ago)"],
+  ])("reads a moment %j with as much time before it as after, an hour at least", (question, ms, label) => {
+    const window = parseTimeframe(question, "1h", NOW);
+    expect(window.end).toBe(NOW);
+    expect(window.end - window.start).toBe(ms);
+    expect(window.label).toBe(label);
+    expect(window.explicit).toBe(true);
+  });
+
   it("labels a day-long default window in hours", () => {
     expect(parseTimeframe("How is it doing?", "24h", NOW).label).toBe("last 24 hours");
   });

@@ -137,6 +137,34 @@ const RELATIVE = new RegExp(
   "i",
 );
 const COMPACT = /\b(\d+)\s*(m|h|d|w)\b/i;
+const AGO = new RegExp(
+  `\\b(\\d+(?:\\.\\d+)?|${COUNT_WORDS})\\s+(${UNIT_WORDS.map(([re]) => re.source.slice(2, -2)).join("|")})\\s+ago\\b`,
+  "i",
+);
+
+/** A count as written: "3", "1.5", "a couple of"; none is one. */
+function countOf(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  return /^\d/.test(raw) ? Number(raw) : (NUMBER_WORDS[raw.toLowerCase().replace(/\s+/g, " ")] ?? 1);
+}
+
+/**
+ * Durations said in words, in the plain form the parsers read: "half an hour" is 30 minutes,
+ * "an hour and a half" 90 minutes, "2 and a half days" 2.5 days, "a fortnight" 2 weeks.
+ */
+export function plainDurations(text: string): string {
+  return text
+    .replace(/\b(?:an?|one)\s+hour\s+and\s+a\s+half\b/gi, "90 minutes")
+    .replace(/\b(?:an?|one)\s+and\s+a\s+half\s+hours?\b/gi, "90 minutes")
+    .replace(
+      /\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+and\s+a\s+half\s+(hours|days|weeks)\b/gi,
+      (_, n: string, unit: string) => `${/^\d/.test(n) ? n : NUMBER_WORDS[n.toLowerCase()]}.5 ${unit}`,
+    )
+    .replace(/\b(?:a\s+)?half\s+(?:an\s+)?hour\b/gi, "30 minutes")
+    .replace(/\b(?:a|one)\s+fortnight\b/gi, "2 weeks")
+    .replace(/\b(last|past|previous)\s+fortnight\b/gi, "$1 2 weeks")
+    .replace(/\bfortnight\b/gi, "2 weeks");
+}
 
 /** A duration the question asked for, in its own words ("30 seconds"), before any clamping. */
 interface Asked {
@@ -163,9 +191,9 @@ function askedFor(count: number, unitWord: string): Asked | undefined {
  * window; asked for 1 minute)") or, for a zero length, the default instead.
  */
 export function parseTimeframe(question: string, defaultTimeframe: string, now: number): TimeWindow {
-  const text = spellQuestion(question);
+  const text = plainDurations(spellQuestion(question));
   let asked: Asked | undefined;
-  const absolute = parseAbsoluteRange(question, now);
+  const absolute = parseAbsoluteRange(plainDurations(question), now);
   if (absolute) {
     const ms = absolute.end - absolute.start;
     // A range shorter than the shortest window is read with some time around it.
@@ -181,14 +209,20 @@ export function parseTimeframe(question: string, defaultTimeframe: string, now: 
 
   const rel = RELATIVE.exec(text);
   if (rel) {
-    const rawCount = rel[1];
-    const count =
-      rawCount === undefined
-        ? 1
-        : /^\d/.test(rawCount)
-          ? Number(rawCount)
-          : (NUMBER_WORDS[rawCount.replace(/\s+/g, " ")] ?? 1);
-    asked = askedFor(count, rel[2] ?? "");
+    asked = askedFor(countOf(rel[1]), rel[2] ?? "");
+  } else if (AGO.test(text)) {
+    // "2 hours ago": the moment asked about, with as much before it as after (an hour at least).
+    const ago = AGO.exec(text);
+    const moment = askedFor(countOf(ago?.[1]), ago?.[2] ?? "");
+    if (moment) {
+      const ms = clamp(Math.max(2 * moment.ms, parseDuration(defaultTimeframe) ?? 3_600_000));
+      return {
+        start: now - ms,
+        end: now,
+        label: `${describeWindow(ms)} (around ${moment.amount} ago)`,
+        explicit: true,
+      };
+    }
   } else if (/\byesterday\b/.test(text)) {
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
     return { start: dayStart - 86_400_000, end: dayStart, label: "yesterday (UTC)", explicit: true };

@@ -69,4 +69,46 @@ describe("absolute times in questions", () => {
     expect(range("errors in the last 2 hours")).toBeUndefined();
     expect(range("why is checkout slow?")).toBeUndefined();
   });
+
+  it("reads parts of a day, noon and midnight", () => {
+    expect(range("latency spike this morning")).toMatchObject({
+      start: "2025-03-03T06:00",
+      end: "2025-03-03T12:00",
+    });
+    expect(range("was checkout slow last Tuesday afternoon?")).toMatchObject({
+      start: "2025-02-25T12:00",
+      end: "2025-02-25T18:00",
+    });
+    expect(range("errors yesterday evening")).toMatchObject({
+      start: "2025-03-02T18:00",
+      end: "2025-03-03T00:00",
+    });
+    expect(range("what happened around noon?")).toMatchObject({
+      start: "2025-03-03T11:30",
+      end: "2025-03-03T12:30",
+    });
+    expect(range("errors since midnight")).toMatchObject({
+      start: "2025-03-03T00:00",
+      end: "2025-03-03T16:20",
+    });
+    // Not yet: nothing to read.
+    expect(range("anything tonight?")).toBeUndefined();
+  });
+
+  it("reads a bare first hour of a range by the second's half of the day", () => {
+    expect(range("today between 1 and 2pm")).toMatchObject({
+      start: "2025-03-03T13:00",
+      end: "2025-03-03T14:00",
+    });
+  });
+
+  it("reads the weekend as Saturday and Sunday, the last one or the one under way", () => {
+    expect(range("errors over the weekend")).toMatchObject({
+      start: "2025-03-01T00:00",
+      end: "2025-03-03T00:00",
+    });
+    const sunday = parseAbsoluteRange("how was traffic this weekend?", Date.UTC(2025, 2, 2, 10));
+    expect(iso(sunday?.start)).toBe("2025-03-01T00:00");
+    expect(iso(sunday?.end)).toBe("2025-03-02T10:00");
+  });
 });

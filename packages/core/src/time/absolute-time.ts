@@ -158,6 +158,15 @@ function clockMinutes(text: string): number | undefined {
 const CLOCK = String.raw`\d{1,2}(?::\d{2})?\s*(?:am|pm)?`;
 const CLOCK_STRICT = String.raw`(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))`;
 
+/** A part of a day ("this morning", "Tuesday afternoon", "tonight") and its hours. */
+const PART_OF_DAY = /\b(?:(?:this|yesterday|[a-z]+day)\s+)?(morning|afternoon|evening|tonight)\b/;
+const PART_HOURS: Readonly<Record<string, readonly [number, number]>> = {
+  morning: [6, 12],
+  afternoon: [12, 18],
+  evening: [18, 24],
+  tonight: [18, 24],
+};
+
 interface Day {
   /** Local midnight of the day, in the zone's wall clock (as if it were UTC). */
   readonly localMidnight: number;
@@ -188,7 +197,8 @@ function dayOf(text: string, now: number, zone: Zone): Day | undefined {
     return { localMidnight: day, words: named[0] };
   }
   if (/\byesterday\b/.test(lower)) return { localMidnight: today - DAY_MS, words: "yesterday" };
-  if (/\b(today|this morning|this afternoon)\b/.test(lower)) return { localMidnight: today, words: "today" };
+  if (/\b(today|this morning|this afternoon|this evening|tonight)\b/.test(lower))
+    return { localMidnight: today, words: "today" };
   const weekday = new RegExp(`\\b(?:(last|on|this|past)\\s+)?(${WEEKDAYS.join("|")})\\b`).exec(lower);
   if (weekday) {
     const target = WEEKDAYS.indexOf(weekday[2] ?? "");
@@ -236,7 +246,11 @@ function finish(
  * read as UTC, clamped to now, or not understood.
  */
 export function parseAbsoluteRange(question: string, now: number): AbsoluteRange | undefined {
-  const text = question.replace(/[–—]/g, "-");
+  // Noon and midnight are clock times: "around noon", "since midnight".
+  const text = question
+    .replace(/[–—]/g, "-")
+    .replace(/\b(?:noon|midday)\b/gi, "12:00")
+    .replace(/\bmidnight\b/gi, "00:00");
   const lower = text.toLowerCase();
   const named = zoneOf(text);
   const zone = named ?? UTC;
@@ -270,8 +284,12 @@ export function parseAbsoluteRange(question: string, now: number): AbsoluteRange
       lower,
     ) ?? new RegExp(`\\b(${CLOCK_STRICT})\\s*(?:-|to|until)\\s*(${CLOCK_STRICT})`, "i").exec(lower);
   if (between) {
-    const from = clockMinutes(between[1] ?? "");
     let to = clockMinutes(between[2] ?? "");
+    // "between 1 and 2pm": a bare hour is a clock when the other end is one.
+    const bare = /^\s*(\d{1,2})\s*$/.exec(between[1] ?? "");
+    const from =
+      clockMinutes(between[1] ?? "") ??
+      (to !== undefined && bare && Number(bare[1]) <= 24 ? Number(bare[1]) * 60 : undefined);
     // "between 2 and 3pm": the second clock's half of the day holds for the first.
     if (from !== undefined && to !== undefined) {
       let fromMin = from;
@@ -304,11 +322,38 @@ export function parseAbsoluteRange(question: string, now: number): AbsoluteRange
       return finish(center - 30 * 60_000, center + 30 * 60_000, now, notes, named);
     }
   }
+  const part = PART_OF_DAY.exec(lower);
+  if (part && (day || /\b(?:this|tonight)\b/.test(part[0]))) {
+    const [from, to] = PART_HOURS[part[1] ?? ""] ?? [0, 24];
+    const base = day?.localMidnight ?? localToday(now, zone);
+    notes.push(
+      `"${part[0]}" read as ${String(from).padStart(2, "0")}:00–${String(to % 24).padStart(2, "0")}:00`,
+    );
+    return finish(
+      fromLocal(base + from * HOUR_MS, zone),
+      fromLocal(base + to * HOUR_MS, zone),
+      now,
+      notes,
+      named,
+    );
+  }
+  if (/\bweekend\b/.test(lower) && !day) {
+    // The weekend now under way, else the last one: Saturday 00:00 to Monday 00:00.
+    const today = localToday(now, zone);
+    const saturday = today - ((new Date(today).getUTCDay() + 1) % 7) * DAY_MS;
+    notes.push("the weekend read as Saturday 00:00 to Monday 00:00");
+    return finish(fromLocal(saturday, zone), fromLocal(saturday + 2 * DAY_MS, zone), now, notes, named);
+  }
   if (day && day.words !== "today") {
     const start = fromLocal(day.localMidnight, zone);
     return finish(start, fromLocal(day.localMidnight + DAY_MS, zone), now, notes, named);
   }
   return undefined;
+}
+
+/** Local midnight of today in the zone. */
+function localToday(now: number, zone: Zone): number {
+  return Math.floor((now + zone.offsetAt(now)) / DAY_MS) * DAY_MS;
 }
 
 /** Local midnight of the latest day on which `minutes` after midnight is not in the future. */
