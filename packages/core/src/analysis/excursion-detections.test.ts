@@ -204,3 +204,27 @@ describe("errors counted every 20 seconds", () => {
     expect(found).toEqual([expect.objectContaining({ category: "errors", state: "ongoing" })]);
   });
 });
+
+describe("a backlog that keeps growing with one reading of zero in it", () => {
+  it("is one ongoing episode: a lone sample back at normal does not end it", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 3 * 3_600_000;
+    // A queue at about 130 tasks, then climbing towards thousands an hour before the end; one
+    // reading in the climb is 0 (a noisy gauge clamped at zero, or a scrape that read an empty list).
+    const wobble = [1, 0.7, 1.3, 0.9, 1.2, 0.8, 1.1, 0.6, 1.4, 1];
+    const points = Array.from({ length: 540 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      if (i < 360) return [start + i * 20_000, Math.round(130 * w)];
+      if (i === 417) return [start + i * 20_000, 0];
+      return [start + i * 20_000, Math.round((3_000 + (i - 360) * 2_500) * w)];
+    });
+    const series = { metric: "celery.queue.length", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "last 3 hours" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ state: "ongoing" })]);
+    expect(found[0]?.start).toBeLessThanOrEqual(start + 361 * 20_000);
+  });
+});

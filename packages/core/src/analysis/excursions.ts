@@ -173,25 +173,39 @@ function splitRuns(runs: Run[], segments: readonly Segment[], reference: number,
 function runsOf(segments: readonly Segment[], reference: number, noise: number, sameLevel: number): Run[] {
   let lastLen = 0;
   const runs: Run[] = [];
-  for (const s of segments) {
+  const offSign = (s: Segment | undefined): 0 | 1 | -1 => {
+    if (!s) return 0;
     const d = s.mean - reference;
+    const off = Math.abs(d) > sameLevel && Math.abs(d) > (3 * noise) / Math.sqrt(s.end - s.start);
+    return off ? (d > 0 ? 1 : -1) : 0;
+  };
+  segments.forEach((s, i) => {
+    const sign = offSign(s);
+    if (sign === 0) return;
     const len = s.end - s.start;
-    const off = Math.abs(d) > sameLevel && Math.abs(d) > (3 * noise) / Math.sqrt(len);
-    if (!off) continue;
-    const sign: 1 | -1 = d > 0 ? 1 : -1;
     const prev = runs[runs.length - 1];
+    // A point or two the other way inside an episode (a reading clamped to zero in a backlog, a
+    // scrape that caught a restart) is an outlier within it, not its end and a new excursion.
+    if (
+      prev &&
+      prev.sign !== sign &&
+      len <= 2 &&
+      prev.end === s.start &&
+      offSign(segments[i + 1]) === prev.sign
+    )
+      return;
     if (prev && prev.sign === sign) {
       // A short return to normal between two same-sign excursions is one episode (flapping).
       const gap = s.start - prev.end;
       if (gap <= Math.max(2, 0.5 * Math.min(len, lastLen))) {
         prev.end = s.end;
         lastLen = len;
-        continue;
+        return;
       }
     }
     runs.push({ start: s.start, end: s.end, sign });
     lastLen = len;
-  }
+  });
   return splitRuns(runs, segments, reference, sameLevel);
 }
 
