@@ -228,3 +228,25 @@ describe("a backlog that keeps growing with one reading of zero in it", () => {
     expect(found[0]?.start).toBeLessThanOrEqual(start + 361 * 20_000);
   });
 });
+
+describe("an outage soon after the window opens, on traffic a little lower after it than before", () => {
+  it("is an outage that ended, not a lasting drop measured inside the outage", () => {
+    const end = Date.UTC(2025, 2, 3, 10, 10);
+    const start = end - 150 * 60_000;
+    // Morning traffic easing from about 26 to 22 requests a second (a daily cycle a 2.5 h
+    // window cannot show), with a 33-minute outage at about 2 a second in between.
+    const wobble = [1, 0.9, 1.1, 0.95, 1.05, 0.88, 1.12, 0.97, 1.03, 1];
+    const points = Array.from({ length: 450 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      const level = i < 159 ? 26.4 : i < 258 ? 2.4 : 22.5;
+      return [start + i * 20_000, level * w];
+    });
+    const series = { metric: "tomcat.request_count", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "07:40 to 10:10 UTC" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ state: "recovered" })]);
+  });
+});
