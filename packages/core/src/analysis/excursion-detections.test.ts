@@ -250,3 +250,26 @@ describe("an outage soon after the window opens, on traffic a little lower after
     expect(found).toEqual([expect.objectContaining({ state: "recovered" })]);
   });
 });
+
+describe("a burst of errors with one lower minute in it, on a count that creeps up afterwards", () => {
+  it("is a burst that ended, not the start of a slow rise", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 6 * 3_600_000;
+    // 500s a minute: about 4.5, a 9-minute burst of 25 to 80 (one minute at 25), then about 5.5
+    // as the day's traffic climbs.
+    const counts = [4, 5, 3, 6, 4, 5, 4, 3, 6, 5];
+    const burst = [64, 43, 42, 54, 82, 25, 60, 67, 80];
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => {
+      const c = counts[i % counts.length] ?? 4;
+      const v = i < 203 ? c : i < 212 ? (burst[i - 203] ?? 60) : c * 1.25;
+      return [start + i * 60_000, v];
+    });
+    const series = { metric: "gunicorn.request.status.500", query: "q", group: [], points, interval_s: 60 };
+
+    const found = detectSeries(series, { start, end, label: "last 6 hours" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ anomaly: "burst", state: "recovered" })]);
+  });
+});

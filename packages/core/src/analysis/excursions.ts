@@ -99,8 +99,12 @@ function clusters(inside: readonly Segment[], reference: number, fragment: numbe
         end: s.end,
         mean: (last.mean * (last.end - last.start) + s.mean * (s.end - s.start)) / len,
       };
-      low = Math.min(low, dev);
-      high = Math.max(high, dev);
+      // One reading is one noisy draw: it may join the burst but does not widen the range of
+      // levels the burst spans (a low point would otherwise split off the burst's other half).
+      if (s.end - s.start > 1) {
+        low = Math.min(low, dev);
+        high = Math.max(high, dev);
+      }
       continue;
     }
     out.push(s);
