@@ -344,6 +344,13 @@ describe("question coverage", () => {
     expect(none.rationale).toMatch(/no metric about locks/);
   });
 
+  it("finds the workers the question asks about in a metric that names one worker", () => {
+    const celery = ["celery.flower.worker.online", "celery.queue.length", "system.cpu.user"];
+    const p = plan("Is the workers on web-app stuck?", celery);
+    expect(p.coverage?.read_for_question).toContain("celery.flower.worker.online");
+    expect(p.coverage?.unmatched).toEqual([]);
+  });
+
   it("spends the whole budget while relevant metrics remain, and lists what it left unread", () => {
     const many = Array.from({ length: 30 }, (_, i) => `redis.keyspace.db${i}.keys`).concat(redis);
     const p = plan("How is the cache doing?", many, [], 6);
