@@ -26,6 +26,18 @@ const detection = (
   }) satisfies Detection;
 
 describe("merging the detections of one series", () => {
+  it("keeps a burst that ended apart from a slow climb that began with it", () => {
+    const burst = { ...detection(7 * H, 7 * H + 480_000, 22, 2_540, "burst"), priority: 7 };
+    const climb = detection(7 * H, 24 * H, 10, 23, "ramp");
+
+    const merged = mergeDetections([burst, climb], 60_000);
+
+    expect(merged.map((d) => [d.anomaly, d.end])).toEqual([
+      ["burst", 7 * H + 480_000],
+      ["ramp", 24 * H],
+    ]);
+  });
+
   it("keeps a climb and a later fall below where the climb began as two episodes", () => {
     const climb = detection(0, 24 * H, 7_000, 10_800, "ramp");
     const fall = detection(10 * H, 24 * H, 13_000, 1_800, "step");
