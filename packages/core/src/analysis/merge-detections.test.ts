@@ -26,6 +26,18 @@ const detection = (
   }) satisfies Detection;
 
 describe("merging the detections of one series", () => {
+  it("keeps an outage that ended apart from a lower level read from the window's start to it", () => {
+    const outage = { ...detection(3 * H, 3 * H + 960_000, 13_000, 600, "drop"), priority: 7 };
+    const lower = detection(3 * H, 12 * H, 19_600, 13_500, "step");
+
+    const merged = mergeDetections([outage, lower], 60_000);
+
+    expect(merged.map((d) => [d.anomaly, d.end])).toEqual([
+      ["drop", 3 * H + 960_000],
+      ["step", 12 * H],
+    ]);
+  });
+
   it("keeps a burst that ended apart from a slow climb that began with it", () => {
     const burst = { ...detection(7 * H, 7 * H + 480_000, 22, 2_540, "burst"), priority: 7 };
     const climb = detection(7 * H, 24 * H, 10, 23, "ramp");

@@ -25,6 +25,8 @@ function beyond(d: Detection, c: Detection, way: number): boolean {
 const UP = new Set(["spike", "burst"]);
 /** Episodes that rise or fall and come back within the window. */
 const CLOSED = new Set(["spike", "burst", "dip", "drop"]);
+/** Shifts that last to the end of the window. */
+const LASTING = new Set(["step", "ramp"]);
 const DOWN = new Set(["dip", "drop"]);
 /** Bursts closer than this, relative to their length, are one flapping episode. */
 const FLAP_GAP_FACTOR = 2;
@@ -87,15 +89,16 @@ export function mergeDetections(
         way !== 0 &&
         current !== undefined &&
         current.some((c) => !c.supporting && direction(c) === -way && beyond(d, c, way));
-      // A short episode that ended and a slow drift that began with it (a burst at the foot of a
-      // daily climb) are two things: merged, the drift would keep the burst ongoing and hide it
-      // from the history that shows the drift alone.
+      // A short episode that ended and a lasting shift that began with it (a burst at the foot of
+      // a daily climb, an outage where the window's first hours sit higher) are two things:
+      // merged, the shift would keep the episode ongoing and hide it from the history that shows
+      // the shift alone.
       const apart =
         current !== undefined &&
         current.some(
           (c) =>
-            (CLOSED.has(c.anomaly) && d.anomaly === "ramp") ||
-            (c.anomaly === "ramp" && CLOSED.has(d.anomaly)),
+            (CLOSED.has(c.anomaly) && LASTING.has(d.anomaly)) ||
+            (LASTING.has(c.anomaly) && CLOSED.has(d.anomaly)),
         );
       if (current && !opposed && !apart && d.start <= groupEnd + slackMs) {
         current.push(d);
