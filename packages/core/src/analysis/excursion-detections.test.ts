@@ -273,3 +273,28 @@ describe("a burst of errors with one lower minute in it, on a count that creeps 
     expect(found).toEqual([expect.objectContaining({ anomaly: "burst", state: "recovered" })]);
   });
 });
+
+describe("5xx that step up for most of a short window, the first readings of the new level a little low", () => {
+  it("is a step from where it began, not a slow change nobody reports", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 2 * 3_600_000;
+    // 400 failed requests a reading for 53 minutes, then about 1,900 for the remaining 67; the
+    // second reading of the new level is low (1,200).
+    const wobble = [1, 0.97, 1.03, 0.98, 1.02, 0.96, 1.04, 0.99, 1.01, 1];
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      const v = i < 160 ? 400 * w : i === 161 ? 1_200 : 1_900 * w;
+      return [start + i * 20_000, Math.round(v)];
+    });
+    const series = { metric: "envoy.http.downstream_rq_5xx", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "last 2 hours" }).filter(
+      (d) => d.severity !== "info" && !d.supporting,
+    );
+
+    expect(found).toEqual([
+      expect.objectContaining({ category: "errors", anomaly: "step", state: "ongoing" }),
+    ]);
+    expect(found[0]?.start).toBe(start + 160 * 20_000);
+  });
+});

@@ -251,6 +251,13 @@ export function findExcursions(view: LevelView): Excursion[] {
       // Segments of a point or two are outliers, not levels: they do not mark the change.
       const own = segments.filter((g) => g.end <= run.end && g.end - g.start >= 3);
       let at = run.end;
+      // A point or two closing the run that already sit nearer the reference than the run's last
+      // level are the first of the new level, off by noise: the change is where that level ended.
+      const lastOwn = own[own.length - 1];
+      if (lastOwn && lastOwn.end < run.end) {
+        const tail = meanOf(level, lastOwn.end, run.end);
+        if (Math.abs(tail - reference) < Math.abs(tail - lastOwn.mean)) at = lastOwn.end;
+      }
       let after = reference;
       let biggest = Math.abs(reference - (own[own.length - 1]?.mean ?? reference));
       for (let j = 1; j < own.length; j++) {
