@@ -26,6 +26,15 @@ const detection = (
   }) satisfies Detection;
 
 describe("merging the detections of one series", () => {
+  it("dates a drop by its step, not by the slow easing a ramp through it began with", () => {
+    const ramp = { ...detection(0, 6 * H, 45_300, 4_130, "ramp"), magnitude: 2.4 };
+    const step = { ...detection(H, 6 * H, 40_800, 4_560, "step"), magnitude: 2.2 };
+
+    const [merged] = mergeDetections([ramp, step], 60_000);
+
+    expect(merged).toMatchObject({ anomaly: "step", start: H });
+  });
+
   it("keeps an outage that ended apart from a lower level read from the window's start to it", () => {
     const outage = { ...detection(3 * H, 3 * H + 960_000, 13_000, 600, "drop"), priority: 7 };
     const lower = detection(3 * H, 12 * H, 19_600, 13_500, "step");

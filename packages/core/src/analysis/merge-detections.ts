@@ -2,8 +2,15 @@ import type { Detection } from "./detection.js";
 import { maxSeverity, severityRank } from "./detection.js";
 import { formatTime } from "./format-value.js";
 
+/** A step that moves the series this share of as far as a ramp over it did is the change itself. */
+const STEP_CARRIES = 0.8;
+
 function better(a: Detection, b: Detection): Detection {
   if (a.priority !== b.priority) return a.priority > b.priority ? a : b;
+  // A ramp through a step is mostly the step seen through the drift before it: the step tells it.
+  const [step, ramp] = a.anomaly === "step" ? [a, b] : [b, a];
+  if (step.anomaly === "step" && ramp.anomaly === "ramp" && step.magnitude >= STEP_CARRIES * ramp.magnitude)
+    return step;
   if (a.severity !== b.severity) return severityRank(a.severity) > severityRank(b.severity) ? a : b;
   return a.magnitude >= b.magnitude ? a : b;
 }
@@ -120,9 +127,14 @@ export function mergeDetections(
         evidence = { ...evidence, ...d.evidence };
       evidence = { ...evidence, ...base.evidence };
       // A threshold or trend only knows when a line was crossed; a drift that led there knows when it began.
-      const start = Math.min(
-        ...(base.anomaly === "threshold" || base.anomaly === "trend" ? group : real).map((d) => d.start),
-      );
+      // A step that carries the change began where it jumped, not where a drift before it set out.
+      const dated =
+        base.anomaly === "threshold" || base.anomaly === "trend"
+          ? group
+          : base.anomaly === "step"
+            ? real.filter((d) => d.anomaly !== "ramp")
+            : real;
+      const start = Math.min(...dated.map((d) => d.start));
       const others = real.filter((d) => d !== base).map((d) => d.summary);
       // The episode's start must be in its words too: say where the drift that led to the crossing began.
       const earliestTold = Math.min(...real.map((d) => d.start));
