@@ -36,7 +36,8 @@ describe("merging the detections of one series", () => {
   });
 
   it("keeps an outage that ended apart from a lower level read from the window's start to it", () => {
-    const outage = { ...detection(3 * H, 3 * H + 960_000, 13_000, 600, "drop"), priority: 7 };
+    const drop = detection(3 * H, 3 * H + 960_000, 13_000, 600, "drop");
+    const outage = { ...drop, priority: 7, evidence: { ...drop.evidence, peak: 0 } };
     const lower = detection(3 * H, 12 * H, 19_600, 13_500, "step");
 
     const merged = mergeDetections([outage, lower], 60_000);
@@ -48,7 +49,8 @@ describe("merging the detections of one series", () => {
   });
 
   it("keeps a burst that ended apart from a slow climb that began with it", () => {
-    const burst = { ...detection(7 * H, 7 * H + 480_000, 22, 2_540, "burst"), priority: 7 };
+    const rise = detection(7 * H, 7 * H + 480_000, 22, 2_540, "burst");
+    const burst = { ...rise, priority: 7, evidence: { ...rise.evidence, peak: 3_120 } };
     const climb = detection(7 * H, 24 * H, 10, 23, "ramp");
 
     const merged = mergeDetections([burst, climb], 60_000);
@@ -57,6 +59,16 @@ describe("merging the detections of one series", () => {
       ["burst", 7 * H + 480_000],
       ["ramp", 24 * H],
     ]);
+  });
+
+  it("keeps a spike that peaked about where a climb settled as the start of that climb", () => {
+    const rise = detection(H, 1.5 * H, 3.3, 10, "spike");
+    const spike = { ...rise, priority: 7, evidence: { ...rise.evidence, peak: 22 } };
+    const climb = detection(1.4 * H, 2 * H, 2.9, 25, "ramp");
+
+    const merged = mergeDetections([spike, climb], 60_000);
+
+    expect(merged.map((d) => [d.start, d.end])).toEqual([[H, 2 * H]]);
   });
 
   it("keeps a climb and a later fall below where the climb began as two episodes", () => {

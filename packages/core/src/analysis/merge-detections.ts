@@ -32,6 +32,19 @@ function beyond(d: Detection, c: Detection, way: number): boolean {
 const UP = new Set(["spike", "burst"]);
 /** Episodes that rise or fall and come back within the window. */
 const CLOSED = new Set(["spike", "burst", "dip", "drop"]);
+/**
+ * Whether a closed episode went more than twice as far out as a lasting shift settled (its peak
+ * above twice the shift's level, or a dip's under half of it): a burst or an outage of its own,
+ * not the first part of the shift.
+ */
+function farApart(closed: Detection, lasting: Detection): boolean {
+  const { peak, baseline, level } = closed.evidence;
+  const settled = lasting.evidence.level;
+  if (typeof peak !== "number" || typeof baseline !== "number" || typeof level !== "number") return false;
+  if (typeof settled !== "number" || settled <= 0) return false;
+  return level > baseline ? peak > 2 * settled : peak < settled / 2;
+}
+
 /** Shifts that last to the end of the window. */
 const LASTING = new Set(["step", "ramp"]);
 const DOWN = new Set(["dip", "drop"]);
@@ -96,16 +109,17 @@ export function mergeDetections(
         way !== 0 &&
         current !== undefined &&
         current.some((c) => !c.supporting && direction(c) === -way && beyond(d, c, way));
-      // A short episode that ended and a lasting shift that began with it (a burst at the foot of
-      // a daily climb, an outage where the window's first hours sit higher) are two things:
-      // merged, the shift would keep the episode ongoing and hide it from the history that shows
-      // the shift alone.
+      // A short episode that ended far from where a lasting shift that began with it settled (a
+      // burst at the foot of a daily climb, an outage where the window's first hours sit higher)
+      // are two things: merged, the shift would keep the episode ongoing and hide it from the
+      // history that shows the shift alone. One that ended about where the shift settled (a
+      // counter's first climb) is the shift's start.
       const apart =
         current !== undefined &&
         current.some(
           (c) =>
-            (CLOSED.has(c.anomaly) && LASTING.has(d.anomaly)) ||
-            (LASTING.has(c.anomaly) && CLOSED.has(d.anomaly)),
+            (CLOSED.has(c.anomaly) && LASTING.has(d.anomaly) && farApart(c, d)) ||
+            (LASTING.has(c.anomaly) && CLOSED.has(d.anomaly) && farApart(d, c)),
         );
       if (current && !opposed && !apart && d.start <= groupEnd + slackMs) {
         current.push(d);
