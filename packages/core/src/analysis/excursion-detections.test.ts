@@ -298,3 +298,34 @@ describe("5xx that step up for most of a short window, the first readings of the
     expect(found[0]?.start).toBe(start + 160 * 20_000);
   });
 });
+
+describe("errors that step up for most of a window, dipping for a few minutes just after", () => {
+  it("step up where the old level ended, not where the dip does", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 6 * 3_600_000;
+    // About 83 errors a minute for 159 minutes, then about 280: the first two minutes of the new
+    // level read 273, the next four 190.
+    const wobble = [1, 0.94, 1.06, 0.97, 1.03, 0.92, 1.08, 0.98, 1.02, 1];
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      const v = i < 159 ? 83 * w : i < 161 ? 273 : i < 165 ? 190 : 280 * w;
+      return [start + i * 60_000, Math.round(v)];
+    });
+    const series = {
+      metric: "trace.aspnet_core.request.errors",
+      query: "q",
+      group: [],
+      points,
+      interval_s: 60,
+    };
+
+    const found = detectSeries(series, { start, end, label: "last 6 hours" }).filter(
+      (d) => d.severity !== "info" && !d.supporting,
+    );
+
+    expect(found).toEqual([
+      expect.objectContaining({ category: "errors", anomaly: "step", state: "ongoing" }),
+    ]);
+    expect(found[0]?.start).toBe(start + 159 * 60_000);
+  });
+});

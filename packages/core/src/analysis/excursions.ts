@@ -264,7 +264,8 @@ export function findExcursions(view: LevelView): Excursion[] {
         const jump = Math.abs((own[j]?.mean ?? 0) - (own[j - 1]?.mean ?? 0));
         if (jump > biggest) {
           biggest = jump;
-          at = own[j]?.start ?? run.end;
+          // The old level ends where its last long stretch does: a point or two after it are the change.
+          at = own[j - 1]?.end ?? run.end;
           after = meanOf(level, at, run.end);
         }
       }
