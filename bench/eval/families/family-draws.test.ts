@@ -87,6 +87,20 @@ describe("the generated scenario families", () => {
     expect(drawScenario(FAMILIES[0]!, "dev", 1).scenario.id).toBe(`${FAMILIES[0]!.name}-dev-01`);
   });
 
+  it("give the groups of one service one daily cycle, so that traffic moving between them is no step", () => {
+    for (const { scenario } of [...dev, ...test]) {
+      const cycles = new Map<string, Set<string>>();
+      for (const s of scenario.series) {
+        if (s.group.length === 0) continue;
+        const seen = cycles.get(s.metric) ?? new Set<string>();
+        seen.add(JSON.stringify(s.seasonality ?? null));
+        cycles.set(s.metric, seen);
+      }
+      for (const [metric, seen] of cycles)
+        expect({ id: scenario.id, metric, cycles: seen.size }).toMatchObject({ cycles: 1 });
+    }
+  });
+
   it("are written without the analyst's metric classification: the generator must stay independent of it", () => {
     const dir = fileURLToPath(new URL(".", import.meta.url));
     const sources = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(

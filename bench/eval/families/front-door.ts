@@ -40,7 +40,8 @@ export function frontDoorSeries(
   w: DrawnWindow,
   levels: FrontDoorLevels,
   incidents: FrontDoorIncidents = {},
-  seasonality = drawSeasonality(r, w),
+  /** The daily cycle; drawn when not given, none when null. */
+  seasonality: Seasonality | null | undefined = drawSeasonality(r, w),
 ): SeriesInput[] {
   const cycle = seasonality ? { seasonality } : {};
   return [

@@ -44,7 +44,8 @@ export const errorsAfterDeploy: ScenarioFamily = {
         vague: ["Something is off with {service}, can you look?", "What's going on with {short}?"],
         yesno: [
           { text: "Did the last deploy break {service}?", lead: YES },
-          { text: "Is {short} healthy?", lead: NO },
+          // Rolled back, it is healthy again: "Yes, now — errors spiked … back to normal" is right.
+          { text: "Is {short} healthy?", lead: rollback ? YES : NO },
         ],
       },
       { service, short: service, metric: stack.errors.metric, window: w.phrase },

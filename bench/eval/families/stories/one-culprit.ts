@@ -109,27 +109,33 @@ export const oneCulprit: ScenarioFamily = {
           : [];
       const share = breakdown === "version" ? 1 : 1 / n;
       const errorsTo = levels.rps * share * r.range(0.08, 0.3);
+      const incidents = {
+        requests: life,
+        errors: [
+          ...life,
+          ...(bad && signal === "errors"
+            ? [{ type: "step" as const, start: offsetOf(startMs), to: errorsTo }]
+            : []),
+        ],
+        latency: [
+          ...life,
+          ...(bad && signal === "latency"
+            ? [{ type: "step" as const, start: offsetOf(startMs), factor: r.range(3, 6) }]
+            : []),
+        ],
+      };
+      // No cycle drawn is no cycle for any group. Passing undefined drew each group a cycle of
+      // its own (the default), so a rollout handed traffic to a version on another daily cycle: a
+      // real step in the service's traffic that the story says is not there. The draw is still
+      // made, where the default made it, so that every later choice of the split stays as it was.
+      if (season === undefined) drawSeasonality(r, w);
       const fd = frontDoorSeries(
         r,
         stack,
         w,
         { ...levels, rps: levels.rps * share },
-        {
-          requests: life,
-          errors: [
-            ...life,
-            ...(bad && signal === "errors"
-              ? [{ type: "step" as const, start: offsetOf(startMs), to: errorsTo }]
-              : []),
-          ],
-          latency: [
-            ...life,
-            ...(bad && signal === "latency"
-              ? [{ type: "step" as const, start: offsetOf(startMs), factor: r.range(3, 6) }]
-              : []),
-          ],
-        },
-        season,
+        incidents,
+        season ?? null,
       );
       for (const s of fd) series.push({ ...s, group });
     }

@@ -57,8 +57,13 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
     else if (v < RESET_FRACTION * prev) resets.push(t);
     else decreases++;
   }
-  // A counter never goes down but to restart; a gauge wanders both ways.
-  if (decreases > 0 || resets.length > Math.max(1, points.length / 20)) return undefined;
+  // A counter never goes down but to restart; a gauge wanders both ways. A total summed over
+  // pods falls a little, once or twice, when a rollout swaps them: with a name that says total
+  // and a climb at nearly every point, such a rare fall is a partial restart, not a gauge.
+  const risingShare = increments.filter((d) => d > 0).length / (points.length - 1);
+  const partialRestarts = hinted && risingShare >= 0.9 && decreases <= Math.max(1, points.length / 100);
+  if ((decreases > 0 && !partialRestarts) || resets.length > Math.max(1, points.length / 20))
+    return undefined;
   // Unhinted, a fall counts as a restart only when it lands near zero.
   const nearZero = resets.every((t) => {
     const i = points.findIndex(([pt]) => pt === t);

@@ -109,3 +109,39 @@ describe("a chronic error rate asked about", () => {
     expect(finding?.summary).toMatch(/a chronic fault, not a new one/);
   });
 });
+
+describe("5xx read as a gauge of responses, with no time unit", () => {
+  it("gets no error rate from dividing it by the interval: Datadog averages a gauge, it counts nothing per minute", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "haproxy",
+      service: "orders",
+      question: "Why are we seeing errors on orders?",
+      window: "4h",
+      seed: 11,
+      series: [
+        {
+          metric: "haproxy.frontend.requests.rate",
+          baseline: 84,
+          noise: 0.08,
+          unit: "request",
+          per_unit: "second",
+        },
+        {
+          metric: "haproxy.frontend.response.5xx",
+          baseline: 0.5,
+          noise: 0.1,
+          unit: "response",
+          metric_type: "gauge",
+          incidents: [{ type: "step", start: "-150m", end: "-130m", to: 6.2 }],
+        },
+      ],
+    });
+    const [burst] = analyzeEvidence({ evidence, plan }).findings.filter(
+      (f) => f.metric === "haproxy.frontend.response.5xx" && f.severity !== "info",
+    );
+
+    expect(burst).toBeDefined();
+    expect(burst?.evidence.error_rate_pct).toBeUndefined();
+    expect(burst?.summary).not.toMatch(/error rate 0\.\d\d%/);
+  });
+});

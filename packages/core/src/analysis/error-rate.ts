@@ -34,6 +34,7 @@ function rate(
   // Both as events per second: a count per interval ("5xx_count") and a rate ("request_per_s") differ by the interval.
   const errorScale = perSecondScale(errors);
   const requestScale = perSecondScale(requests);
+  if (errorScale === undefined || requestScale === undefined) return undefined;
   let e = 0;
   let r = 0;
   const req = new Map<number, number>();
@@ -49,8 +50,12 @@ function rate(
   return r > 0 && e <= r * 1.05 ? Math.min(1, e / r) : undefined;
 }
 
-/** The factor that turns a series' values into events per second: 1 for a rate, 1/interval for a count per interval. */
-function perSecondScale(s: Series): number {
+/**
+ * The factor that turns a series' values into events per second: 1 for a rate, 1/interval for a
+ * count per interval; undefined for a gauge of a count with no time unit ("responses"): Datadog
+ * averages a gauge over the interval, so it is no count per interval, and nothing says per what.
+ */
+function perSecondScale(s: Series): number | undefined {
   const unit = parseUnit(
     s.source_unit
       ? `${s.source_unit.name}${s.source_unit.per ? `/${s.source_unit.per}` : ""}`
@@ -58,7 +63,8 @@ function perSecondScale(s: Series): number {
   );
   const per = perSeconds(unit);
   if (per !== undefined) return 1 / per;
-  return 1 / Math.max(1, s.interval_s);
+  const gauge = classifyMetric(s.metric)?.type === "gauge" && !s.query.includes(".as_count()") && !s.derived;
+  return gauge ? undefined : 1 / Math.max(1, s.interval_s);
 }
 
 function kindOf(s: Series): string | undefined {

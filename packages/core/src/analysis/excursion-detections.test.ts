@@ -204,3 +204,128 @@ describe("errors counted every 20 seconds", () => {
     expect(found).toEqual([expect.objectContaining({ category: "errors", state: "ongoing" })]);
   });
 });
+
+describe("a backlog that keeps growing with one reading of zero in it", () => {
+  it("is one ongoing episode: a lone sample back at normal does not end it", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 3 * 3_600_000;
+    // A queue at about 130 tasks, then climbing towards thousands an hour before the end; one
+    // reading in the climb is 0 (a noisy gauge clamped at zero, or a scrape that read an empty list).
+    const wobble = [1, 0.7, 1.3, 0.9, 1.2, 0.8, 1.1, 0.6, 1.4, 1];
+    const points = Array.from({ length: 540 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      if (i < 360) return [start + i * 20_000, Math.round(130 * w)];
+      if (i === 417) return [start + i * 20_000, 0];
+      return [start + i * 20_000, Math.round((3_000 + (i - 360) * 2_500) * w)];
+    });
+    const series = { metric: "celery.queue.length", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "last 3 hours" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ state: "ongoing" })]);
+    expect(found[0]?.start).toBeLessThanOrEqual(start + 361 * 20_000);
+  });
+});
+
+describe("an outage soon after the window opens, on traffic a little lower after it than before", () => {
+  it("is an outage that ended, not a lasting drop measured inside the outage", () => {
+    const end = Date.UTC(2025, 2, 3, 10, 10);
+    const start = end - 150 * 60_000;
+    // Morning traffic easing from about 26 to 22 requests a second (a daily cycle a 2.5 h
+    // window cannot show), with a 33-minute outage at about 2 a second in between.
+    const wobble = [1, 0.9, 1.1, 0.95, 1.05, 0.88, 1.12, 0.97, 1.03, 1];
+    const points = Array.from({ length: 450 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      const level = i < 159 ? 26.4 : i < 258 ? 2.4 : 22.5;
+      return [start + i * 20_000, level * w];
+    });
+    const series = { metric: "tomcat.request_count", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "07:40 to 10:10 UTC" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ state: "recovered" })]);
+  });
+});
+
+describe("a burst of errors with one lower minute in it, on a count that creeps up afterwards", () => {
+  it("is a burst that ended, not the start of a slow rise", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 6 * 3_600_000;
+    // 500s a minute: about 4.5, a 9-minute burst of 25 to 80 (one minute at 25), then about 5.5
+    // as the day's traffic climbs.
+    const counts = [4, 5, 3, 6, 4, 5, 4, 3, 6, 5];
+    const burst = [64, 43, 42, 54, 82, 25, 60, 67, 80];
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => {
+      const c = counts[i % counts.length] ?? 4;
+      const v = i < 203 ? c : i < 212 ? (burst[i - 203] ?? 60) : c * 1.25;
+      return [start + i * 60_000, v];
+    });
+    const series = { metric: "gunicorn.request.status.500", query: "q", group: [], points, interval_s: 60 };
+
+    const found = detectSeries(series, { start, end, label: "last 6 hours" }).filter(
+      (d) => d.severity !== "info",
+    );
+
+    expect(found).toEqual([expect.objectContaining({ anomaly: "burst", state: "recovered" })]);
+  });
+});
+
+describe("5xx that step up for most of a short window, the first readings of the new level a little low", () => {
+  it("is a step from where it began, not a slow change nobody reports", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 2 * 3_600_000;
+    // 400 failed requests a reading for 53 minutes, then about 1,900 for the remaining 67; the
+    // second reading of the new level is low (1,200).
+    const wobble = [1, 0.97, 1.03, 0.98, 1.02, 0.96, 1.04, 0.99, 1.01, 1];
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      const v = i < 160 ? 400 * w : i === 161 ? 1_200 : 1_900 * w;
+      return [start + i * 20_000, Math.round(v)];
+    });
+    const series = { metric: "envoy.http.downstream_rq_5xx", query: "q", group: [], points, interval_s: 20 };
+
+    const found = detectSeries(series, { start, end, label: "last 2 hours" }).filter(
+      (d) => d.severity !== "info" && !d.supporting,
+    );
+
+    expect(found).toEqual([
+      expect.objectContaining({ category: "errors", anomaly: "step", state: "ongoing" }),
+    ]);
+    expect(found[0]?.start).toBe(start + 160 * 20_000);
+  });
+});
+
+describe("errors that step up for most of a window, dipping for a few minutes just after", () => {
+  it("step up where the old level ended, not where the dip does", () => {
+    const end = Date.UTC(2025, 2, 3, 14, 0);
+    const start = end - 6 * 3_600_000;
+    // About 83 errors a minute for 159 minutes, then about 280: the first two minutes of the new
+    // level read 273, the next four 190.
+    const wobble = [1, 0.94, 1.06, 0.97, 1.03, 0.92, 1.08, 0.98, 1.02, 1];
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => {
+      const w = wobble[i % wobble.length] ?? 1;
+      const v = i < 159 ? 83 * w : i < 161 ? 273 : i < 165 ? 190 : 280 * w;
+      return [start + i * 60_000, Math.round(v)];
+    });
+    const series = {
+      metric: "trace.aspnet_core.request.errors",
+      query: "q",
+      group: [],
+      points,
+      interval_s: 60,
+    };
+
+    const found = detectSeries(series, { start, end, label: "last 6 hours" }).filter(
+      (d) => d.severity !== "info" && !d.supporting,
+    );
+
+    expect(found).toEqual([
+      expect.objectContaining({ category: "errors", anomaly: "step", state: "ongoing" }),
+    ]);
+    expect(found[0]?.start).toBe(start + 159 * 60_000);
+  });
+});

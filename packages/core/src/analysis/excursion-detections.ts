@@ -22,15 +22,22 @@ interface Numbers {
   readonly peak: number;
 }
 
-function numbersOf(p: PreparedSeries, m: SeriesModel, ex: Excursion): Numbers {
+function numbersOf(p: PreparedSeries, m: SeriesModel, ex: Excursion, others: readonly Excursion[]): Numbers {
   const len = ex.end - ex.start;
   let from = ex.start;
   let to = ex.end;
   if (ex.fromStart) to = Math.min(ex.end, ex.start + Math.max(5, Math.ceil(ex.start / 2)));
   else if (ex.sustained) from = Math.max(ex.start, ex.end - Math.max(1, Math.ceil(len / 3)));
+  // The level a window's opening run gave way to is read where the series settled, not inside
+  // another episode that began as it ended (an outage right after the window opened).
+  const elsewhere = (i: number): boolean =>
+    ex.fromStart && others.some((o) => o !== ex && !o.fromStart && i >= o.start && i < o.end);
+  const indices: number[] = [];
+  for (let i = from; i < ex.end && indices.length < to - from; i++) if (!elsewhere(i)) indices.push(i);
+  if (indices.length === 0) for (let i = from; i < to; i++) indices.push(i);
   const base: number[] = [];
   const level: number[] = [];
-  for (let i = from; i < to; i++) {
+  for (const i of indices) {
     base.push(p.toRaw(ex.before + (m.smooth[i] ?? 0)));
     level.push(p.values[i] ?? 0);
   }
@@ -107,7 +114,8 @@ export function excursionDetections(p: PreparedSeries, m: SeriesModel, memoryLim
   const n = p.values.length;
   // With no daily cycle taken out, the window's usual level is a poor yardstick: also judge big jumps locally.
   const found = m.cycle.accepted ? findExcursions(m) : withLevelShifts(findExcursions(m), findLevelShifts(m));
-  for (const ex of joinStairs(found)) {
+  const joined = joinStairs(found);
+  for (const ex of joined) {
     if (!isBadDirection(p, ex.sign)) continue;
     // Without a daily cycle taken out, a lasting change back to where the window began, no faster
     // than a daily cycle moves, is the series returning (the cycle's other half), not a new level.
@@ -121,7 +129,7 @@ export function excursionDetections(p: PreparedSeries, m: SeriesModel, memoryLim
       Math.abs(ex.after - ex.before) < 10 * m.noise
     )
       continue;
-    const nums = numbersOf(p, m, ex);
+    const nums = numbersOf(p, m, ex, joined);
     // A few points judged on the log scale alone can be a deep trough of ordinary noise; check the raw scale too.
     const len = ex.end - ex.start;
     if (len <= 3 && !ex.fromStart) {

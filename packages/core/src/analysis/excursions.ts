@@ -99,8 +99,12 @@ function clusters(inside: readonly Segment[], reference: number, fragment: numbe
         end: s.end,
         mean: (last.mean * (last.end - last.start) + s.mean * (s.end - s.start)) / len,
       };
-      low = Math.min(low, dev);
-      high = Math.max(high, dev);
+      // One reading is one noisy draw: it may join the burst but does not widen the range of
+      // levels the burst spans (a low point would otherwise split off the burst's other half).
+      if (s.end - s.start > 1) {
+        low = Math.min(low, dev);
+        high = Math.max(high, dev);
+      }
       continue;
     }
     out.push(s);
@@ -173,25 +177,39 @@ function splitRuns(runs: Run[], segments: readonly Segment[], reference: number,
 function runsOf(segments: readonly Segment[], reference: number, noise: number, sameLevel: number): Run[] {
   let lastLen = 0;
   const runs: Run[] = [];
-  for (const s of segments) {
+  const offSign = (s: Segment | undefined): 0 | 1 | -1 => {
+    if (!s) return 0;
     const d = s.mean - reference;
+    const off = Math.abs(d) > sameLevel && Math.abs(d) > (3 * noise) / Math.sqrt(s.end - s.start);
+    return off ? (d > 0 ? 1 : -1) : 0;
+  };
+  segments.forEach((s, i) => {
+    const sign = offSign(s);
+    if (sign === 0) return;
     const len = s.end - s.start;
-    const off = Math.abs(d) > sameLevel && Math.abs(d) > (3 * noise) / Math.sqrt(len);
-    if (!off) continue;
-    const sign: 1 | -1 = d > 0 ? 1 : -1;
     const prev = runs[runs.length - 1];
+    // A point or two the other way inside an episode (a reading clamped to zero in a backlog, a
+    // scrape that caught a restart) is an outlier within it, not its end and a new excursion.
+    if (
+      prev &&
+      prev.sign !== sign &&
+      len <= 2 &&
+      prev.end === s.start &&
+      offSign(segments[i + 1]) === prev.sign
+    )
+      return;
     if (prev && prev.sign === sign) {
       // A short return to normal between two same-sign excursions is one episode (flapping).
       const gap = s.start - prev.end;
       if (gap <= Math.max(2, 0.5 * Math.min(len, lastLen))) {
         prev.end = s.end;
         lastLen = len;
-        continue;
+        return;
       }
     }
     runs.push({ start: s.start, end: s.end, sign });
     lastLen = len;
-  }
+  });
   return splitRuns(runs, segments, reference, sameLevel);
 }
 
@@ -233,13 +251,21 @@ export function findExcursions(view: LevelView): Excursion[] {
       // Segments of a point or two are outliers, not levels: they do not mark the change.
       const own = segments.filter((g) => g.end <= run.end && g.end - g.start >= 3);
       let at = run.end;
+      // A point or two closing the run that already sit nearer the reference than the run's last
+      // level are the first of the new level, off by noise: the change is where that level ended.
+      const lastOwn = own[own.length - 1];
+      if (lastOwn && lastOwn.end < run.end) {
+        const tail = meanOf(level, lastOwn.end, run.end);
+        if (Math.abs(tail - reference) < Math.abs(tail - lastOwn.mean)) at = lastOwn.end;
+      }
       let after = reference;
       let biggest = Math.abs(reference - (own[own.length - 1]?.mean ?? reference));
       for (let j = 1; j < own.length; j++) {
         const jump = Math.abs((own[j]?.mean ?? 0) - (own[j - 1]?.mean ?? 0));
         if (jump > biggest) {
           biggest = jump;
-          at = own[j]?.start ?? run.end;
+          // The old level ends where its last long stretch does: a point or two after it are the change.
+          at = own[j - 1]?.end ?? run.end;
           after = meanOf(level, at, run.end);
         }
       }

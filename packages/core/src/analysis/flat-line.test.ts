@@ -29,6 +29,28 @@ describe("a series stuck at exactly zero", () => {
     ]);
   });
 
+  it("is space run out, not a hung reporter, when it is what is left", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "free",
+      service: "cache",
+      question: "Is the cache full?",
+      window: "24h",
+      series: [
+        {
+          metric: "varnish.SMA.s0.g_space",
+          baseline: 11.4e9,
+          noise: 0.01,
+          unit: "byte",
+          incidents: [{ type: "ramp", start: "-897m", end: "-259m", to: 4.7e7 }],
+        },
+      ],
+    });
+    const found = analyzeEvidence({ evidence, plan }).findings.filter((f) => f.severity !== "info");
+
+    expect(found.map((f) => f.category)).not.toContain("availability");
+    expect(found.map((f) => f.evidence.anomaly)).not.toContain("flatline");
+  });
+
   it("is a quiet counter when it is errors", () => {
     expect(
       findingsOf("trace.http.request.errors", 6, 0).filter((f) => f.category === "availability"),

@@ -97,6 +97,8 @@ export function flatLineDetections(p: PreparedSeries, windowMs: number): Detecti
   if (p.kind === "saturation" && from > 0 && value > 0 && value >= 0.9 * Math.max(...v.subarray(0, from)))
     return [];
   if (value === 0 && (p.kind === undefined || QUIET_AT_ZERO.has(p.kind))) return [];
+  // What is left (free space, usable memory) reading exactly 0 has run out: nothing left to vary.
+  if (value === 0 && p.profile?.higherIsWorse === false) return [];
   // Work taken off a queue at 0 is no stuck reporter: the zero detection tells it (consumers stopped).
   if (value === 0 && p.kind === "requests" && isConsumedFlow(p.series.metric)) return [];
   const d = describer(p, windowMs);

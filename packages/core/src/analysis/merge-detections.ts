@@ -2,8 +2,15 @@ import type { Detection } from "./detection.js";
 import { maxSeverity, severityRank } from "./detection.js";
 import { formatTime } from "./format-value.js";
 
+/** A step that moves the series this share of as far as a ramp over it did is the change itself. */
+const STEP_CARRIES = 0.8;
+
 function better(a: Detection, b: Detection): Detection {
   if (a.priority !== b.priority) return a.priority > b.priority ? a : b;
+  // A ramp through a step is mostly the step seen through the drift before it: the step tells it.
+  const [step, ramp] = a.anomaly === "step" ? [a, b] : [b, a];
+  if (step.anomaly === "step" && ramp.anomaly === "ramp" && step.magnitude >= STEP_CARRIES * ramp.magnitude)
+    return step;
   if (a.severity !== b.severity) return severityRank(a.severity) > severityRank(b.severity) ? a : b;
   return a.magnitude >= b.magnitude ? a : b;
 }
@@ -23,6 +30,23 @@ function beyond(d: Detection, c: Detection, way: number): boolean {
 }
 
 const UP = new Set(["spike", "burst"]);
+/** Episodes that rise or fall and come back within the window. */
+const CLOSED = new Set(["spike", "burst", "dip", "drop"]);
+/**
+ * Whether a closed episode went more than twice as far out as a lasting shift settled (its peak
+ * above twice the shift's level, or a dip's under half of it): a burst or an outage of its own,
+ * not the first part of the shift.
+ */
+function farApart(closed: Detection, lasting: Detection): boolean {
+  const { peak, baseline, level } = closed.evidence;
+  const settled = lasting.evidence.level;
+  if (typeof peak !== "number" || typeof baseline !== "number" || typeof level !== "number") return false;
+  if (typeof settled !== "number" || settled <= 0) return false;
+  return level > baseline ? peak > 2 * settled : peak < settled / 2;
+}
+
+/** Shifts that last to the end of the window. */
+const LASTING = new Set(["step", "ramp"]);
 const DOWN = new Set(["dip", "drop"]);
 /** Bursts closer than this, relative to their length, are one flapping episode. */
 const FLAP_GAP_FACTOR = 2;
@@ -85,7 +109,19 @@ export function mergeDetections(
         way !== 0 &&
         current !== undefined &&
         current.some((c) => !c.supporting && direction(c) === -way && beyond(d, c, way));
-      if (current && !opposed && d.start <= groupEnd + slackMs) {
+      // A short episode that ended far from where a lasting shift that began with it settled (a
+      // burst at the foot of a daily climb, an outage where the window's first hours sit higher)
+      // are two things: merged, the shift would keep the episode ongoing and hide it from the
+      // history that shows the shift alone. One that ended about where the shift settled (a
+      // counter's first climb) is the shift's start.
+      const apart =
+        current !== undefined &&
+        current.some(
+          (c) =>
+            (CLOSED.has(c.anomaly) && LASTING.has(d.anomaly) && farApart(c, d)) ||
+            (LASTING.has(c.anomaly) && CLOSED.has(d.anomaly) && farApart(d, c)),
+        );
+      if (current && !opposed && !apart && d.start <= groupEnd + slackMs) {
         current.push(d);
         groupEnd = Math.max(groupEnd, d.end);
       } else {
@@ -105,9 +141,14 @@ export function mergeDetections(
         evidence = { ...evidence, ...d.evidence };
       evidence = { ...evidence, ...base.evidence };
       // A threshold or trend only knows when a line was crossed; a drift that led there knows when it began.
-      const start = Math.min(
-        ...(base.anomaly === "threshold" || base.anomaly === "trend" ? group : real).map((d) => d.start),
-      );
+      // A step that carries the change began where it jumped, not where a drift before it set out.
+      const dated =
+        base.anomaly === "threshold" || base.anomaly === "trend"
+          ? group
+          : base.anomaly === "step"
+            ? real.filter((d) => d.anomaly !== "ramp")
+            : real;
+      const start = Math.min(...dated.map((d) => d.start));
       const others = real.filter((d) => d !== base).map((d) => d.summary);
       // The episode's start must be in its words too: say where the drift that led to the crossing began.
       const earliestTold = Math.min(...real.map((d) => d.start));

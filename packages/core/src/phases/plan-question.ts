@@ -70,7 +70,7 @@ export async function planQuestion(
         ? parseTimeframe(`last ${input.timeframe}`, input.defaultTimeframe, deps.now())
         : parseTimeframe(input.question, input.defaultTimeframe, deps.now());
   // Slow problems and follow-ups get their window here, so discovery and every reasoner use it.
-  const window = planWindow({ question: input.question, window: asked, history: input.history });
+  let window = planWindow({ question: input.question, window: asked, history: input.history });
 
   let available: readonly string[] = [];
   let upstream = 0;
@@ -100,6 +100,16 @@ export async function planQuestion(
       error: error instanceof AppError ? `${error.code}: ${error.message}` : describeError(error),
     });
   }
+
+  // What the service reports can reveal a slow problem the words alone did not ("is mongod
+  // growing?" is memory growth where mongod's memory is reported): widen for it too.
+  if (available.length > 0)
+    window = planWindow({
+      question: input.question,
+      window,
+      history: input.history,
+      available_metrics: available,
+    });
 
   const reasoned = await deps.reasoner.plan(
     {

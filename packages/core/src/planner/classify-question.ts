@@ -1,4 +1,4 @@
-import type { SignalKind } from "../metric-catalog.js";
+import { classifyMetric, type SignalKind } from "../metric-catalog.js";
 import type { Intent } from "../plan.js";
 import type { ConversationMessage } from "../ports.js";
 import { readQuestion } from "./question-spelling.js";
@@ -160,12 +160,34 @@ export interface SlowProblem {
  * capacity, a trend), or undefined: such problems need days of data, not the default hour, to
  * be seen at all — a disk that fills in three days looks flat in one hour.
  */
-export function slowProblemOf(question: string): SlowProblem | undefined {
+export function slowProblemOf(question: string, available: readonly string[] = []): SlowProblem | undefined {
   const text = readQuestion(question);
   const found = SLOW_PROBLEMS.find(([re]) => re.test(text));
   if (found) return { words: found[1], windowMs: found[2] };
   const kinds = mentionedKinds(question);
-  return kinds.length === 1 && kinds[0] === "memory" ? MEMORY_ONLY : undefined;
+  if (kinds.length === 1 && kinds[0] === "memory") return MEMORY_ONLY;
+  if (kinds.length === 0 && GROWING.test(text) && namesWhatHoldsMemory(text, available))
+    return { words: "memory growth", windowMs: 3 * DAY_MS };
+  return undefined;
+}
+
+/** Said of a thing that holds memory, these mean it holds more and more of it. */
+const GROWING = /\b(grow\w*|balloon\w*|bloat\w*|swell\w*|getting (bigger|larger|fatter))\b/;
+
+/**
+ * Whether the question names, by its integration's name or the start of it ("mongod",
+ * "elasticsearch"), something whose memory the service reports: "is mongod growing?" asks
+ * about mongodb.mem.resident, though it says no "memory".
+ */
+function namesWhatHoldsMemory(text: string, available: readonly string[]): boolean {
+  const holders = new Set(
+    available
+      .filter((m) => classifyMetric(m)?.kind === "memory")
+      .map((m) => m.toLowerCase().split(".")[0] ?? "")
+      .filter((ns) => ns.length >= 4),
+  );
+  const words = text.match(/[a-z][a-z0-9_]{3,}/g) ?? [];
+  return words.some((w) => [...holders].some((ns) => ns.startsWith(w)));
 }
 
 /** Hyphenated English words that are no service names. */

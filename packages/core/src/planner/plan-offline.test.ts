@@ -181,6 +181,25 @@ describe("slowProblemOf", () => {
   });
 });
 
+describe("slowProblemOf, with the metrics the service reports", () => {
+  const reported = ["mongodb.mem.resident", "mongodb.connections.current", "trace.flask.request.hits"];
+
+  it.each(["Is mongod on ledger growing?", "is mongo ballooning?"])(
+    "hears memory growth in %j: it names what holds the service's memory",
+    (question) => {
+      expect(slowProblemOf(question, reported)?.words).toBe("memory growth");
+    },
+  );
+
+  it.each([
+    ["Is mongod on ledger growing?", ["trace.flask.request.hits", "mongodb.connections.current"]],
+    ["Is the mongod queue growing?", reported],
+    ["Is mongod slow?", reported],
+  ])("hears none in %j when the thing named holds no memory, or is not said to grow", (question, metrics) => {
+    expect(slowProblemOf(question, metrics)).toBeUndefined();
+  });
+});
+
 describe("planWindow", () => {
   const window = (question: string) => parseTimeframe(question, "1h", NOW);
   const input = (question: string, history: Array<{ role: "user" | "assistant"; content: string }> = []) => ({
@@ -198,6 +217,14 @@ describe("planWindow", () => {
     );
     const disk = planWindow(input("how much disk is left on db-1?"));
     expect(disk.end - disk.start).toBe(7 * 86_400_000);
+  });
+
+  it("reads days when the question says that what holds the service's memory grows", () => {
+    const w = planWindow({
+      ...input("Is mongod on ledger growing?"),
+      available_metrics: ["mongodb.mem.resident"],
+    });
+    expect(w.end - w.start).toBe(3 * 86_400_000);
   });
 
   it("keeps a timeframe the question named, even for a slow problem", () => {
@@ -315,6 +342,13 @@ describe("question coverage", () => {
     const none = plan("any lock contention?", ["system.cpu.user", "trace.http.request.hits"]);
     expect(none.coverage?.unmatched).toContain("locks");
     expect(none.rationale).toMatch(/no metric about locks/);
+  });
+
+  it("finds the workers the question asks about in a metric that names one worker", () => {
+    const celery = ["celery.flower.worker.online", "celery.queue.length", "system.cpu.user"];
+    const p = plan("Is the workers on web-app stuck?", celery);
+    expect(p.coverage?.read_for_question).toContain("celery.flower.worker.online");
+    expect(p.coverage?.unmatched).toEqual([]);
   });
 
   it("spends the whole budget while relevant metrics remain, and lists what it left unread", () => {

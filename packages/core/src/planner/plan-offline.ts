@@ -148,7 +148,11 @@ function describeSpan(ms: number): string {
  * and a question about a slow-developing problem (memory growth, a leak, a filling disk,
  * capacity, trends) reads at least 24 hours: the default hour cannot show it. The label says why.
  */
-export function planWindow(input: Pick<PlanInput, "question" | "window" | "history">): TimeWindow {
+export function planWindow(
+  input: Pick<PlanInput, "question" | "window" | "history"> & {
+    readonly available_metrics?: readonly string[];
+  },
+): TimeWindow {
   const { window } = input;
   if (window.explicit) return window;
   const end = window.end;
@@ -167,7 +171,7 @@ export function planWindow(input: Pick<PlanInput, "question" | "window" | "histo
     const earlier = parseTimeframe(previous.content, `${Math.max(1, Math.round(ms / 60_000))}m`, end);
     if (earlier.explicit) return { ...earlier, label: `${earlier.label}, as in the previous question` };
   }
-  const slow = slowProblemOf(input.question);
+  const slow = slowProblemOf(input.question, input.available_metrics);
   if (slow && slow.windowMs > ms)
     return widen(slow.windowMs, `${slow.words} takes ${describeSpan(slow.windowMs)} to show`);
   const slowBefore = previous && followUp ? slowProblemOf(previous.content) : undefined;

@@ -248,8 +248,11 @@ export function metricsForQuestion(terms: QuestionTerms, available: readonly str
         score += 0.5;
         continue;
       }
-      const inName = names.has(word);
-      const inDescription = !inName && description !== "" && new RegExp(`\\b${word}\\b`).test(description);
+      // One worker or many, a lock or locks: the same thing named.
+      const forms = [word, word.endsWith("s") && word.length > 3 ? word.slice(0, -1) : `${word}s`];
+      const inName = forms.some((w) => names.has(w));
+      const inDescription =
+        !inName && description !== "" && new RegExp(`\\b(${forms.join("|")})\\b`).test(description);
       if (!inName && !inDescription) continue;
       score += (inName ? 2 : 0.5) * (concept === "" ? 1.5 : 1);
       if (concept) concepts.add(concept);
