@@ -35,7 +35,13 @@ export function subjectOf(f: Finding): string {
   if (/consumer/.test(m)) return "the queue's consumers";
   if (/(worker|online)/.test(m) && f.category === "availability") return "workers";
   if (/evict/.test(m)) return "evictions";
-  if (/(cl_waiting|waiting)/.test(m)) return "clients waiting for a connection";
+  if (/waiting/.test(m)) {
+    // What waits is what the name says: clients (pgbouncer's cl_waiting), containers, queries, threads.
+    if (/(cl_waiting|client)/.test(m)) return "clients waiting for a connection";
+    if (/container/.test(m)) return "containers waiting to start";
+    if (/quer(y|ies)/.test(m)) return "queries waiting";
+    if (/thread/.test(m)) return "threads waiting";
+  }
   if (/(queue|messages|backlog|ready|lag)/.test(m) && f.kind === "saturation")
     return /lag/.test(m) ? "consumer lag" : "the queue backlog";
   if (/(conn|clients|pool|sessions)/.test(m) && f.kind === "saturation")
