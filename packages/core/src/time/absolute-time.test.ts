@@ -111,4 +111,24 @@ describe("absolute times in questions", () => {
     expect(iso(sunday?.start)).toBe("2025-03-01T00:00");
     expect(iso(sunday?.end)).toBe("2025-03-02T10:00");
   });
+
+  it("reads 'since' a day as from its start until now", () => {
+    expect(range("errors since yesterday")).toMatchObject({
+      start: "2025-03-02T00:00",
+      end: "2025-03-03T16:20",
+    });
+    expect(range("has latency been high since Friday?")).toMatchObject({
+      start: "2025-02-28T00:00",
+      end: "2025-03-03T16:20",
+    });
+    // A day alone, or a span of days, is not "since".
+    expect(range("what went wrong yesterday?")).toMatchObject({
+      start: "2025-03-02T00:00",
+      end: "2025-03-03T00:00",
+    });
+    expect(range("from Saturday to Sunday")).toMatchObject({
+      start: "2025-03-01T00:00",
+      end: "2025-03-02T00:00",
+    });
+  });
 });

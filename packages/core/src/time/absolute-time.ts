@@ -346,7 +346,13 @@ export function parseAbsoluteRange(question: string, now: number): AbsoluteRange
   }
   if (day && day.words !== "today") {
     const start = fromLocal(day.localMidnight, zone);
-    return finish(start, fromLocal(day.localMidnight + DAY_MS, zone), now, notes, named);
+    // "since yesterday", "since Friday": from that day's start until now, not that day alone.
+    const words = day.words.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const onward = new RegExp(
+      `\\b(?:since|from)\\s+(?:on\\s+)?${words}\\b(?!\\s+(?:to|until|till|through)\\b)`,
+    );
+    const end = onward.test(lower) ? now : fromLocal(day.localMidnight + DAY_MS, zone);
+    return finish(start, end, now, notes, named);
   }
   return undefined;
 }
