@@ -208,12 +208,12 @@ export function parseTimeframe(question: string, defaultTimeframe: string, now: 
   }
 
   const rel = RELATIVE.exec(text);
+  const ago = rel ? null : AGO.exec(text);
   if (rel) {
     asked = askedFor(countOf(rel[1]), rel[2] ?? "");
-  } else if (AGO.test(text)) {
+  } else if (ago) {
     // "2 hours ago": the moment asked about, with as much before it as after (an hour at least).
-    const ago = AGO.exec(text);
-    const moment = askedFor(countOf(ago?.[1]), ago?.[2] ?? "");
+    const moment = askedFor(countOf(ago[1]), ago[2] ?? "");
     if (moment) {
       const ms = clamp(Math.max(2 * moment.ms, parseDuration(defaultTimeframe) ?? 3_600_000));
       return {

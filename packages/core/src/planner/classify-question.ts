@@ -180,14 +180,16 @@ const GROWING = /\b(grow\w*|balloon\w*|bloat\w*|swell\w*|getting (bigger|larger|
  * about mongodb.mem.resident, though it says no "memory".
  */
 function namesWhatHoldsMemory(text: string, available: readonly string[]): boolean {
-  const holders = new Set(
-    available
-      .filter((m) => classifyMetric(m)?.kind === "memory")
-      .map((m) => m.toLowerCase().split(".")[0] ?? "")
-      .filter((ns) => ns.length >= 4),
-  );
+  const holders = [
+    ...new Set(
+      available
+        .filter((m) => classifyMetric(m)?.kind === "memory")
+        .map((m) => m.toLowerCase().split(".")[0] ?? "")
+        .filter((ns) => ns.length >= 4),
+    ),
+  ];
   const words = text.match(/[a-z][a-z0-9_]{3,}/g) ?? [];
-  return words.some((w) => [...holders].some((ns) => ns.startsWith(w)));
+  return words.some((w) => holders.some((ns) => ns.startsWith(w)));
 }
 
 /** Hyphenated English words that are no service names. */
