@@ -2,25 +2,32 @@ import { freePort, startRedis } from "@orch/testkit";
 import type { BenchSettings } from "./support/bench-settings.js";
 import { postLoad, type LoadResult } from "./support/load.js";
 import { spawnProcess, waitForHttp } from "./support/service-process.js";
-import { BENCH_TOKEN, startServiceStack } from "./support/service-stack.js";
+import { LOAD_TOKENS, startServiceStack } from "./support/service-stack.js";
 import { median, round } from "./support/stats.js";
 
 export interface EnqueueResult {
   readonly connections: number;
   readonly seconds_per_round: number;
   readonly rounds: number;
-  readonly baseline: Summary;
-  readonly service: Summary;
+  readonly baseline: EnqueueSummary;
+  readonly service: EnqueueSummary;
   /** service requests/s ÷ baseline requests/s */
   readonly ratio: number;
 }
 
-interface Summary {
+export interface EnqueueSummary {
   readonly requests_per_s: number;
   readonly p50_ms: number;
   readonly p99_ms: number;
   readonly requests: number;
+  /**
+   * CPU time of the server process (user + system) per request, in µs: steadier than requests/s
+   * on a shared machine, where the load generator and Redis take turns on the same cores.
+   */
+  readonly cpu_us_per_request: number;
   readonly failed: number;
+  /** The failed responses by status (429: a per-token limit; 503: admission control or Redis). */
+  readonly failed_by_status: Readonly<Record<string, number>>;
 }
 
 const JOB = {
@@ -28,14 +35,28 @@ const JOB = {
   user_message: "Investigate recent 5xx errors and their root causes",
 };
 
-function summarise(runs: readonly LoadResult[]): Summary {
+/** A round's load, with the CPU time the server process spent on it. */
+interface Round extends LoadResult {
+  readonly cpu_ms: number;
+}
+
+function summarise(runs: readonly Round[]): EnqueueSummary {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
   return {
     requests_per_s: round(median(runs.map((r) => r.requests_per_s))),
     p50_ms: round(median(runs.map((r) => r.latency_ms.p50)), 2),
     p99_ms: round(median(runs.map((r) => r.latency_ms.p99)), 2),
-    requests: runs.reduce((n, r) => n + r.requests, 0),
+    requests,
+    cpu_us_per_request: round((runs.reduce((ms, r) => ms + r.cpu_ms, 0) * 1000) / requests),
     failed: runs.reduce((n, r) => n + r.errors + r.unexpected, 0),
+    failed_by_status: sumCounts(runs.map((r) => r.unexpected_by_status)),
   };
+}
+
+function sumCounts(counts: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const count of counts) for (const [key, n] of Object.entries(count)) sum[key] = (sum[key] ?? 0) + n;
+  return sum;
 }
 
 /**
@@ -58,14 +79,22 @@ export async function benchEnqueue(settings: BenchSettings): Promise<EnqueueResu
     await waitForHttp(bare, `${bareBase}/healthz`);
     const connections = 50;
     const targets = {
-      baseline: { url: `${bareBase}/jobs`, headers: {} },
-      service: { url: `${stack.base}/jobs`, headers: { authorization: `Bearer ${BENCH_TOKEN}` } },
+      baseline: { url: `${bareBase}/jobs`, headers: {}, process: bare },
+      service: {
+        url: `${stack.base}/jobs`,
+        process: stack.api,
+        clients: LOAD_TOKENS.map((token) => ({ authorization: `Bearer ${token}` })),
+      },
     };
-    const load = (target: keyof typeof targets, seconds: number) =>
-      postLoad({ ...targets[target], body: JOB, connections, seconds, expectStatus: 202 });
+    const load = async (target: keyof typeof targets, seconds: number): Promise<Round> => {
+      const { process: server, ...where } = targets[target];
+      const cpuBefore = server.cpuMs();
+      const result = await postLoad({ ...where, body: JOB, connections, seconds, expectStatus: 202 });
+      return { ...result, cpu_ms: server.cpuMs() - cpuBefore };
+    };
     await load("baseline", 2);
     await load("service", 2);
-    const runs: Record<keyof typeof targets, LoadResult[]> = { baseline: [], service: [] };
+    const runs: Record<keyof typeof targets, Round[]> = { baseline: [], service: [] };
     for (let i = 0; i < settings.rounds; i++) {
       const order: (keyof typeof targets)[] = i % 2 === 0 ? ["baseline", "service"] : ["service", "baseline"];
       for (const target of order) runs[target].push(await load(target, settings.loadSeconds));

@@ -6,6 +6,17 @@ import { spawnProcess, waitForHttp, type ServiceProcess } from "./service-proces
 
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 
+/**
+ * The clients of the load tests, each a token of its own (an owner): a load test of a multi-tenant
+ * API is many clients, and one owner's unfinished jobs are capped (api.max_jobs_in_flight, 100,000
+ * at most), a cap a single token reaches within a run when no worker finishes its jobs. Sixteen
+ * owners hold 1.6 million unfinished jobs between them, more than any run submits.
+ */
+export const LOAD_TOKENS: readonly string[] = Array.from(
+  { length: 16 },
+  (_, i) => `bench-load-${String(i).padStart(2, "0")}-0123456789abcdef`,
+);
+
 export interface StackOptions {
   readonly redis: RedisServer;
   /** Worker processes to start (0: the API alone; jobs wait in the queues). */
@@ -58,7 +69,10 @@ export async function startServiceStack(options: StackOptions): Promise<ServiceS
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
     REDIS_URL: options.redis.url,
-    API_TOKENS: `${BENCH_TOKEN};name=bench;role=admin`,
+    API_TOKENS: [
+      `${BENCH_TOKEN};name=bench;role=admin`,
+      ...LOAD_TOKENS.map((token, i) => `${token};name=load-${i}`),
+    ].join(","),
     CONFIG_FILE: writeConfig(dir, options.concurrency),
     // One worker process per spawned worker: the benchmarks count and measure them one by one.
     WORKER_PROCESSES: "1",

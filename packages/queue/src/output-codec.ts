@@ -1,10 +1,26 @@
 import { promisify } from "node:util";
-import { brotliCompress, brotliDecompress, constants, gunzip, gzip } from "node:zlib";
+import {
+  brotliCompress,
+  brotliDecompress,
+  brotliDecompressSync,
+  constants,
+  gunzip,
+  gunzipSync,
+  gzip,
+} from "node:zlib";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 const brotliAsync = promisify(brotliCompress);
 const unbrotliAsync = promisify(brotliDecompress);
+
+/**
+ * Stored outputs up to this size are decompressed on the event loop: tens of microseconds, where
+ * a trip through libuv's thread pool costs a wake-up of a pool thread and then of the event loop
+ * (most of a millisecond on a busy machine). An answer (the feedback output) is this small, and
+ * a waiting POST /orchestrate reads it between the job's end and its response.
+ */
+const DECODE_INLINE_BYTES = 4096;
 
 /** Outputs smaller than this are stored as plain JSON: compressing them saves little. */
 const COMPRESS_FROM_BYTES = 1024;
@@ -48,11 +64,13 @@ export async function encodeOutput(output: unknown, schema = BROTLI_FROM_SCHEMA)
 
 /** The JSON text of a stored output: brotli, gzip (gzip's magic bytes) or plain (small outputs, older records). */
 export async function decodeOutput(stored: Buffer): Promise<string> {
+  const inline = stored.length <= DECODE_INLINE_BYTES;
   if (stored.length >= 2 && stored[0] === BROTLI_HEADER[0] && stored[1] === BROTLI_HEADER[1]) {
-    return (await unbrotliAsync(stored.subarray(BROTLI_HEADER.length))).toString("utf8");
+    const body = stored.subarray(BROTLI_HEADER.length);
+    return (inline ? brotliDecompressSync(body) : await unbrotliAsync(body)).toString("utf8");
   }
   if (stored.length >= 2 && stored[0] === 0x1f && stored[1] === 0x8b) {
-    return (await gunzipAsync(stored)).toString("utf8");
+    return (inline ? gunzipSync(stored) : await gunzipAsync(stored)).toString("utf8");
   }
   return stored.toString("utf8");
 }

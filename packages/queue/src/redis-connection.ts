@@ -1,6 +1,7 @@
 import { Redis, type Cluster, type RedisOptions } from "ioredis";
 import { parseRedisTarget, redactRedisUrl, type RedisTarget } from "@orch/config";
 import { GuardedCluster } from "./guarded-cluster.js";
+import { coalesceWrites } from "./write-coalescing.js";
 
 /**
  * What a connection is for decides its options: BullMQ workers and blocking readers must retry
@@ -10,7 +11,8 @@ import { GuardedCluster } from "./guarded-cluster.js";
  * No role auto-pipelines: ioredis copies every script defined on a connection (BullMQ alone
  * defines 60-odd) onto each auto-pipeline it opens, once a turn of the event loop, which cost more
  * CPU than the commands it batched (POST /jobs: about 110 µs a request). Commands a caller issues
- * in one turn still reach Redis in order, on the same socket.
+ * in one turn still reach Redis in order, on the same socket; on the HTTP path they leave in one
+ * write (`coalesceWrites`).
  */
 export type RedisRole = "worker" | "http" | "subscriber";
 
@@ -55,6 +57,11 @@ export function createRedis(
   const options: RedisOptions = { ...base, ...byRole, ...extra };
   const target = parseRedisTarget(url);
   const redis = connect(target, options, retry);
+  // The API's request path issues its commands in bursts; the workers' connections are left as they are.
+  if (role === "http") {
+    if (isCluster(redis)) redis.on("+node", coalesceWrites);
+    else coalesceWrites(redis);
+  }
   // Without a listener ioredis prints every reconnect failure to stderr; it reconnects by itself,
   // and failed commands surface as errors where they are used.
   let last = 0;

@@ -37,6 +37,8 @@ export interface AdmissionSample {
   /** Phase jobs waiting, delayed or running: the unfinished jobs, one phase job each. */
   readonly backlog: number;
   readonly capacity: CapacitySummary;
+  /** What `jobsPerSecond` makes of the capacity, worked out once a sample rather than on every request. */
+  readonly jobsPerSecond: number | null;
   /** used_memory / maxmemory; null when Redis has no maxmemory. */
   readonly redisMemoryRatio: number | null;
 }
@@ -136,14 +138,15 @@ export class AdmissionControl {
       const d = depths[phase];
       return total + (d.waiting ?? 0) + (d.active ?? 0) + (d.delayed ?? 0) + (d.prioritized ?? 0);
     }, 0);
+    const rate = jobsPerSecond(capacity, this.deps.settings.datadogRequestsPerSecond);
     const sample: AdmissionSample = {
       backlog,
       capacity,
+      jobsPerSecond: rate,
       redisMemoryRatio: memory.maxBytes > 0 ? memory.usedBytes / memory.maxBytes : null,
     };
     this.sample = sample;
     this.acceptedSince = 0;
-    const rate = jobsPerSecond(capacity, this.deps.settings.datadogRequestsPerSecond);
     this.gauges.backlog.set(backlog);
     if (rate !== null) {
       this.gauges.rate.set(rate);
@@ -164,7 +167,7 @@ export class AdmissionControl {
     if (!sample) return undefined;
     const { settings } = this.deps;
     const backlog = sample.backlog + this.acceptedSince;
-    const rate = jobsPerSecond(sample.capacity, settings.datadogRequestsPerSecond);
+    const rate = sample.jobsPerSecond;
     const drain = (over: number) =>
       Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(rate ? over / rate : 5)));
     if (backlog >= settings.maxQueuedJobs) {

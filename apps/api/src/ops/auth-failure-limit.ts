@@ -9,6 +9,7 @@ export const AUTH_FAILURES_PER_MINUTE = 60;
 /** How long a token that worked from an address keeps working there while the address is blocked. */
 const TRUSTED_MS = 10 * 60_000;
 const MAX_TRUSTED = 10_000;
+const RENEW_MS = 1000;
 
 export interface AuthFailureLimitOptions {
   /** The API's fail-fast connection; counters live in Redis, so every API instance shares them. */
@@ -54,8 +55,10 @@ export class AuthFailureLimit {
     if (entry) {
       const key = `${address} ${entry.name}`;
       const until = this.trusted.get(key);
-      if (until !== undefined && until > this.now()) {
-        this.trust(key);
+      const now = this.now();
+      if (until !== undefined && until > now) {
+        // Renewed at most once a second: every request of a busy client need not reorder the map.
+        if (until - now < TRUSTED_MS - RENEW_MS) this.trust(key);
         return;
       }
       const state = await this.limiter.get(address).catch(() => null);
