@@ -29,6 +29,7 @@ import {
 } from "@orch/queue";
 import type { JobEndHooks } from "./job-end-hooks.js";
 import { LiveSteps } from "./live-steps.js";
+import { claimPhase, saveForInline, type Handoff, type InlineNext } from "./phase-handoff.js";
 
 /** What a phase hands back: its output for the record, its steps and usage. */
 export interface PhaseWork {
@@ -101,13 +102,6 @@ const WAIT_FOR_PREVIOUS_MS = 500;
 /** How long a phase of a record from a newer version waits before a worker looks again. */
 const WAIT_FOR_NEWER_MS = 5_000;
 
-/** The saved outputs each phase reads: only feedback needs the (large) evidence. */
-const PHASE_INPUTS: Readonly<Record<Phase, readonly Phase[]>> = {
-  planning: [],
-  execution: ["planning"],
-  feedback: ["planning", "execution"],
-};
-
 function retryable(error: unknown): boolean {
   if (error instanceof UpstreamError) return error.retryable;
   if (error instanceof AppError) return false;
@@ -175,6 +169,7 @@ export class PhaseRunner {
     round: number,
     handler: PhaseHandler,
     ctx: RunContext,
+    handoff?: Handoff,
   ): Promise<void> {
     const { bullJob, token } = ctx;
     const log = this.deps.log.child({
@@ -185,15 +180,7 @@ export class PhaseRunner {
     });
     const { store } = this.deps;
 
-    // The record is read in the same round trip as the claim (Redis runs them in order); it is
-    // only used when the claim succeeds. A round after the first also reads the rounds before it.
-    const [begin, read] = await Promise.all([
-      store.beginPhase(id, phase, RUNNING_STATUS[phase], round),
-      store.get(id, PHASE_INPUTS[phase], round > 1).catch((error: unknown) => {
-        if (error instanceof UnreadableRecord) return error;
-        throw error;
-      }),
-    ]);
+    const { begin, job: read } = handoff ?? (await claimPhase(store, phase, id, round));
     if (begin.state === "missing") return;
     if (ctx.inline && (begin.state === "newer" || begin.state === "waiting")) {
       // Not for this process to run now (a newer record, or a save it cannot see): queue it.
@@ -259,7 +246,7 @@ export class PhaseRunner {
     );
     const started = this.now();
     const run = begin.runs;
-    let then: { phase: Phase; round: number } | undefined;
+    let then: InlineNext | undefined;
     this.active[phase] += 1;
     const live = new LiveSteps((steps) =>
       store
@@ -284,6 +271,12 @@ export class PhaseRunner {
       const steps = round > 1 ? work.steps.map((step) => ({ ...step, round })) : work.steps;
       // Encoded (compressed, off the event loop) before the round trip that saves and chains.
       const output = await EncodedOutput.of(work.output, job.schema);
+      const fields = {
+        ...work.fields,
+        phase: next ?? phase,
+        [`${PHASE_MS_FIELD}${roundPhaseKey(phase, round)}`]: String(workMs),
+      };
+      const slot = { round, ...(work.drill ? { drillRound: work.drill.round } : {}) };
       const save = () =>
         store.completePhase(
           id,
@@ -292,12 +285,8 @@ export class PhaseRunner {
           steps,
           work.usage,
           next ? RUNNING_STATUS[next] : "completed",
-          {
-            ...work.fields,
-            phase: next ?? phase,
-            [`${PHASE_MS_FIELD}${roundPhaseKey(phase, round)}`]: String(workMs),
-          },
-          { round, ...(work.drill ? { drillRound: work.drill.round } : {}) },
+          fields,
+          slot,
         );
       // The next phase is queued in the same round trip as the save (Redis runs them in order; if
       // the save fails, the next phase waits for its retry). The last phase's save completes the
@@ -305,10 +294,11 @@ export class PhaseRunner {
       const nextRound = work.drill ? work.drill.round : round;
       let saved: boolean;
       if (next && this.deps.inline?.canRun(next)) {
-        // Run inline after this run ends, in this BullMQ job, only once the save has landed: a crash
-        // from here on redelivers this job, which finds its output saved and queues the next phase.
-        saved = await save();
-        if (saved) then = { phase: next, round: nextRound };
+        // Run inline after this run ends, in this BullMQ job, once the save has landed.
+        const at = new Date(this.now()).toISOString();
+        const request = { phase, output, steps, usage: work.usage, fields, slot };
+        then = await saveForInline(store, { id, job, save: request, at }, { phase: next, round: nextRound });
+        saved = then !== undefined;
       } else {
         const saving = next ? save() : this.ending(id, save);
         const chaining = this.chain(phase, id, round, work.drill);
@@ -357,18 +347,19 @@ export class PhaseRunner {
       this.running.delete(id);
       this.active[phase] -= 1;
     }
-    if (then) await this.runInline(then.phase, id, then.round, ctx);
+    if (then) await this.runInline(then, id, ctx);
   }
 
   /** The next phase, inline; if it cannot even start (Redis), it is queued as usual. */
-  private async runInline(phase: Phase, id: string, round: number, ctx: RunContext): Promise<void> {
+  private async runInline(next: InlineNext, id: string, ctx: RunContext): Promise<void> {
+    const { phase, round } = next;
     const handler = this.deps.inline?.handlers[phase];
     if (!handler) {
       await this.deps.queues.enqueue(phase, id, round);
       return;
     }
     try {
-      await this.attempt(phase, id, round, handler, { ...ctx, inline: true });
+      await this.attempt(phase, id, round, handler, { ...ctx, inline: true }, next.handoff);
     } catch (error) {
       // A failure outside the phase's own handling: queue it (if that fails too, this job is
       // retried, finds its output saved and queues it then).

@@ -3,8 +3,9 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PHASES, type Phase } from "@orch/core";
-import { JobEvents, JobStore, PhaseQueues, type PhasePayload } from "@orch/queue";
+import { JobEvents, JobStore, PhaseQueues, type PhasePayload, type StoredJob } from "@orch/queue";
 import { startRedis, type RedisServer } from "@orch/testkit";
+import { PHASE_INPUTS } from "../src/phase-handoff.js";
 import { PhaseRunner, type PhaseHandler, type PhaseObservation } from "../src/phase-runner.js";
 
 const PREFIX = "{inline}";
@@ -26,11 +27,14 @@ describe("phases run inline", () => {
   const seen: PhaseObservation[] = [];
   /** Jobs whose execution throws (retryably) on its first run. */
   const flaky = new Set<string>();
+  /** The job each run was handed, beside the record read back from Redis then. */
+  const handed: Array<{ phase: Phase; job: StoredJob; read: StoredJob | undefined }> = [];
 
   const handler =
     (phase: Phase): PhaseHandler =>
     async ({ job }) => {
       calls[phase].push(job.id);
+      handed.push({ phase, job, read: await store.get(job.id, PHASE_INPUTS[phase]) });
       await Promise.resolve();
       if (phase === "execution" && flaky.delete(job.id)) throw new Error("transient");
       return {
@@ -136,5 +140,16 @@ describe("phases run inline", () => {
     expect(queued?.attemptsMade).toBe(1);
     expect(await redis.hget(`orch:job:{${id}}`, "runs:execution")).toBe("2");
     expect(await (await phaseJob("planning", id))?.getState()).toBe("completed");
+  });
+
+  it("hands an inline phase the job its predecessor's save left, as a read of the record gives it", async () => {
+    const id = await submit();
+    expect(await ended(id)).toBe("completed");
+    const mine = handed.filter((h) => h.job.id === id);
+    expect(mine.map((h) => h.phase)).toEqual(PHASES);
+    // The save's time and the runner's differ by the milliseconds between them.
+    const dated = (job: StoredJob | undefined) => ({ ...job, updated_at: undefined });
+    for (const { job, read } of mine) expect(dated(job)).toEqual(dated(read));
+    expect(mine[2]?.job.outputs.execution).toEqual({ phase: "execution" });
   });
 });

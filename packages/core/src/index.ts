@@ -63,6 +63,7 @@ export {
   EMPTY_USAGE,
   PHASES,
   RUNNING_STATUS,
+  addUsage,
   isTerminal,
   nextPhase,
   usageOfSteps,

@@ -10,6 +10,7 @@ import type {
   Phase,
   Plan,
   ServiceScope,
+  StepDraft,
   TraceStep,
   Usage,
 } from "@orch/core";
@@ -99,3 +100,29 @@ export type TraceSummary = Pick<
   JobTrace,
   "total_steps" | "execution_time_ms" | "phases" | "confidence_score" | "reasoner" | "data_source"
 >;
+
+/** A phase's output, steps, usage and record fields, as a save writes them. */
+export interface PhaseSaveRequest {
+  readonly phase: Phase;
+  readonly output: unknown;
+  readonly steps: readonly StepDraft[];
+  readonly usage: Partial<Usage>;
+  readonly fields?: Readonly<Record<string, string>>;
+  readonly slot?: PhaseSlot;
+}
+
+/** The phase a save claims once it lands (see `JobStore.completeAndBegin`). */
+export interface NextClaim {
+  readonly phase: Phase;
+  readonly round: number;
+  /** Its running status, which the save moves the job to. */
+  readonly status: JobStatus;
+}
+
+/** Where a phase's save goes, for the phases of a round after the first and for drill-down plans. */
+export interface PhaseSlot {
+  /** The round the phase belongs to (1 unless a drill-down started another). */
+  readonly round: number;
+  /** A feedback that asks for another round saves its drill-down plan for that round instead of an answer. */
+  readonly drillRound?: number;
+}

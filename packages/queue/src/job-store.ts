@@ -14,7 +14,14 @@ import {
 import { globalKeys, jobKeys } from "./job-keys.js";
 import { newJobId } from "./job-id.js";
 import { parseRounds, roundEvidenceKeys, roundKeys } from "./job-rounds.js";
-import type { JobTrace, StoredJob, TraceSummary } from "./job-record.js";
+import type {
+  JobTrace,
+  NextClaim,
+  PhaseSaveRequest,
+  PhaseSlot,
+  StoredJob,
+  TraceSummary,
+} from "./job-record.js";
 import { jobTrace, traceSummary } from "./job-trace.js";
 import { OwnerJobs, type OwnerJobsPage, type OwnerJobsQuery } from "./owner-jobs.js";
 import { parseStoredJob } from "./stored-job.js";
@@ -62,14 +69,6 @@ export interface JobStoreOptions {
 
 /** What `get` loads unless asked otherwise: the plan and the answer, not the (large) evidence. */
 const DEFAULT_OUTPUTS: readonly Phase[] = ["planning", "feedback"];
-
-/** Where a phase's save goes, for the phases of a round after the first and for drill-down plans. */
-export interface PhaseSlot {
-  /** The round the phase belongs to (1 unless a drill-down started another). */
-  readonly round: number;
-  /** A feedback that asks for another round saves its drill-down plan for that round instead of an answer. */
-  readonly drillRound?: number;
-}
 
 /**
  * The job record in Redis: the source of truth for clients. Phase transitions go through Lua
@@ -289,20 +288,40 @@ export class JobStore {
     fields: Readonly<Record<string, string>> = {},
     slot: PhaseSlot = { round: 1 },
   ): Promise<boolean> {
-    // Encoded first when it was not: the save then goes out with no wait between its commands.
-    if (!(output instanceof EncodedOutput)) {
-      return this.completePhase(
-        id,
-        phase,
-        await EncodedOutput.of(output),
-        steps,
-        usage,
-        nextStatus,
-        fields,
-        slot,
-      );
+    const [state, owner] = await this.save(id, { phase, output, steps, usage, fields, slot }, nextStatus);
+    if (
+      state === "ok" &&
+      (nextStatus === "completed" || nextStatus === "failed" || nextStatus === "cancelled")
+    ) {
+      await this.ended({ id, owner: owner ?? "", status: nextStatus });
     }
-    const stored = output.data;
+    return state === "ok";
+  }
+
+  /**
+   * `completePhase` for a phase with a successor this process runs at once: the same script, once
+   * the save landed, claims `next` as `beginPhase` would (its running status the save's next
+   * status). Returns the claim ("started" or "expired"), or undefined when the save was refused.
+   */
+  async completeAndBegin(
+    id: string,
+    save: PhaseSaveRequest,
+    next: NextClaim,
+  ): Promise<BeginResult | undefined> {
+    const [state, , claim, runs] = await this.save(id, save, next.status, next);
+    if (state !== "ok") return undefined;
+    return claim === "started" ? { state: claim, runs: Number(runs) } : { state: "expired" };
+  }
+
+  /** The save both complete methods make; its reply is the COMPLETE_PHASE script's. */
+  private async save(
+    id: string,
+    { phase, output, steps, usage, fields = {}, slot = { round: 1 } }: PhaseSaveRequest,
+    nextStatus: JobStatus,
+    claim?: NextClaim,
+  ): Promise<[string, string?, string?, string?]> {
+    // Encoded first when it was not: the save then goes out with no wait between its commands.
+    const stored = (output instanceof EncodedOutput ? output : await EncodedOutput.of(output)).data;
     const now = this.now();
     const key = roundPhaseKey(phase, slot.round);
     const staged = jobKeys.staged(id, key);
@@ -330,18 +349,15 @@ export class JobStore {
           JSON.stringify(fields),
           phase,
           String(slot.round),
+          claim ? roundPhaseKey(claim.phase, claim.round) : "",
+          claim?.phase ?? "",
+          String(claim?.round ?? ""),
+          String(now),
           ...steps.map((s) => JSON.stringify(s)),
         ],
       ),
     ]);
-    const [state, owner] = reply as [string, string?];
-    if (
-      state === "ok" &&
-      (nextStatus === "completed" || nextStatus === "failed" || nextStatus === "cancelled")
-    ) {
-      await this.ended({ id, owner: owner ?? "", status: nextStatus });
-    }
-    return state === "ok";
+    return reply as [string, string?, string?, string?];
   }
 
   /** Ends a job as failed or cancelled unless it already ended; returns the status it has afterwards. */

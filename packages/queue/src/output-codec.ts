@@ -43,13 +43,12 @@ const BROTLI_QUALITY = 3;
 export const BROTLI_FROM_SCHEMA = 2;
 
 /**
- * A phase output as stored: JSON, compressed from a kilobyte (a fifth of its size or less) with
- * brotli, or with gzip for a record an older version created (`schema` below BROTLI_FROM_SCHEMA),
- * which an older process may still read during a rolling deploy. Compression runs on libuv's
+ * A phase output's JSON text as stored: as it is, or compressed from a kilobyte (to a fifth of its
+ * size or less) with brotli, or with gzip for a record an older version created (`schema` below
+ * BROTLI_FROM_SCHEMA), which an older process may still read during a rolling deploy. Compression runs on libuv's
  * thread pool, not the event loop.
  */
-export async function encodeOutput(output: unknown, schema = BROTLI_FROM_SCHEMA): Promise<Buffer | string> {
-  const text = JSON.stringify(output);
+async function encodeText(text: string, schema = BROTLI_FROM_SCHEMA): Promise<Buffer | string> {
   if (text.length < COMPRESS_FROM_BYTES) return text;
   if (schema < BROTLI_FROM_SCHEMA) return gzipAsync(text, { level: 6 });
   const compressed = await brotliAsync(text, {
@@ -81,10 +80,23 @@ export async function decodeOutput(stored: Buffer): Promise<string> {
  * a trip through the thread pool, which would otherwise let those commands go first.
  */
 export class EncodedOutput {
-  private constructor(readonly data: Buffer | string) {}
+  private constructor(
+    readonly data: Buffer | string,
+    /** The output's JSON text. */
+    private readonly text: string,
+  ) {}
 
-  /** `schema`: the record's schema version (see encodeOutput); the current one by default. */
+  /** `schema`: the record's schema version (see encodeText); the current one by default. */
   static async of(output: unknown, schema?: number): Promise<EncodedOutput> {
-    return new EncodedOutput(await encodeOutput(output, schema));
+    const text = JSON.stringify(output);
+    return new EncodedOutput(await encodeText(text, schema), text);
+  }
+
+  /**
+   * The output as a read of the saved copy parses it (values JSON cannot hold, such as undefined
+   * or NaN, turned as they are stored), for a phase that runs next in this process.
+   */
+  parsed(): unknown {
+    return JSON.parse(this.text) as unknown;
   }
 }

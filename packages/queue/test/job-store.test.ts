@@ -9,7 +9,9 @@ import {
   JobEvents,
   JobStore,
   decodeOutput,
+  jobAfterSave,
   jobKeys,
+  type PhaseSave,
 } from "../src/index.js";
 
 const step = (name: string): StepDraft => ({
@@ -124,6 +126,51 @@ describe("JobStore", () => {
       [0, "planning", "a"],
       [1, "planning", "b"],
     ]);
+  });
+
+  it("saves a phase and claims the next in one script; the job after the save is what a read gives", async () => {
+    const id = await create();
+    await store.beginPhase(id, "planning", "planning");
+    const before = await store.get(id, []);
+    const fields = { reasoner: "offline", service_scope: '{"service":"web-app"}', "work_ms:planning": "12" };
+    const claim = { phase: "execution", round: 1, status: "executing" } as const;
+    const output = { plan: { steps: [1, 2] }, gone: undefined };
+    const usage = { datadog_calls: 3 };
+    const begin = await store.completeAndBegin(
+      id,
+      { phase: "planning", output, steps: [step("a")], usage, fields },
+      claim,
+    );
+    expect(begin).toEqual({ state: "started", runs: 1 });
+    const save = {
+      phase: "planning",
+      round: 1,
+      usage,
+      stepCount: 1,
+      fields,
+      at: new Date(now).toISOString(),
+    };
+    const after = jobAfterSave(before!, { ...save, output: { plan: { steps: [1, 2] } } } as PhaseSave, {
+      ...claim,
+      runs: 1,
+    });
+    expect(after).toEqual(await store.get(id, ["planning"]));
+    // The claim was the phase's only one: a second begin counts a second run.
+    expect(await store.beginPhase(id, "execution", "executing")).toEqual({ state: "started", runs: 2 });
+  });
+
+  it("saves but does not claim the next phase past the deadline, and claims nothing for a refused save", async () => {
+    const id = await create();
+    await store.beginPhase(id, "planning", "planning");
+    now += 61_000;
+    const claim = { phase: "execution", round: 1, status: "executing" } as const;
+    expect(
+      await store.completeAndBegin(id, { phase: "planning", output: {}, steps: [], usage: {} }, claim),
+    ).toEqual({ state: "expired" });
+    expect(await redis.hget(jobKeys.record(id), "runs:execution")).toBeNull();
+    expect(
+      await store.completeAndBegin(id, { phase: "planning", output: {}, steps: [], usage: {} }, claim),
+    ).toBeUndefined();
   });
 
   it("makes a phase wait while the phase before it has not saved its output", async () => {

@@ -25,6 +25,7 @@
 ]]
 --- @include "includes/terminal"
 --- @include "includes/emit"
+--- @include "includes/claim"
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'missing'} end
 local schema = tonumber(redis.call('HGET', KEYS[1], 'schema') or '1') or 1
@@ -32,10 +33,4 @@ if schema > tonumber(ARGV[9]) then return {'newer', tostring(schema)} end
 if terminal(status) then return {'terminal', status} end
 if redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[2]) == 1 then return {'done'} end
 if ARGV[6] ~= '' and redis.call('HEXISTS', KEYS[1], 'saved:' .. ARGV[6]) == 0 then return {'waiting'} end
-local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline_ms'))
-if deadline and tonumber(ARGV[5]) > deadline then return {'expired'} end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'phase', ARGV[7], 'round', ARGV[8], 'updated_at', ARGV[4])
-if redis.call('HEXISTS', KEYS[1], 'started_at') == 0 then redis.call('HSET', KEYS[1], 'started_at', ARGV[4]) end
-local runs = redis.call('HINCRBY', KEYS[1], 'runs:' .. ARGV[2], 1)
-emit('status', cjson.encode({status = ARGV[3], phase = ARGV[7], round = tonumber(ARGV[8]), at = ARGV[4], run = runs}))
-return {'started', tostring(runs)}
+return claim(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[7], ARGV[8])
