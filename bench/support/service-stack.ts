@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { workerMemoryEnv } from "@orch/runtime";
 import { freePort, type RedisServer } from "@orch/testkit";
 import { spawnProcess, waitForHttp, type ServiceProcess } from "./service-process.js";
 
@@ -95,7 +96,8 @@ export async function startServiceStack(options: StackOptions): Promise<ServiceS
       name: `worker-${workers.length + 1}`,
       script: "apps/worker/dist/main.js",
       cwd: dir,
-      env: { ...env, METRICS_PORT: String(metricsPort) },
+      // Started as the worker supervisor starts its processes in production.
+      env: { ...env, ...workerMemoryEnv({}), METRICS_PORT: String(metricsPort) },
     });
     const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
     await waitForHttp(worker, metrics);

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
+import { workerMemoryEnv } from "@orch/runtime";
 
 export interface SupervisorOptions {
   readonly processes: number;
@@ -28,7 +29,11 @@ export function superviseWorkers(options: SupervisorOptions): void {
   const slots: Array<{ worker: Worker; started: number; failures: number } | undefined> = [];
 
   const fork = (index: number, failures = 0): Worker => {
-    const env: Record<string, string> = { WORKER_PROCESSES: "1", WORKER_INDEX: String(index) };
+    const env: Record<string, string> = {
+      ...workerMemoryEnv(),
+      WORKER_PROCESSES: "1",
+      WORKER_INDEX: String(index),
+    };
     if (options.metricsPort !== undefined && options.metricsPort > 0) {
       env.METRICS_PORT = String(options.metricsPort + index);
     }

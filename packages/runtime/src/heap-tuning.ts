@@ -13,3 +13,20 @@ export function tuneHeap(execArgv: readonly string[] = process.execArgv): void {
   if (execArgv.some((arg) => arg.startsWith("--heap-growing-percent"))) return;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
+
+/**
+ * glibc malloc arenas of a worker process (its default: up to 8 per core). Brotli on libuv's
+ * threads and V8's compiler and GC threads each take an arena of their own and keep its high-water
+ * mark, idle or not. In one arena those peaks reuse the same free memory: about 20 MB less RSS
+ * after a batch for no measurable CPU (docs/operations.md, "Worker memory").
+ */
+const WORKER_MALLOC_ARENAS = 1;
+
+/**
+ * The environment a worker process is started with to keep its memory small. glibc reads it once,
+ * when the process starts, so the process cannot set it for itself as tuneHeap does: whatever
+ * starts a worker (the supervisor, the benchmark) adds it. A MALLOC_ARENA_MAX already in `env` wins.
+ */
+export function workerMemoryEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, string>> {
+  return env.MALLOC_ARENA_MAX !== undefined ? {} : { MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS) };
+}
