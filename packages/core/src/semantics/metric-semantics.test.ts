@@ -44,6 +44,10 @@ describe("what an integration's metric is, from its published metadata", () => {
     ["fluentd.buffer_queue_byte_size", "saturation", "up"],
     // What was lost (leadership, cache blocks) is an error, whatever its description's "duration" says.
     ["vault.vault.core.leadership.lost.count", "errors", "up"],
+    // Misses are lookups a cache could not serve, not traffic, whatever unit they count in.
+    ["varnish.cache_miss", "saturation", "up"],
+    ["memcache.get_misses_rate", "saturation", "up"],
+    ["varnish.cache_hit", "saturation", "down"],
   ])("%s is a %s signal where a move %s is bad", (metric, kind, bad) => {
     const profile = classifyMetric(metric);
     expect(profile?.kind).toBe(kind);

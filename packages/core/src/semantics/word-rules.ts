@@ -112,6 +112,13 @@ function readText(e: WordEvidence): WordReading | undefined {
   // Evictions first: "evicted from storage" is a cache under pressure, not a disk.
   if (tokenIs(/^(evict\w*|nuked|lru_nuked|evictions?)$/) || /\bevict/.test(text))
     return { kind: "saturation", bad: "up", rule: "evictions: a cache or a store out of room" };
+  // Cache misses are lookups the cache could not serve, not more work arriving: rising at steady
+  // traffic they say the cache went cold or is out of room ("varnish.cache_miss" in requests/s).
+  if (tokenIs(/^(miss|misses|missed|missesps|missratio|miss_count)$/) || has(/(^|[._])cache_miss/))
+    return { kind: "saturation", bad: "up", rule: "cache misses: lookups the cache could not serve" };
+  // Hits of a cache are lookups it served: falling at steady traffic, the cache went cold.
+  if (tokenIs(/^cache\w*$/) && tokenIs(/^(hits?|hit_count|hits_count)$/) && family !== "share")
+    return { kind: "saturation", bad: "down", rule: "cache hits: lookups the cache served" };
   if (tokenIs(/^cpu\w*$/) || family === "cpu")
     return { kind: "cpu", bad: "up", rule: "cpu words or a cpu unit" };
   const previous = e.tokens[e.tokens.length - 2] ?? "";
