@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { classifyMetric } from "../metric-catalog.js";
 import { counterShape } from "./counters.js";
 
 const start = Date.UTC(2025, 2, 3, 12, 0);
@@ -31,5 +32,43 @@ describe("a running total", () => {
     const wandering = total("http_server_requests_total");
     const points = wandering.points.map(([t, v], i): [number, number] => [t, i % 9 === 0 ? v - 900 : v]);
     expect(counterShape({ ...wandering, points }, undefined)).toBeUndefined();
+  });
+});
+
+describe("a series that only looks like a running total", () => {
+  /** A level read every 20 s: `level` until `dropAt`, then `after`. */
+  function level(metric: string, value: number, dropAt: number, after: number) {
+    const points = Array.from({ length: 360 }, (_, i): [number, number] => [
+      start + i * 20_000,
+      i < dropAt ? value : after,
+    ]);
+    return { metric, query: "q", group: [], points, interval_s: 20 };
+  }
+
+  it("is no counter when a gauge named _count stands still, then falls to zero (consumers gone)", () => {
+    expect(counterShape(level("activemq.queue.consumer_count", 8, 300, 0), undefined)).toBeUndefined();
+  });
+
+  it("still is a counter when its name says total and it stands still", () => {
+    expect(counterShape(level("jobs_failed_total", 42, 360, 42), undefined)).toBeDefined();
+  });
+
+  it("is no counter when Datadog's metadata says count or rate: the points are increments already", () => {
+    // Rare events per interval: 0, 1, 0, … — each fall to 0 would read as a restart.
+    const rare = {
+      metric: "airflow.scheduler.tasks.killed_externally",
+      query: "q",
+      group: [],
+      interval_s: 1200,
+      points: Array.from({ length: 500 }, (_, i): [number, number] => [
+        start + i * 1_200_000,
+        i % 23 === 0 ? 1 : 0,
+      ]),
+    };
+    const profile = classifyMetric(rare.metric, { type: "count" });
+    expect(profile?.type).toBe("count");
+    expect(counterShape(rare, profile)).toBeUndefined();
+    const healthcheck = level("coredns.forward_healthcheck_failure_count", 0, 100, 30);
+    expect(counterShape(healthcheck, classifyMetric(healthcheck.metric, { type: "count" }))).toBeUndefined();
   });
 });

@@ -13,6 +13,13 @@ import { median } from "./robust.js";
 
 /** Names that promise a running total. */
 const TOTAL_NAME = /([._]total|_count|_sum|[._]created)$/;
+/** Names that say "total" outright: such a counter may stand still through a whole window. */
+const SAYS_TOTAL = /[._]total$/;
+/**
+ * Datadog metric types whose points are already per interval (`count`) or per second (`rate`):
+ * the agent has taken the difference, so such a series is never a running total, whatever its name.
+ */
+const PER_INTERVAL_TYPES = new Set(["count", "rate", "distribution"]);
 /** Descriptions that say a value accumulates: "since the process started", "cumulative", "running total". */
 const TOTAL_DESCRIPTION =
   /\b(since (the )?(start|startup|boot|launch|restart)|cumulative|running total|monotonic)/i;
@@ -38,6 +45,9 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
   const name = series.metric.toLowerCase();
   // A limit ("system.disk.total", "max_connections") is a level, whatever its name ends with.
   if (isLimitMetric(series.metric)) return undefined;
+  // Metadata that says count or rate settles it: the points are increments already
+  // ("airflow.scheduler.tasks.killed_externally" reading 0, 1, 0 is no counter restarting).
+  if (profile?.type !== undefined && PER_INTERVAL_TYPES.has(profile.type)) return undefined;
   const hinted = TOTAL_NAME.test(name) || TOTAL_DESCRIPTION.test(profile?.description ?? "");
   // Memory, disk, CPU and latency climb steadily for hours without being counters.
   const steadyLevel = profile !== undefined && LEVEL_KINDS.has(profile.kind) && profile.kind !== "saturation";
@@ -73,7 +83,10 @@ export function counterShape(series: Series, profile: MetricProfile | undefined)
   // Counters of rare events (a few errors an hour) mostly stand still between increments; a
   // name that says "total" never rises by chance, so standing still is enough for it.
   const rising = increments.filter((d) => d > 0);
-  if (hinted && rising.length < 3) return { resets };
+  // Only a name that says "total" may stand still: a gauge named "..._count" that never climbs is a
+  // level of things ("activemq.queue.consumer_count" at 8, then 0), not a total that restarted.
+  const standsStill = SAYS_TOTAL.test(name) || TOTAL_DESCRIPTION.test(profile?.description ?? "");
+  if (hinted && standsStill && rising.length < 3) return { resets };
   if (rising.length < 3) return undefined;
   if (!hinted && (points.length < UNHINTED_POINTS || !nearZero)) return undefined;
   const step = median(Float64Array.from(rising));

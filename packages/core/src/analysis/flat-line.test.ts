@@ -57,3 +57,34 @@ describe("a series stuck at exactly zero", () => {
     ).toEqual([]);
   });
 });
+
+describe("a count of events per interval resting at zero", () => {
+  it("is no stuck reporter: no events is its healthy state, and the burst before it is the story", () => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "lost",
+      service: "vault",
+      question: "Did vault lose its leader?",
+      window: "12h",
+      series: [
+        {
+          metric: "vault.vault.core.leadership.lost.count",
+          baseline: 0,
+          noise: 0,
+          integer: true,
+          metric_type: "count",
+          incidents: [{ type: "burst", start: "-7h", end: "-6.5h", to: 4 }],
+        },
+      ],
+    });
+    const found = analyzeEvidence({ evidence, plan }).findings.filter((f) => f.severity !== "info");
+
+    expect(found.map((f) => f.evidence.anomaly)).not.toContain("flatline");
+    expect(found).toEqual([
+      expect.objectContaining({
+        category: "errors",
+        metric: "vault.vault.core.leadership.lost.count",
+        state: "recovered",
+      }),
+    ]);
+  });
+});

@@ -97,6 +97,9 @@ export function flatLineDetections(p: PreparedSeries, windowMs: number): Detecti
   if (p.kind === "saturation" && from > 0 && value > 0 && value >= 0.9 * Math.max(...v.subarray(0, from)))
     return [];
   if (value === 0 && (p.kind === undefined || QUIET_AT_ZERO.has(p.kind))) return [];
+  // A count of events per interval (Datadog type count or rate) at 0 is no events, not a stuck
+  // reporter: "leadership lost" or "tasks killed" reading 0 for hours is the healthy state.
+  if (value === 0 && (p.profile?.type === "count" || p.profile?.type === "rate")) return [];
   // What is left (free space, usable memory) reading exactly 0 has run out: nothing left to vary.
   if (value === 0 && p.profile?.higherIsWorse === false) return [];
   // Work taken off a queue at 0 is no stuck reporter: the zero detection tells it (consumers stopped).

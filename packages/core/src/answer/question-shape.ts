@@ -29,6 +29,31 @@ export interface QuestionShape {
 }
 
 const YES_NO = /^\s*(is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|any|anything)\b/i;
+/**
+ * A yes/no question inside a longer message: a clause that opens with an auxiliary and ends with
+ * a question mark ("api-py is timing out, is gunicorn the cause?", "Were there DNS failures this
+ * afternoon? it seems fine now").
+ */
+const CLAUSE_YES_NO =
+  /(^|[,;:.!?]\s*|\s[-–—]\s*)(is|are|was|were|does|do|did|has|have|had|can|could|should|will|would|any|anything)\b[^,;:.!?]*\?/i;
+/**
+ * An elliptical yes/no question: a statement, then a short clause of a few words that ends the
+ * message with a question mark ("memory keeps climbing, leak?", "site is crawling, php-fpm?",
+ * "the alert fired once, real problem?"). A question word opening it makes it no yes/no question.
+ */
+const ELLIPTICAL_YES_NO = /[,;:]\s*([^,;:.!?]+)\?\s*$/;
+const QUESTION_WORD = /^(what|why|how|where|when|who|whom|whose|which)\b/i;
+
+/** The part of a message that asks yes or no, or undefined when none does. */
+function yesNoClause(text: string): string | undefined {
+  if (YES_NO.test(text) && /\?\s*$|^\s*(is|are|does|do|did|has|have|any)\b/i.test(text)) return text;
+  const clause = CLAUSE_YES_NO.exec(text);
+  if (clause) return clause[0];
+  const tail = ELLIPTICAL_YES_NO.exec(text)?.[1]?.trim();
+  if (tail && tail.split(/\s+/).length <= 3 && !QUESTION_WORD.test(tail)) return tail;
+  return undefined;
+}
+
 /** Adjectives of health: "is CPU ok?" asks whether nothing is wrong. */
 const HEALTH_ADJECTIVES = /\b(ok|okay|fine|healthy|normal|good|stable|alright|all right|working|enough)\b/i;
 /** Activity that is healthy when it happens: "is X still getting messages?", "is it reporting?". */
@@ -62,12 +87,15 @@ export function questionShape(question: string, service?: string): QuestionShape
   }
   if (/\bwhy\b|\broot cause|\bwhat (caused|causes|is causing|happened)\b|\bcause of\b/i.test(text))
     return { form: "why", ...base };
-  if (YES_NO.test(text) && /\?\s*$|^\s*(is|are|does|do|did|has|have|any)\b/i.test(text)) {
-    const yesMeans = HEALTH_ADJECTIVES.test(text)
+  // What "yes" means is read from the clause that asks: "Were there DNS failures? it seems fine now"
+  // asks about failures, whatever the remark after it says.
+  const asked = yesNoClause(text);
+  if (asked !== undefined) {
+    const yesMeans = HEALTH_ADJECTIVES.test(asked)
       ? "healthy"
-      : TROUBLE_WORDS.test(text)
+      : TROUBLE_WORDS.test(asked)
         ? "trouble"
-        : HEALTH_WORDS.test(text)
+        : HEALTH_WORDS.test(asked)
           ? "healthy"
           : "trouble";
     return { form: "yes_no", yesMeans, ...base };

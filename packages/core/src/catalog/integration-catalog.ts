@@ -67,3 +67,24 @@ export function integrationMetrics(): ReadonlyMap<string, IntegrationMetric> {
 export function integrationMetric(metric: string): IntegrationMetric | undefined {
   return integrationMetrics().get(metric);
 }
+
+let technologies: ReadonlySet<string> | undefined;
+
+/**
+ * The names of the technologies the catalog's integrations monitor, spelt with underscores: the
+ * integrations themselves ("php_fpm", "kube_apiserver_metrics") and the first word of their
+ * metrics ("php_fpm", "kube_apiserver", "zookeeper"). "site is crawling, php-fpm?" names what
+ * the service runs on, not another service.
+ */
+export function technologyNames(): ReadonlySet<string> {
+  if (!technologies) {
+    const names = new Set<string>();
+    for (const [metric, m] of integrationMetrics()) {
+      names.add(m.integration.toLowerCase());
+      const first = metric.split(".")[0];
+      if (first) names.add(first.toLowerCase());
+    }
+    technologies = names;
+  }
+  return technologies;
+}

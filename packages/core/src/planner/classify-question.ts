@@ -1,3 +1,4 @@
+import { technologyNames } from "../catalog/integration-catalog.js";
 import { classifyMetric, type SignalKind } from "../metric-catalog.js";
 import type { Intent } from "../plan.js";
 import type { ConversationMessage } from "../ports.js";
@@ -250,6 +251,8 @@ export function mentionedServices(question: string, own: string): string[] {
   const add = (name: string | undefined): void => {
     const n = (name ?? "").replace(/[.,;:!?'")]+$/, "");
     if (!n || n === self || NOT_A_NAME.has(n) || found.includes(n) || n.includes(".")) return;
+    // A technology's name ("php-fpm", "kube_apiserver") says what the service runs on.
+    if (technologyNames().has(n.replace(/-/g, "_"))) return;
     found.push(n);
   };
   for (const m of text.matchAll(/\bservice\s*[:=]\s*([a-z0-9][a-z0-9._/-]*)/g)) add(m[1]);

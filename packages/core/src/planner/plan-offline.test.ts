@@ -295,6 +295,10 @@ describe("mentionedServices", () => {
     ["Why is memory growing on payments?", []],
     ["real-time out-of-memory errors on the payments service", []],
     ["p95 of trace.http.request.duration.by.service.95p", []],
+    // What the service runs on is no other service: integrations and their metrics' first word.
+    ["site is crawling, php-fpm?", []],
+    ["is kube-apiserver throttling us, or the api-gateway?", ["api-gateway"]],
+    ["kafka_consumer lag on payments", []],
   ])("finds the other services %j names", (question, services) => {
     expect(mentionedServices(question, "payments")).toEqual(services);
   });

@@ -38,3 +38,11 @@ describe("readQuestion", () => {
     expect(readQuestion("is process_memory_bytes leaking")).toBe("is process memory bytes leaking");
   });
 });
+
+describe("everyday words a slip away from the vocabulary", () => {
+  it("are left as they are: 'were' is no misspelt 'where'", () => {
+    expect(spellQuestion("Were there DNS failures this afternoon?")).toBe(
+      "were there dns failures this afternoon?",
+    );
+  });
+});

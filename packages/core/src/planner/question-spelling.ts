@@ -29,6 +29,17 @@ const VOCABULARY: readonly string[] = [
 
 const KNOWN = new Set(VOCABULARY);
 
+/**
+ * Everyday words that are a slip away from a vocabulary word but are words of their own: "Were
+ * there failures?" is no misspelt "where", and turning it into one loses the yes/no question.
+ */
+const EVERYDAY = new Set(
+  `were here there these those their them then than they what when with have from into over
+  also been being does done down each ever even last like long made make more most much next
+  once only same some still such sure take upon very well went will your where which while
+  whole`.split(/\s+/),
+);
+
 /** The vocabulary by length, for the candidates one edit away from a word. */
 const BY_LENGTH = new Map<number, string[]>();
 for (const w of KNOWN) BY_LENGTH.set(w.length, [...(BY_LENGTH.get(w.length) ?? []), w]);
@@ -59,7 +70,7 @@ const otherNumber = (a: string, b: string) => a === `${b}s` || b === `${a}s`;
 
 /** The vocabulary word `typed` misspells, if exactly one is a slip away and it starts alike. */
 function correction(typed: string): string | undefined {
-  if (typed.length < 4 || KNOWN.has(typed)) return undefined;
+  if (typed.length < 4 || KNOWN.has(typed) || EVERYDAY.has(typed)) return undefined;
   const candidates = [typed.length - 1, typed.length, typed.length + 1]
     .flatMap((n) => BY_LENGTH.get(n) ?? [])
     .filter((w) => w.length >= 5 && w[0] === typed[0] && !otherNumber(typed, w) && oneSlipFrom(typed, w));

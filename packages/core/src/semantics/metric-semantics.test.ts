@@ -36,6 +36,18 @@ describe("what an integration's metric is, from its published metadata", () => {
     ["envoy.cluster.upstream_rq_time", "latency", "up"],
     ["nginx.net.connections", "saturation", "up"],
     ["sidekiq.jobs.failure", "errors", "up"],
+    // Storage that is not a disk by name: a database's tablespace fills like one.
+    ["oracle.tablespace.in_use", "disk", "up"],
+    ["oracle.tablespace.used", "disk", "up"],
+    // Bytes waiting in a buffer queue are a backlog, not memory the process holds.
+    ["fluentd.buffer_total_queued_size", "saturation", "up"],
+    ["fluentd.buffer_queue_byte_size", "saturation", "up"],
+    // What was lost (leadership, cache blocks) is an error, whatever its description's "duration" says.
+    ["vault.vault.core.leadership.lost.count", "errors", "up"],
+    // Misses are lookups a cache could not serve, not traffic, whatever unit they count in.
+    ["varnish.cache_miss", "saturation", "up"],
+    ["memcache.get_misses_rate", "saturation", "up"],
+    ["varnish.cache_hit", "saturation", "down"],
   ])("%s is a %s signal where a move %s is bad", (metric, kind, bad) => {
     const profile = classifyMetric(metric);
     expect(profile?.kind).toBe(kind);

@@ -42,7 +42,7 @@ const SERVER_NOUN =
 const HEALTHY_SHARE =
   /(hit_?rate|hit_?ratio|hit_?percent|hits?_pct|success_?(rate|ratio|pct|percent)|availability|uptime_pct|apdex)/;
 const ERROR_WORDS =
-  /(^|[._ ])(5xx|errors?|errs?|fail(ed|ures?|s)?|exceptions?|rejected|rejects?|refused|aborted|aborts?|timeouts?|timed_out|dropped|drops|discarded|deadlocks?|oom|outofmemory|killed|unavailable)([._ ]|$)/;
+  /(^|[._ ])(5xx|errors?|errs?|fail(ed|ures?|s)?|exceptions?|rejected|rejects?|refused|aborted|aborts?|timeouts?|timed_out|dropped|drops|discarded|deadlocks?|oom|outofmemory|killed|lost|unavailable)([._ ]|$)/;
 /** A server-error status in a name about responses: "gunicorn.request.status.503", "http.status_code.5xx". */
 const SERVER_ERROR_STATUS =
   /(^|[._ ])(status|statuses|status_code|code|codes|responses?|resp|http|rq)[._ ](\w+[._ ])?5(\d\d|xx)([._ ]|$)/;
@@ -63,9 +63,12 @@ const SATURATION_WORDS =
 const MEMORY_WORDS =
   /(^|[._ ])(mem|memory|heap|rss|resident|working_set|alloc\w*|malloc\w*|buffers?|cached?|swap|jvm)([._ ]|$)/;
 const DISK_WORDS =
-  /(^|[._ ])(disk|disks|fs|filesystem|volume|storage|inodes?|partition|io|log|logs|segment|database_size|table_size|index_size|size_rw|size_rootfs|data|wal|aof|rdb)([._ ]|$)/;
+  /(^|[._ ])(disk|disks|fs|filesystem|volume|storage|inodes?|partition|io|log|logs|segment|tablespaces?|datafiles?|temp_space|database_size|table_size|index_size|size_rw|size_rootfs|data|wal|aof|rdb)([._ ]|$)/;
 const NETWORK_WORDS =
   /(^|[._ ])(net|network|rx|tx|bytes_(sent|rcvd|received|in|out)|sent|received|recv|transmit\w*|bandwidth|packets?)([._ ]|$)/;
+/** Bytes that wait to be sent or processed: a queue's or a backlog's size. */
+const QUEUED_BYTES =
+  /(^|[._ ])(queue|queued|queues|backlog|pending|outstanding|unacked|undelivered)([._ ]|$)/;
 const FREE_WORDS =
   /(^|[._ ])(free|available|avail|usable|remaining|idle|sv_idle|cl_idle|left|space_left|g_space)([._ ]|$)/;
 
@@ -109,6 +112,13 @@ function readText(e: WordEvidence): WordReading | undefined {
   // Evictions first: "evicted from storage" is a cache under pressure, not a disk.
   if (tokenIs(/^(evict\w*|nuked|lru_nuked|evictions?)$/) || /\bevict/.test(text))
     return { kind: "saturation", bad: "up", rule: "evictions: a cache or a store out of room" };
+  // Cache misses are lookups the cache could not serve, not more work arriving: rising at steady
+  // traffic they say the cache went cold or is out of room ("varnish.cache_miss" in requests/s).
+  if (tokenIs(/^(miss|misses|missed|missesps|missratio|miss_count)$/) || has(/(^|[._])cache_miss/))
+    return { kind: "saturation", bad: "up", rule: "cache misses: lookups the cache could not serve" };
+  // Hits of a cache are lookups it served: falling at steady traffic, the cache went cold.
+  if (tokenIs(/^cache\w*$/) && tokenIs(/^(hits?|hit_count|hits_count)$/) && family !== "share")
+    return { kind: "saturation", bad: "down", rule: "cache hits: lookups the cache served" };
   if (tokenIs(/^cpu\w*$/) || family === "cpu")
     return { kind: "cpu", bad: "up", rule: "cpu words or a cpu unit" };
   const previous = e.tokens[e.tokens.length - 2] ?? "";
@@ -139,6 +149,10 @@ function readText(e: WordEvidence): WordReading | undefined {
   if (family === "bytes" || family === "bits") {
     if (perSecond || has(NETWORK_WORDS)) return { kind: "network", bad: "both", rule: "bytes moved" };
     if (has(DISK_WORDS)) return { kind: "disk", bad: left ? "down" : "up", rule: "bytes stored on disk" };
+    // Bytes waiting in a queue or a buffer queue ("fluentd.buffer_total_queued_size") are a backlog,
+    // not memory the process holds: they grow while an output is down and drain when it is back.
+    if (has(QUEUED_BYTES) && !has(/(^|[._ ])(mem|memory|heap|rss|resident)([._ ]|$)/))
+      return { kind: "saturation", bad: left ? "down" : "up", rule: "bytes waiting in a queue (a backlog)" };
     return { kind: "memory", bad: left ? "down" : "up", rule: "bytes held in memory" };
   }
   if (has(DISK_WORDS) && (family === "share" || has(/\b(used|usage|in_use|full)\b|_(used|usage|full)\b/)))
