@@ -210,6 +210,20 @@ export function limitMetricOf(metric: string, available: readonly string[] = [])
   return pairLimit(metric, available, (m) => isLimitMetric(m)) ?? standard;
 }
 
+const SUMMARY_SUM = /^(.+)([._])sum$/;
+
+/**
+ * The count beside a summary's or histogram's sum (`<name>.sum` → `<name>.count`, `_sum` →
+ * `_count`): the number of requests the sum's total is spread over. With `available`, only when
+ * the service reports it.
+ */
+export function summaryCountOf(metric: string, available?: readonly string[]): string | undefined {
+  const m = SUMMARY_SUM.exec(metric);
+  if (!m) return undefined;
+  const count = `${m[1] ?? ""}${m[2] ?? "."}count`;
+  return available === undefined || available.includes(count) ? count : undefined;
+}
+
 /** Names that promise a share of a limit: a pool's usage, a utilisation, a ratio. */
 const SHARE_NAME = /(pct|percent|usage|utili[sz]ation|ratio)/;
 

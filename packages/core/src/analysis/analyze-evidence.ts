@@ -35,6 +35,7 @@ import { rankFindings } from "./rank.js";
 import { prepareSeries } from "./prepared-series.js";
 import { detectSeries } from "./series-detections.js";
 import { seriesStats } from "./series-stats.js";
+import { pairSummaries } from "./summaries.js";
 
 function subjectOf(step: PlanStep | undefined, result: ToolResult): string {
   if (result.status === "error") return result.subject;
@@ -172,7 +173,7 @@ function historyLike(
 
 /** What each series is (metadata and the source's unit included), counters turned into rates. */
 function understand(series: readonly Series[], metadata: ReadonlyMap<string, MetricMetadata>) {
-  return series.map((raw) => {
+  const read = series.map((raw) => {
     // The unit a series came with is metadata too: it can say what a name alone does not (bytes, seconds).
     const known =
       metadata.get(raw.metric) ??
@@ -185,6 +186,7 @@ function understand(series: readonly Series[], metadata: ReadonlyMap<string, Met
     const understood = shape && profile ? withSourceUnit(profile, s.source_unit) : profile;
     return { series: s, profile: understood };
   });
+  return pairSummaries(read);
 }
 
 /**
@@ -214,7 +216,10 @@ export function analyzeEvidence(input: { readonly evidence: Evidence; readonly p
       ...(limit !== undefined ? { limit, ...(memory ? { memoryLimit: limit } : {}) } : {}),
     });
     // History: what it shows too is the service's rhythm; a level far from it all window is older trouble.
-    const past = historyLike(collected.history.get(labelOf(s)), s, profile);
+    // A summary's mean per request has no history read alike (its sum's history is a total).
+    const past = s.derived?.startsWith("the mean duration per request")
+      ? undefined
+      : historyLike(collected.history.get(labelOf(s)), s, profile);
     if (past) {
       pasts.set(labelOf(s), past);
       detections.push(...judgeAgainstHistory(own, s, past, window));

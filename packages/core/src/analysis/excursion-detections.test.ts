@@ -159,6 +159,36 @@ describe("a long burst in a short window", () => {
   });
 });
 
+describe("a burst filling half of a short window, back to normal before its end", () => {
+  // Half the window at each level: the burst is the longest single stretch, so the window reads
+  // as opening below its normal; the return to the opening level must close the change there.
+  it.each([7, 8, 9])("ended when the series came back to the opening level (seed %i)", (seed) => {
+    const { evidence, plan } = scenarioEvidence({
+      id: "half-burst",
+      service: "svc",
+      question: "What happened between 13:00 and 15:00?",
+      window: "2h",
+      seed,
+      series: [
+        {
+          metric: "trace.http.request.hits",
+          baseline: 400,
+          noise: 0.05,
+          integer: true,
+          metric_type: "count",
+          incidents: [{ type: "step", start: "-90m", end: "-30m", factor: 3 }],
+        },
+      ],
+    });
+    const hits = analyzeEvidence({ evidence, plan }).findings.find(
+      (f) => f.metric === "trace.http.request.hits",
+    );
+    expect(hits).toMatchObject({ category: "traffic", state: "recovered" });
+    expect(hits?.summary).not.toMatch(/still there/);
+    expect(hits?.recovered_at).toBeLessThan(plan.window.end - 20 * 60_000);
+  });
+});
+
 describe("a burst of a small count on a daily cycle", () => {
   it("is a burst, not a small step that began with it", () => {
     // 500s counted per minute (Datadog's .as_count() of gunicorn's per-second rate): about 12 a

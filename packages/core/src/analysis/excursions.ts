@@ -234,7 +234,8 @@ export function findExcursions(view: LevelView): Excursion[] {
     riseMs > 0 && (0.6 * size) / (riseMs / 3_600_000) >= speedMin;
   const out: Excursion[] = [];
   let previous: { run: Run; floor: number } | undefined;
-  for (const run of runsOf(segments, reference, noise, view.sameLevel)) {
+  const runs = runsOf(segments, reference, noise, view.sameLevel);
+  for (const run of runs) {
     // A change cannot have begun before the previous excursion ended, unless that excursion is
     // the slow lead-in to this one (split off by splitRuns): then the change is judged from
     // the lead-in's level and can have begun where the lead-in did.
@@ -272,12 +273,22 @@ export function findExcursions(view: LevelView): Excursion[] {
       const before = meanOf(level, 0, at);
       const sign: 1 | -1 = after > before ? 1 : -1;
       const size = Math.abs(after - before);
-      const t = transitionAt(view, at, 0, n, sign, before, size);
+      // The change lasts until the series is back at the level the window opened at: a later run
+      // (of a few points at least) at that level closes it there, however the window's time is
+      // shared between the levels (a burst filling half of a two-hour window, then gone).
+      const back = runs.find(
+        (r) =>
+          r.start >= run.end &&
+          r.end - r.start >= 3 &&
+          Math.abs(meanOf(level, r.start, r.end) - before) <= view.sameLevel,
+      );
+      const end = back ? back.start : n;
+      const t = transitionAt(view, at, 0, end, sign, before, size);
       out.push({
         start: at,
-        end: n,
+        end,
         sign,
-        sustained: true,
+        sustained: end >= n,
         fromStart: true,
         before,
         after,
@@ -285,7 +296,7 @@ export function findExcursions(view: LevelView): Excursion[] {
         fast: isFast(size, t.riseMs),
         riseMs: t.riseMs,
         onset: t.onset,
-        z: (size / noise) * Math.sqrt(Math.min(at, n - at)),
+        z: (size / noise) * Math.sqrt(Math.min(at, end - at)),
       });
       continue;
     }

@@ -109,6 +109,32 @@ describe("planOffline", () => {
     expect(names).not.toContain("mysql.net.max_connections_available");
   });
 
+  it("reads a summary's sum of durations with its count, the two halves of its latency", () => {
+    const p = plan(
+      "is DNS slow?",
+      [
+        "coredns.request_count",
+        "coredns.response_code_count",
+        "coredns.cache_hits_count",
+        "coredns.request_duration.seconds.sum",
+        "coredns.request_duration.seconds.count",
+        "coredns.forward_request_duration.seconds.sum",
+        "coredns.forward_request_duration.seconds.count",
+        "coredns.panic_count",
+      ],
+      [],
+      6,
+    );
+    const names = metricNames(p);
+    for (const sum of [
+      "coredns.request_duration.seconds.sum",
+      "coredns.forward_request_duration.seconds.sum",
+    ])
+      if (names.includes(sum))
+        expect(names.indexOf(sum.replace(/sum$/, "count"))).toBe(names.indexOf(sum) + 1);
+    expect(names.some((n) => n.endsWith(".sum"))).toBe(true);
+  });
+
   it("prefers the requests a service serves over the calls it makes", () => {
     const p = plan("Traffic dropped?", [
       "trace.jdbc.query.hits",

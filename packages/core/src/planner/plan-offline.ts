@@ -2,6 +2,7 @@ import {
   classifyMetric,
   isLimitMetric,
   limitMetricOf,
+  summaryCountOf,
   type MetricProfile,
   type SignalKind,
 } from "../metric-catalog.js";
@@ -223,6 +224,11 @@ export function planOffline(input: PlanInput): Plan {
         metric: limit,
         profile: { ...c.profile, aggregator: "max", asCount: false, preference: 0 },
       });
+    // A summary's sum of durations is a latency only divided by its count: read the count alike.
+    const count =
+      c.profile.kind === "latency" ? summaryCountOf(c.metric, input.available_metrics) : undefined;
+    if (count !== undefined && !picked.some((p) => p.metric === count) && picked.length < metricBudget)
+      picked.push({ metric: count, profile: { ...c.profile, preference: 0 } });
   };
   // What the question names or implies comes first ("locks?" → the lock metrics), up to most of the budget.
   const terms = questionTerms(input.question, input.scope.service_id);
