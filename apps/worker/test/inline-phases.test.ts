@@ -134,12 +134,13 @@ describe("phases run inline", () => {
     expect(calls.planning.filter((j) => j === id)).toHaveLength(1);
     expect(calls.execution.filter((j) => j === id)).toHaveLength(2);
     expect(calls.feedback.filter((j) => j === id)).toHaveLength(1);
-    // The retry is the execution phase's own BullMQ job, with its attempts untouched.
-    const queued = await phaseJob("execution", id);
-    expect(await queued?.getState()).toBe("completed");
-    expect(queued?.attemptsMade).toBe(1);
+    // The retry is the execution phase's own BullMQ job, with its attempts untouched. Feedback ran
+    // inline inside it, so the job ends a moment before BullMQ marks that BullMQ job completed.
+    const stateOf = async (phase: Phase) => (await phaseJob(phase, id))?.getState();
+    await expect.poll(() => stateOf("execution"), { timeout: 10_000 }).toBe("completed");
+    expect((await phaseJob("execution", id))?.attemptsMade).toBe(1);
     expect(await redis.hget(`orch:job:{${id}}`, "runs:execution")).toBe("2");
-    expect(await (await phaseJob("planning", id))?.getState()).toBe("completed");
+    await expect.poll(() => stateOf("planning"), { timeout: 10_000 }).toBe("completed");
   });
 
   it("hands an inline phase the job its predecessor's save left, as a read of the record gives it", async () => {
