@@ -29,17 +29,14 @@ function countProfile(profile: MetricProfile | undefined): MetricProfile | undef
  * no latency and is left out of the latency detectors (`kind` none, neutral).
  */
 export function pairSummaries(understood: readonly Understood[]): Understood[] {
-  const metrics = understood.map((u) => u.series.metric);
   const counts = new Set<string>();
   const out = understood.map((u): Understood => {
     const s = u.series;
     const countName = summaryCountOf(s.metric);
     if (countName === undefined || (s.kind ?? u.profile?.kind) !== "latency") return u;
-    const count = metrics.includes(countName)
-      ? understood.find(
-          (c) => c.series.metric === countName && c.series.group.join(",") === s.group.join(","),
-        )
-      : undefined;
+    const count = understood.find(
+      (c) => c.series.metric === countName && c.series.group.join(",") === s.group.join(","),
+    );
     if (!count) {
       return {
         series: {
